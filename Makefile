@@ -1,0 +1,80 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# smc-ng: Shared Memory Communications (AF_SMC) as out-of-tree modules.
+#
+#   make            build the modules and the user-space programs
+#   make demo       boot a guest, run AF_SMC beside TCP, show the path taken
+#   make check      install what is missing, build, run every test
+#   make bench      AF_SMC vs TCP vs Unix sockets, in one guest
+#   make install    install the modules with DKMS (modprobe smc -> ours)
+#   make uninstall  remove them again
+#   make checkpatch checkpatch.pl --strict over our sources
+#   make C=1        build with sparse; W=1 for extra warnings
+#
+# KVER/KDIR select the kernel; by default the newest installed kernel that
+# has its headers (never a fixed version).
+
+SHELL		:= /bin/bash
+TOP		:= $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+KVER		?= $(shell $(TOP)/scripts/kver)
+KDIR		?= /lib/modules/$(KVER)/build
+SELFTESTS	:= $(TOP)/tools/testing/selftests/net/smc
+UNIT		:= $(SELFTESTS)/unit
+PACKAGE_VERSION	:= $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(TOP)/dkms.conf)
+
+KBUILD_ARGS	:= -C $(KDIR) M=$(TOP) \
+		   NOSTDINC_FLAGS="-I$(TOP)/include/uapi -I$(TOP)/include"
+
+.PHONY: all modules tools deps check check-run demo demo-run bench bench-run \
+	install uninstall checkpatch clean unit
+
+all: modules tools
+
+modules:
+	@test -d "$(KDIR)" || { echo "no kernel headers at $(KDIR);" \
+		"install linux-headers-amd64 or run 'make deps'" >&2; exit 1; }
+	$(MAKE) $(KBUILD_ARGS) modules
+
+tools:
+	$(MAKE) -C $(SELFTESTS)
+
+unit:
+	$(MAKE) -C $(UNIT) all
+
+# Debian packages the build and the guest test bed need.
+deps:
+	@$(TOP)/scripts/install-deps
+
+# Sub-makes run after deps so KVER is discovered once headers exist.
+check: deps
+	@$(MAKE) --no-print-directory check-run
+
+check-run: all unit
+	@$(SELFTESTS)/run_tests
+
+demo: deps
+	@$(MAKE) --no-print-directory demo-run
+
+demo-run: all
+	@$(SELFTESTS)/vm/run-guest --timeout 600 -- $(SELFTESTS)/demo.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory bench-run
+
+bench-run: all
+	@$(SELFTESTS)/vm/run-guest --timeout 1200 -- $(SELFTESTS)/bench.sh
+
+install:
+	$(TOP)/scripts/dkms-install install
+
+uninstall:
+	$(TOP)/scripts/dkms-install uninstall
+
+checkpatch:
+	@$(TOP)/scripts/checkpatch
+
+clean:
+	-$(MAKE) $(KBUILD_ARGS) clean
+	-$(MAKE) -C $(SELFTESTS) clean
+	-$(MAKE) -C $(UNIT) clean
+	rm -rf $(TOP)/.build

@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * smc-ng: our hooks on the internal TCP socket, and falling back to it.
+ *
+ * While a connection is being set up we need the TCP socket's events
+ * (established, CLC bytes arrived, new child queued). Once it has fallen
+ * back, the TCP socket is the connection: the file is re-pointed to it so
+ * that every later system call is plain TCP, and we only forward wake-ups
+ * to waiters that registered on the AF_SMC socket before the switch.
+ */
+#include <linux/file.h>
+#include <linux/poll.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+
+#include "smc_sock.h"
+#include "smc_netns.h"
+
+static struct smc_sock *smc_from_tcp(const struct sock *tsk)
+{
+	return tsk->sk_user_data;
+}
+
+/* Wake whoever sleeps on the AF_SMC socket, as TCP wakes its own waiters. */
+static void smc_forward_wakeup(struct smc_sock *smc, __poll_t mask, int band)
+{
+	struct socket_wq *wq;
+
+	rcu_read_lock();
+	wq = rcu_dereference(smc->sk.sk_wq);
+	if (skwq_has_sleeper(wq))
+		wake_up_interruptible_poll(&wq->wait, mask);
+	if (wq && wq->fasync_list && band)
+		sock_wake_async(wq, SOCK_WAKE_IO, band);
+	rcu_read_unlock();
+}
+
+static void smc_tcp_event(struct smc_sock *smc, __poll_t mask)
+{
+	switch (smc->tcp_role) {
+	case SMC_TCP_CONNECTING:
+		if (mask & (EPOLLHUP | EPOLLERR | EPOLLOUT)) {
+			sock_hold(&smc->sk);
+			if (!queue_work(smc_hs_wq, &smc->connect_work))
+				sock_put(&smc->sk);
+		}
+		break;
+	case SMC_TCP_LISTENING:
+		if (mask & EPOLLIN) {
+			sock_hold(&smc->sk);
+			if (!queue_work(smc_hs_wq, &smc->accept_work))
+				sock_put(&smc->sk);
+		}
+		break;
+	case SMC_TCP_HANDSHAKE:
+		sock_hold(&smc->sk);
+		if (!queue_work(smc_hs_wq, &smc->handshake_work))
+			sock_put(&smc->sk);
+		break;
+	case SMC_TCP_FALLBACK:
+		smc_forward_wakeup(smc, mask, mask & EPOLLIN ? POLL_IN :
+				   mask & EPOLLOUT ? POLL_OUT : POLL_HUP);
+		break;
+	case SMC_TCP_UNHOOKED:
+		break;
+	}
+}
+
+static void smc_tcp_data_ready(struct sock *tsk)
+{
+	struct smc_sock *smc;
+
+	read_lock_bh(&tsk->sk_callback_lock);
+	smc = smc_from_tcp(tsk);
+	if (smc) {
+		smc->tcp_data_ready(tsk);
+		smc_tcp_event(smc, EPOLLIN | EPOLLRDNORM);
+	}
+	read_unlock_bh(&tsk->sk_callback_lock);
+}
+
+static void smc_tcp_write_space(struct sock *tsk)
+{
+	struct smc_sock *smc;
+
+	read_lock_bh(&tsk->sk_callback_lock);
+	smc = smc_from_tcp(tsk);
+	if (smc) {
+		smc->tcp_write_space(tsk);
+		if (smc->tcp_role != SMC_TCP_FALLBACK ||
+		    sk_stream_is_writeable(tsk))
+			smc_tcp_event(smc, EPOLLOUT | EPOLLWRNORM |
+				      EPOLLWRBAND);
+	}
+	read_unlock_bh(&tsk->sk_callback_lock);
+}
+
+static void smc_tcp_state_change(struct sock *tsk)
+{
+	struct smc_sock *smc;
+
+	read_lock_bh(&tsk->sk_callback_lock);
+	smc = smc_from_tcp(tsk);
+	if (smc) {
+		smc->tcp_state_change(tsk);
+		/* A connect that completed or failed, or a peer that left. */
+		smc_tcp_event(smc, EPOLLOUT | EPOLLIN | EPOLLHUP);
+	}
+	read_unlock_bh(&tsk->sk_callback_lock);
+}
+
+static void smc_tcp_error_report(struct sock *tsk)
+{
+	struct smc_sock *smc;
+
+	read_lock_bh(&tsk->sk_callback_lock);
+	smc = smc_from_tcp(tsk);
+	if (smc) {
+		smc->tcp_error_report(tsk);
+		smc_tcp_event(smc, EPOLLERR);
+	}
+	read_unlock_bh(&tsk->sk_callback_lock);
+}
+
+/*
+ * Chain into the TCP socket's callbacks. Safe to call again to change the
+ * role: the original callbacks are saved only once.
+ */
+void smc_tcp_hook(struct smc_sock *smc, enum smc_tcp_role role)
+{
+	struct sock *tsk = smc->tcp->sk;
+
+	write_lock_bh(&tsk->sk_callback_lock);
+	if (smc->tcp_role == SMC_TCP_UNHOOKED) {
+		smc->tcp_data_ready = tsk->sk_data_ready;
+		smc->tcp_write_space = tsk->sk_write_space;
+		smc->tcp_state_change = tsk->sk_state_change;
+		smc->tcp_error_report = tsk->sk_error_report;
+		tsk->sk_data_ready = smc_tcp_data_ready;
+		tsk->sk_write_space = smc_tcp_write_space;
+		tsk->sk_state_change = smc_tcp_state_change;
+		tsk->sk_error_report = smc_tcp_error_report;
+		tsk->sk_user_data = smc;
+	}
+	smc->tcp_role = role;
+	write_unlock_bh(&tsk->sk_callback_lock);
+}
+
+void smc_tcp_unhook(struct smc_sock *smc)
+{
+	struct sock *tsk;
+
+	if (!smc->tcp)
+		return;
+	tsk = smc->tcp->sk;
+	write_lock_bh(&tsk->sk_callback_lock);
+	if (smc->tcp_role != SMC_TCP_UNHOOKED) {
+		tsk->sk_data_ready = smc->tcp_data_ready;
+		tsk->sk_write_space = smc->tcp_write_space;
+		tsk->sk_state_change = smc->tcp_state_change;
+		tsk->sk_error_report = smc->tcp_error_report;
+		tsk->sk_user_data = NULL;
+		smc->tcp_role = SMC_TCP_UNHOOKED;
+	}
+	write_unlock_bh(&tsk->sk_callback_lock);
+}
+
+/*
+ * Hand the open file over to the TCP socket: from now on the system calls
+ * on this descriptor reach TCP directly, so the connection behaves exactly
+ * like the TCP socket it runs on (options, SO_ERROR, TCP_INFO, splice...).
+ * Closing the descriptor still releases the AF_SMC socket, which owns the
+ * file's inode and releases the TCP socket in turn.
+ */
+void smc_fallback_attach_file(struct smc_sock *smc)
+{
+	struct socket *sock = smc->sk.sk_socket;
+
+	if (!smc->fallback || !smc->tcp || !sock || !sock->file)
+		return;
+	smc->tcp->file = sock->file;
+	smc->tcp->file->private_data = smc->tcp;
+}
+
+/*
+ * Continue the connection over TCP. Caller holds the socket lock. A zero
+ * reason means no SMC was attempted on purpose and nothing is counted.
+ */
+void smc_fallback_switch(struct smc_sock *smc, u32 reason, u32 peer_diag)
+{
+	if (smc->fallback)
+		return;
+	smc->fallback = true;
+	smc->fallback_reason = reason;
+	smc->peer_diagnosis = peer_diag;
+	if (reason)
+		smc_netns_count_fallback(sock_net(&smc->sk), reason,
+					 smc->is_server);
+	if (smc->tcp && smc->tcp_role != SMC_TCP_LISTENING)
+		smc_tcp_hook(smc, SMC_TCP_FALLBACK);
+	smc_fallback_attach_file(smc);
+}
+
+/*
+ * SOL_SOCKET options land on the AF_SMC socket; the TCP socket must carry
+ * them to the wire. Only flags with a meaning for a TCP connection are
+ * copied; buffer sizes only when the user chose them.
+ */
+#define SMC_SK_FLAGS_FOR_TCP	(BIT(SOCK_URGINLINE) | BIT(SOCK_KEEPOPEN) | \
+				 BIT(SOCK_LINGER) | BIT(SOCK_BROADCAST) | \
+				 BIT(SOCK_TIMESTAMP) | BIT(SOCK_DBG) | \
+				 BIT(SOCK_RCVTSTAMP) | BIT(SOCK_RCVTSTAMPNS) | \
+				 BIT(SOCK_LOCALROUTE) | BIT(SOCK_RXQ_OVFL) | \
+				 BIT(SOCK_TIMESTAMPING_RX_SOFTWARE) | \
+				 BIT(SOCK_WIFI_STATUS) | BIT(SOCK_NOFCS) | \
+				 BIT(SOCK_TSTAMP_NEW))
+
+static void smc_copy_sk_settings(struct sock *to, const struct sock *from)
+{
+	to->sk_flags = (to->sk_flags & ~SMC_SK_FLAGS_FOR_TCP) |
+		       (from->sk_flags & SMC_SK_FLAGS_FOR_TCP);
+	to->sk_reuse = from->sk_reuse;
+	to->sk_reuseport = from->sk_reuseport;
+	to->sk_bound_dev_if = from->sk_bound_dev_if;
+	to->sk_rcvtimeo = from->sk_rcvtimeo;
+	to->sk_sndtimeo = from->sk_sndtimeo;
+	to->sk_lingertime = from->sk_lingertime;
+	to->sk_rcvlowat = from->sk_rcvlowat;
+	to->sk_priority = from->sk_priority;
+	to->sk_mark = from->sk_mark;
+	to->sk_tsflags = from->sk_tsflags;
+	to->sk_max_pacing_rate = from->sk_max_pacing_rate;
+	to->sk_txrehash = from->sk_txrehash;
+	if (from->sk_userlocks & SOCK_SNDBUF_LOCK)
+		WRITE_ONCE(to->sk_sndbuf, READ_ONCE(from->sk_sndbuf));
+	if (from->sk_userlocks & SOCK_RCVBUF_LOCK)
+		WRITE_ONCE(to->sk_rcvbuf, READ_ONCE(from->sk_rcvbuf));
+	to->sk_userlocks |= from->sk_userlocks &
+			    (SOCK_SNDBUF_LOCK | SOCK_RCVBUF_LOCK);
+}
+
+void smc_sockopts_to_tcp(struct smc_sock *smc)
+{
+	if (smc->tcp)
+		smc_copy_sk_settings(smc->tcp->sk, &smc->sk);
+}
+
+void smc_sockopts_from_tcp(struct smc_sock *smc)
+{
+	if (smc->tcp)
+		smc_copy_sk_settings(&smc->sk, smc->tcp->sk);
+}

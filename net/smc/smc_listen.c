@@ -1,0 +1,342 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * smc-ng: passive open.
+ *
+ * The listening TCP socket's new connections are taken off its accept
+ * queue by accept_work as soon as they arrive. Each becomes a child AF_SMC
+ * socket that negotiates on its own: its CLC bytes drive handshake_work and
+ * a timer bounds the wait, so a slow or silent peer never holds up the
+ * listener or any other handshake. Finished children wait in accept_queue
+ * for accept(). The number of children in flight is bounded by the listen
+ * backlog; beyond it connections stay in TCP's own queue, which pushes back
+ * on the peers exactly as an overloaded TCP listener does.
+ */
+#include <linux/poll.h>
+#include <linux/tcp.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+
+#include "smc_sock.h"
+#include "smc_clc_wire.h"
+
+/* How long a peer may take to send its first CLC message. */
+#define SMC_CLC_WAIT	(6 * HZ)
+
+static void smc_listen_kick(struct smc_sock *lsmc)
+{
+	sock_hold(&lsmc->sk);
+	if (!queue_work(smc_hs_wq, &lsmc->accept_work))
+		sock_put(&lsmc->sk);
+}
+
+static bool smc_listen_busy(struct smc_sock *lsmc)
+{
+	unsigned int limit = max_t(unsigned int, 1,
+				   READ_ONCE(lsmc->sk.sk_max_ack_backlog));
+
+	return atomic_read(&lsmc->handshakes) + READ_ONCE(lsmc->accept_queued)
+	       >= limit;
+}
+
+int smc_listen(struct socket *sock, int backlog)
+{
+	struct sock *sk = sock->sk;
+	struct smc_sock *smc = smc_sk(sk);
+	int rc = -EINVAL;
+
+	lock_sock(sk);
+	if (!smc->tcp || smc->connect_phase != SMC_CONNECT_IDLE)
+		goto out;
+	if (sk->sk_state == SMC_LISTEN) {
+		rc = kernel_listen(smc->tcp, backlog);
+		if (!rc)
+			WRITE_ONCE(sk->sk_max_ack_backlog, backlog);
+		goto out;
+	}
+	if (sk->sk_state != SMC_INIT)
+		goto out;
+
+	smc_sockopts_to_tcp(smc);
+	if (!smc->fallback) {
+		if (static_branch_unlikely(&tcp_have_smc))
+			tcp_sk(smc->tcp->sk)->syn_smc = 1;
+		smc_tcp_hook(smc, SMC_TCP_LISTENING);
+	}
+	rc = kernel_listen(smc->tcp, backlog);
+	if (rc) {
+		smc_tcp_unhook(smc);
+		goto out;
+	}
+	WRITE_ONCE(sk->sk_max_ack_backlog, backlog);
+	sk->sk_state = SMC_LISTEN;
+out:
+	release_sock(sk);
+	return rc;
+}
+
+/* Close a child nobody will accept. */
+static void smc_child_drop(struct smc_sock *child)
+{
+	struct sock *csk = &child->sk;
+	struct smc_sock *lsmc = child->listener;
+
+	del_timer_sync(&child->handshake_timer);
+	lock_sock(csk);
+	csk->sk_state = SMC_CLOSED;
+	smc_sock_release_tcp(child);
+	child->listener = NULL;
+	sock_orphan(csk);
+	release_sock(csk);
+	csk->sk_prot->unhash(csk);
+	if (lsmc)
+		sock_put(&lsmc->sk);
+	sock_put(csk);
+}
+
+/* The handshake of a child ended: queue it for accept() or drop it. */
+static void smc_child_done(struct smc_sock *child, int err)
+{
+	struct smc_sock *lsmc = child->listener;
+	struct sock *lsk = &lsmc->sk;
+	bool queued = false;
+
+	del_timer_sync(&child->handshake_timer);
+	if (!err) {
+		lock_sock(lsk);
+		if (lsk->sk_state == SMC_LISTEN) {
+			spin_lock_bh(&lsmc->accept_lock);
+			list_add_tail(&child->accept_node, &lsmc->accept_queue);
+			WRITE_ONCE(lsmc->accept_queued, lsmc->accept_queued + 1);
+			spin_unlock_bh(&lsmc->accept_lock);
+			queued = true;
+		}
+		release_sock(lsk);
+	}
+	atomic_dec(&lsmc->handshakes);
+	if (queued)
+		lsk->sk_data_ready(lsk);
+	else
+		smc_child_drop(child);
+}
+
+/* TCP children inherit the listener's hooks; give them back their own. */
+static void smc_child_restore_tcp(struct smc_sock *lsmc, struct sock *tsk)
+{
+	write_lock_bh(&tsk->sk_callback_lock);
+	tsk->sk_data_ready = lsmc->tcp_data_ready;
+	tsk->sk_write_space = lsmc->tcp_write_space;
+	tsk->sk_state_change = lsmc->tcp_state_change;
+	tsk->sk_error_report = lsmc->tcp_error_report;
+	tsk->sk_user_data = NULL;
+	write_unlock_bh(&tsk->sk_callback_lock);
+}
+
+static void smc_child_start(struct smc_sock *lsmc, struct socket *tcp)
+{
+	struct sock *lsk = &lsmc->sk;
+	struct smc_sock *child;
+	struct sock *csk;
+
+	smc_child_restore_tcp(lsmc, tcp->sk);
+	csk = smc_sock_alloc(sock_net(lsk), NULL, lsk->sk_protocol);
+	if (!csk) {
+		sock_release(tcp);
+		return;
+	}
+	child = smc_sk(csk);
+	child->tcp = tcp;
+	child->is_server = true;
+	child->limit_hs = lsmc->limit_hs;
+	child->listener = lsmc;
+	sock_hold(lsk);
+	smc_sockopts_from_tcp(child);
+	atomic_inc(&lsmc->handshakes);
+
+	if (!tcp_sk(tcp->sk)->syn_smc) {
+		/* The peer did not offer SMC: no CLC byte is exchanged. */
+		lock_sock(csk);
+		smc_fallback_switch(child, SMC_CLC_DECL_PEERNOSMC, 0);
+		csk->sk_state = SMC_ACTIVE;
+		release_sock(csk);
+		smc_child_done(child, 0);
+		return;
+	}
+	lock_sock(csk);
+	smc_tcp_hook(child, SMC_TCP_HANDSHAKE);
+	mod_timer(&child->handshake_timer, jiffies + SMC_CLC_WAIT);
+	release_sock(csk);
+	/* Bytes may have arrived before the hook was in place. */
+	sock_hold(csk);
+	if (!queue_work(smc_hs_wq, &child->handshake_work))
+		sock_put(csk);
+}
+
+void smc_accept_work(struct work_struct *work)
+{
+	struct smc_sock *lsmc = container_of(work, struct smc_sock,
+					     accept_work);
+	struct sock *lsk = &lsmc->sk;
+	struct socket *tcp;
+	int rc;
+
+	for (;;) {
+		lock_sock(lsk);
+		if (lsk->sk_state != SMC_LISTEN || !lsmc->tcp ||
+		    smc_listen_busy(lsmc)) {
+			release_sock(lsk);
+			break;
+		}
+		rc = kernel_accept(lsmc->tcp, &tcp, O_NONBLOCK);
+		release_sock(lsk);
+		if (rc)
+			break;
+		smc_child_start(lsmc, tcp);
+	}
+	sock_put(lsk);
+}
+
+void smc_handshake_expire(struct timer_list *t)
+{
+	struct smc_sock *child = from_timer(child, t, handshake_timer);
+
+	WRITE_ONCE(child->handshake_expired, true);
+	sock_hold(&child->sk);
+	if (!queue_work(smc_hs_wq, &child->handshake_work))
+		sock_put(&child->sk);
+}
+
+void smc_handshake_work(struct work_struct *work)
+{
+	struct smc_sock *child = container_of(work, struct smc_sock,
+					      handshake_work);
+	struct sock *csk = &child->sk;
+	int rc;
+
+	lock_sock(csk);
+	if (child->tcp_role != SMC_TCP_HANDSHAKE || !child->listener) {
+		release_sock(csk);
+		goto out;
+	}
+	rc = smc_server_negotiate(child);
+	if (rc == -EAGAIN) {
+		if (!READ_ONCE(child->handshake_expired)) {
+			release_sock(csk);
+			goto out;
+		}
+		rc = -ETIMEDOUT;
+	}
+	if (child->tcp_role == SMC_TCP_HANDSHAKE)
+		smc_tcp_unhook(child);
+	if (!rc)
+		csk->sk_state = SMC_ACTIVE;
+	release_sock(csk);
+	smc_child_done(child, rc);
+out:
+	sock_put(csk);
+}
+
+__poll_t smc_listen_poll(struct smc_sock *lsmc)
+{
+	__poll_t mask = 0;
+
+	if (!list_empty_careful(&lsmc->accept_queue))
+		mask |= EPOLLIN | EPOLLRDNORM;
+	if (lsmc->sk.sk_err)
+		mask |= EPOLLERR;
+	return mask;
+}
+
+static struct smc_sock *smc_accept_dequeue(struct smc_sock *lsmc)
+{
+	struct smc_sock *child;
+
+	spin_lock_bh(&lsmc->accept_lock);
+	child = list_first_entry_or_null(&lsmc->accept_queue,
+					 struct smc_sock, accept_node);
+	if (child) {
+		list_del_init(&child->accept_node);
+		WRITE_ONCE(lsmc->accept_queued, lsmc->accept_queued - 1);
+	}
+	spin_unlock_bh(&lsmc->accept_lock);
+	return child;
+}
+
+static int smc_accept_wait(struct smc_sock *lsmc, long timeo,
+			   struct smc_sock **childp)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	struct sock *lsk = &lsmc->sk;
+	int rc = 0;
+
+	add_wait_queue_exclusive(sk_sleep(lsk), &wait);
+	for (;;) {
+		if (lsk->sk_state != SMC_LISTEN) {
+			rc = -EINVAL;
+			break;
+		}
+		*childp = smc_accept_dequeue(lsmc);
+		if (*childp)
+			break;
+		if (!timeo) {
+			rc = -EAGAIN;
+			break;
+		}
+		if (signal_pending(current)) {
+			rc = sock_intr_errno(timeo);
+			break;
+		}
+		sk_wait_event(lsk, &timeo,
+			      !list_empty_careful(&lsmc->accept_queue) ||
+			      lsk->sk_state != SMC_LISTEN, &wait);
+	}
+	remove_wait_queue(sk_sleep(lsk), &wait);
+	return rc;
+}
+
+int smc_accept(struct socket *sock, struct socket *newsock, int flags,
+	       bool kern)
+{
+	struct sock *lsk = sock->sk;
+	struct smc_sock *lsmc = smc_sk(lsk);
+	struct smc_sock *child = NULL;
+	struct sock *csk;
+	int rc;
+
+	lock_sock(lsk);
+	rc = smc_accept_wait(lsmc, sock_rcvtimeo(lsk, flags & O_NONBLOCK),
+			     &child);
+	release_sock(lsk);
+	if (rc)
+		return rc;
+	/* A slot in the backlog is free again. */
+	smc_listen_kick(lsmc);
+
+	csk = &child->sk;
+	lock_sock(csk);
+	sock_graft(csk, newsock);
+	newsock->state = SS_CONNECTED;
+	child->listener = NULL;
+	smc_fallback_attach_file(child);
+	release_sock(csk);
+	sock_put(lsk);
+	return 0;
+}
+
+/* The listener closes: no new children; queued ones are closed. */
+void smc_listen_stop(struct smc_sock *lsmc)
+{
+	struct sock *lsk = &lsmc->sk;
+	struct smc_sock *child;
+
+	lock_sock(lsk);
+	lsk->sk_state = SMC_CLOSED;
+	smc_tcp_unhook(lsmc);
+	release_sock(lsk);
+	if (cancel_work_sync(&lsmc->accept_work))
+		sock_put(lsk);
+
+	while ((child = smc_accept_dequeue(lsmc)))
+		smc_child_drop(child);
+	/* Other threads blocked in accept() return EINVAL. */
+	lsk->sk_state_change(lsk);
+}

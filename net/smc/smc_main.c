@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * smc-ng: Shared Memory Communications (AF_SMC) - module entry.
+ *
+ * Registers the AF_SMC family and turns on the TCP stack's SMC option
+ * handling, which the distribution kernel carries for any SMC module.
+ */
+#include <linux/module.h>
+#include <linux/net.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+
+#include "smc_sock.h"
+#include "smc_netns.h"
+
+struct workqueue_struct *smc_hs_wq;
+
+static const struct net_proto_family smc_family = {
+	.family	= PF_SMC,
+	.owner	= THIS_MODULE,
+	.create	= smc_sock_create,
+};
+
+static int __init smc_module_init(void)
+{
+	int rc;
+
+	rc = smc_netns_init();
+	if (rc)
+		return rc;
+
+	/*
+	 * Handshakes wait on peers; an unbound queue with no concurrency cap
+	 * keeps one slow peer from delaying the next connection's work.
+	 */
+	rc = -ENOMEM;
+	smc_hs_wq = alloc_workqueue("smc_hs", WQ_UNBOUND, 0);
+	if (!smc_hs_wq)
+		goto out_netns;
+
+	rc = proto_register(&smc_proto, 1);
+	if (rc)
+		goto out_wq;
+	rc = proto_register(&smc_proto6, 1);
+	if (rc)
+		goto out_proto;
+	rc = sock_register(&smc_family);
+	if (rc)
+		goto out_proto6;
+
+	static_branch_inc(&tcp_have_smc);
+	return 0;
+
+out_proto6:
+	proto_unregister(&smc_proto6);
+out_proto:
+	proto_unregister(&smc_proto);
+out_wq:
+	destroy_workqueue(smc_hs_wq);
+out_netns:
+	smc_netns_exit();
+	return rc;
+}
+
+static void __exit smc_module_exit(void)
+{
+	static_branch_dec(&tcp_have_smc);
+	sock_unregister(PF_SMC);
+	destroy_workqueue(smc_hs_wq);
+	proto_unregister(&smc_proto6);
+	proto_unregister(&smc_proto);
+	smc_netns_exit();
+}
+
+module_init(smc_module_init);
+module_exit(smc_module_exit);
+
+MODULE_DESCRIPTION("smc-ng: Shared Memory Communications (AF_SMC)");
+MODULE_LICENSE("GPL");
+MODULE_ALIAS_NETPROTO(PF_SMC);

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * smc-ng: state kept per network namespace.
+ */
+#ifndef _SMC_NETNS_H
+#define _SMC_NETNS_H
+
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+
+/* As many distinct reasons as the netlink fallback dump can report. */
+#define SMC_FALLBACK_SLOTS	30
+
+struct smc_fallback_slot {
+	u32	code;
+	u32	pad;
+	u64	server;
+	u64	client;
+};
+
+struct smc_net {
+	spinlock_t		fallback_lock;	/* fallback[] and totals */
+	struct smc_fallback_slot fallback[SMC_FALLBACK_SLOTS];
+	u64			fallback_server;
+	u64			fallback_client;
+	bool			limit_smc_hs;
+};
+
+extern unsigned int smc_net_id;
+
+static inline struct smc_net *smc_net(const struct net *net)
+{
+	return net_generic(net, smc_net_id);
+}
+
+void smc_netns_count_fallback(struct net *net, u32 reason, bool server);
+u64 smc_netns_fallback_count(struct net *net, u32 reason, bool server);
+int smc_netns_init(void);
+void smc_netns_exit(void);
+
+#endif /* _SMC_NETNS_H */

@@ -1,0 +1,545 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * smc-ng: AF_SMC socket operations.
+ *
+ * Until a connection has a shared-memory path, the internal TCP socket is
+ * the authority on what a socket call means: an unconnected AF_SMC socket
+ * answers bind, getname, send and receive exactly as an unconnected TCP
+ * socket does, because it asks that TCP socket.
+ */
+#include <linux/module.h>
+#include <linux/poll.h>
+#include <linux/smc.h>
+#include <linux/sockios.h>
+#include <asm/ioctls.h>
+#include <linux/tcp.h>
+#include <net/inet_common.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+
+#include "smc_sock.h"
+#include "smc_netns.h"
+#include "smc_clc_wire.h"
+
+/* Initial buffer sizes as upstream: twice net.smc.wmem / net.smc.rmem. */
+#define SMC_DEFAULT_BUF		(64 * 1024)
+
+struct smc_hashinfo {
+	rwlock_t		lock;
+	struct hlist_head	ht;
+};
+
+static struct smc_hashinfo smc_v4_sockets = {
+	.lock = __RW_LOCK_UNLOCKED(smc_v4_sockets.lock),
+};
+
+static struct smc_hashinfo smc_v6_sockets = {
+	.lock = __RW_LOCK_UNLOCKED(smc_v6_sockets.lock),
+};
+
+/* Every AF_SMC socket is listed so that sock_diag can walk them. */
+static int smc_sock_list(struct sock *sk)
+{
+	struct smc_hashinfo *h = sk->sk_prot->h.smc_hash;
+
+	write_lock_bh(&h->lock);
+	sk_add_node(sk, &h->ht);
+	write_unlock_bh(&h->lock);
+	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, 1);
+	return 0;
+}
+
+static void smc_sock_unlist(struct sock *sk)
+{
+	struct smc_hashinfo *h = sk->sk_prot->h.smc_hash;
+
+	write_lock_bh(&h->lock);
+	if (sk_del_node_init(sk))
+		sock_prot_inuse_add(sock_net(sk), sk->sk_prot, -1);
+	write_unlock_bh(&h->lock);
+}
+
+/* SO_KEEPALIVE reaches us through the proto; the TCP socket keeps time. */
+static void smc_set_keepalive(struct sock *sk, int on)
+{
+	struct smc_sock *smc = smc_sk(sk);
+	struct sock *tsk = smc->tcp ? smc->tcp->sk : NULL;
+
+	if (tsk && tsk->sk_prot->keepalive)
+		tsk->sk_prot->keepalive(tsk, on);
+}
+
+struct proto smc_proto = {
+	.name		= "SMC",
+	.owner		= THIS_MODULE,
+	.keepalive	= smc_set_keepalive,
+	.hash		= smc_sock_list,
+	.unhash		= smc_sock_unlist,
+	.obj_size	= sizeof(struct smc_sock),
+	.h.smc_hash	= &smc_v4_sockets,
+	.slab_flags	= SLAB_TYPESAFE_BY_RCU,
+};
+EXPORT_SYMBOL_GPL(smc_proto);
+
+struct proto smc_proto6 = {
+	.name		= "SMC6",
+	.owner		= THIS_MODULE,
+	.keepalive	= smc_set_keepalive,
+	.hash		= smc_sock_list,
+	.unhash		= smc_sock_unlist,
+	.obj_size	= sizeof(struct smc_sock),
+	.h.smc_hash	= &smc_v6_sockets,
+	.slab_flags	= SLAB_TYPESAFE_BY_RCU,
+};
+EXPORT_SYMBOL_GPL(smc_proto6);
+
+static void smc_sock_destruct(struct sock *sk)
+{
+	struct smc_sock *smc = smc_sk(sk);
+
+	WARN_ON_ONCE(smc->tcp);
+	kfree(smc->rx_buf);
+	smc->rx_buf = NULL;
+}
+
+struct sock *smc_sock_alloc(struct net *net, struct socket *sock, int protocol)
+{
+	struct proto *prot = protocol == SMCPROTO_SMC6 ? &smc_proto6 :
+							 &smc_proto;
+	struct smc_sock *smc;
+	struct sock *sk;
+
+	sk = sk_alloc(net, PF_SMC, GFP_KERNEL, prot, 0);
+	if (!sk)
+		return NULL;
+	sock_init_data(sock, sk);
+	sk->sk_type = SOCK_STREAM;
+	sk->sk_protocol = protocol;
+	sk->sk_state = SMC_INIT;
+	sk->sk_destruct = smc_sock_destruct;
+	WRITE_ONCE(sk->sk_sndbuf, 2 * SMC_DEFAULT_BUF);
+	WRITE_ONCE(sk->sk_rcvbuf, 2 * SMC_DEFAULT_BUF);
+
+	smc = smc_sk(sk);
+	smc->limit_hs = smc_net(net)->limit_smc_hs;
+	INIT_WORK(&smc->connect_work, smc_connect_work);
+	INIT_WORK(&smc->accept_work, smc_accept_work);
+	INIT_WORK(&smc->handshake_work, smc_handshake_work);
+	timer_setup(&smc->handshake_timer, smc_handshake_expire, 0);
+	INIT_LIST_HEAD(&smc->accept_queue);
+	INIT_LIST_HEAD(&smc->accept_node);
+	spin_lock_init(&smc->accept_lock);
+	atomic_set(&smc->handshakes, 0);
+	sk->sk_prot->hash(sk);
+	return sk;
+}
+
+/*
+ * Our TCP sockets are kernel sockets, which hold no reference on their
+ * namespace. The TCP connection may outlive the AF_SMC socket (FIN_WAIT,
+ * TIME_WAIT, lingering), so give it a counted reference like a user socket.
+ */
+static void smc_tcp_hold_netns(struct sock *tsk)
+{
+	struct net *net = sock_net(tsk);
+
+	tsk->sk_net_refcnt = 1;
+	get_net_track(net, &tsk->ns_tracker, GFP_KERNEL);
+	sock_inuse_add(net, 1);
+}
+
+int smc_sock_create(struct net *net, struct socket *sock, int protocol,
+		    int kern)
+{
+	struct smc_sock *smc;
+	struct sock *sk;
+	int rc;
+
+	/* Checked in this order by the in-tree stack; tools rely on it. */
+	if (sock->type != SOCK_STREAM)
+		return -ESOCKTNOSUPPORT;
+	if (protocol != SMCPROTO_SMC && protocol != SMCPROTO_SMC6)
+		return -EPROTONOSUPPORT;
+
+	sock->ops = &smc_stream_ops;
+	sock->state = SS_UNCONNECTED;
+	sk = smc_sock_alloc(net, sock, protocol);
+	if (!sk)
+		return -ENOBUFS;
+
+	smc = smc_sk(sk);
+	rc = sock_create_kern(net, protocol == SMCPROTO_SMC6 ? PF_INET6 :
+								PF_INET,
+			      SOCK_STREAM, IPPROTO_TCP, &smc->tcp);
+	if (rc) {
+		sk->sk_prot->unhash(sk);
+		sock_orphan(sk);
+		sock->sk = NULL;
+		sock_put(sk);
+		return rc;
+	}
+	smc_tcp_hold_netns(smc->tcp->sk);
+	return 0;
+}
+
+/* Release the internal TCP socket; caller holds the socket lock. */
+void smc_sock_release_tcp(struct smc_sock *smc)
+{
+	struct socket *tcp = smc->tcp;
+
+	if (!tcp)
+		return;
+	smc_tcp_unhook(smc);
+	/* The file belongs to the AF_SMC socket's inode, never to TCP's. */
+	tcp->file = NULL;
+	smc->tcp = NULL;
+	sock_release(tcp);
+}
+
+static int smc_release(struct socket *sock)
+{
+	struct sock *sk = sock->sk;
+	struct smc_sock *smc;
+
+	if (!sk)
+		return 0;
+	smc = smc_sk(sk);
+	sock_hold(sk);
+
+	if (sk->sk_state == SMC_LISTEN)
+		smc_listen_stop(smc);
+
+	lock_sock(sk);
+	if (smc->connect_phase == SMC_CONNECT_TCP) {
+		smc_tcp_unhook(smc);
+		smc->connect_phase = SMC_CONNECT_DONE;
+	}
+	release_sock(sk);
+	/* A queued connect step holds a reference of its own. */
+	if (cancel_work_sync(&smc->connect_work))
+		sock_put(sk);
+
+	lock_sock(sk);
+	sk->sk_state = SMC_CLOSED;
+	sk->sk_shutdown = SHUTDOWN_MASK;
+	smc_sock_release_tcp(smc);
+	sock_orphan(sk);
+	sock->sk = NULL;
+	release_sock(sk);
+
+	sk->sk_prot->unhash(sk);
+	sock_put(sk);	/* the hold above */
+	sock_put(sk);	/* the socket's own reference */
+	return 0;
+}
+
+/*
+ * The connection runs on TCP: it fell back, or it is not connected yet and
+ * TCP's answer for an unconnected socket is the right one.
+ */
+static bool smc_on_tcp(const struct smc_sock *smc)
+{
+	if (!smc->tcp)
+		return false;
+	if (smc->fallback)
+		return true;
+	return smc->sk.sk_state == SMC_INIT &&
+	       smc->connect_phase == SMC_CONNECT_IDLE;
+}
+
+/*
+ * A call that needs the connection while its handshake still runs waits
+ * for the outcome, or fails with EAGAIN when it must not block.
+ */
+static int smc_wait_connect_done(struct smc_sock *smc, bool nonblock)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	struct sock *sk = &smc->sk;
+	long timeo = sock_sndtimeo(sk, nonblock);
+	int rc = 0;
+
+	lock_sock(sk);
+	add_wait_queue(sk_sleep(sk), &wait);
+	while (smc->connect_phase == SMC_CONNECT_TCP) {
+		if (!timeo) {
+			rc = -EAGAIN;
+			break;
+		}
+		if (signal_pending(current)) {
+			rc = sock_intr_errno(timeo);
+			break;
+		}
+		sk_wait_event(sk, &timeo,
+			      smc->connect_phase != SMC_CONNECT_TCP, &wait);
+	}
+	remove_wait_queue(sk_sleep(sk), &wait);
+	release_sock(sk);
+	return rc;
+}
+
+static struct socket *smc_tcp_for_io(struct smc_sock *smc, bool nonblock,
+				     int *err)
+{
+	*err = 0;
+	if (smc->connect_phase == SMC_CONNECT_TCP)
+		*err = smc_wait_connect_done(smc, nonblock);
+	if (*err)
+		return NULL;
+	if (smc_on_tcp(smc))
+		return smc->tcp;
+	*err = sock_error(&smc->sk) ?: -ENOTCONN;
+	return NULL;
+}
+
+static int smc_bind(struct socket *sock, struct sockaddr *addr, int alen)
+{
+	struct smc_sock *smc = smc_sk(sock->sk);
+	int rc = -EINVAL;
+
+	lock_sock(&smc->sk);
+	if (smc->sk.sk_state == SMC_INIT &&
+	    smc->connect_phase == SMC_CONNECT_IDLE && smc->tcp) {
+		smc_sockopts_to_tcp(smc);
+		rc = kernel_bind(smc->tcp, addr, alen);
+	}
+	release_sock(&smc->sk);
+	return rc;
+}
+
+static int smc_getname(struct socket *sock, struct sockaddr *addr, int peer)
+{
+	struct smc_sock *smc = smc_sk(sock->sk);
+
+	if (!smc->tcp)
+		return -EBADF;
+	return smc->tcp->ops->getname(smc->tcp, addr, peer);
+}
+
+static __poll_t smc_poll(struct file *file, struct socket *sock,
+			 poll_table *wait)
+{
+	struct sock *sk = sock->sk;
+	struct smc_sock *smc = smc_sk(sk);
+	__poll_t mask = 0;
+
+	sock_poll_wait(file, sock, wait);
+
+	if (sk->sk_state == SMC_LISTEN)
+		return smc_listen_poll(smc);
+	/* TCP's own poll; waiters on our queue are woken by smc_fallback. */
+	if (smc_on_tcp(smc))
+		return smc->tcp->ops->poll(file, smc->tcp, NULL);
+
+	if (sk->sk_err)
+		mask |= EPOLLERR;
+	if (smc->connect_phase == SMC_CONNECT_TCP)
+		return mask;
+	if (sk->sk_state == SMC_CLOSED)
+		mask |= EPOLLHUP | EPOLLIN | EPOLLRDNORM | EPOLLRDHUP |
+			EPOLLOUT | EPOLLWRNORM;
+	return mask;
+}
+
+static int smc_shutdown(struct socket *sock, int how)
+{
+	struct smc_sock *smc = smc_sk(sock->sk);
+	struct socket *tcp;
+	int rc;
+
+	if (how < SHUT_RD || how > SHUT_RDWR)
+		return -EINVAL;
+	if (smc->sk.sk_state == SMC_LISTEN)
+		return -ENOTCONN;
+	tcp = smc_tcp_for_io(smc, true, &rc);
+	if (!tcp)
+		return rc == -EAGAIN ? -ENOTCONN : rc;
+	rc = tcp->ops->shutdown(tcp, how);
+	smc->sk.sk_shutdown |= how + 1;
+	return rc;
+}
+
+static int smc_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
+{
+	struct smc_sock *smc = smc_sk(sock->sk);
+	struct socket *tcp;
+	int rc;
+
+	tcp = smc_tcp_for_io(smc, msg->msg_flags & MSG_DONTWAIT, &rc);
+	if (!tcp)
+		return rc;
+	return tcp->ops->sendmsg(tcp, msg, len);
+}
+
+static int smc_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
+		       int flags)
+{
+	struct smc_sock *smc = smc_sk(sock->sk);
+	struct socket *tcp;
+	int rc;
+
+	tcp = smc_tcp_for_io(smc, flags & MSG_DONTWAIT, &rc);
+	if (!tcp)
+		return rc;
+	return tcp->ops->recvmsg(tcp, msg, len, flags);
+}
+
+static ssize_t smc_sendpage(struct socket *sock, struct page *page,
+			    int offset, size_t size, int flags)
+{
+	struct smc_sock *smc = smc_sk(sock->sk);
+	struct socket *tcp;
+	int rc;
+
+	tcp = smc_tcp_for_io(smc, flags & MSG_DONTWAIT, &rc);
+	if (!tcp)
+		return rc;
+	return tcp->ops->sendpage(tcp, page, offset, size, flags);
+}
+
+static ssize_t smc_splice_read(struct socket *sock, loff_t *ppos,
+			       struct pipe_inode_info *pipe, size_t len,
+			       unsigned int flags)
+{
+	struct smc_sock *smc = smc_sk(sock->sk);
+	struct socket *tcp;
+	int rc;
+
+	tcp = smc_tcp_for_io(smc, flags & SPLICE_F_NONBLOCK, &rc);
+	if (!tcp)
+		return rc;
+	/* TCP's splice reads the file's flags through its own socket. */
+	if (!tcp->file)
+		return -EOPNOTSUPP;
+	return tcp->ops->splice_read(tcp, ppos, pipe, len, flags);
+}
+
+static int smc_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
+{
+	struct smc_sock *smc = smc_sk(sock->sk);
+	int answ = 0;
+
+	if (smc->sk.sk_state == SMC_LISTEN) {
+		switch (cmd) {
+		case SIOCINQ:
+		case SIOCOUTQ:
+		case SIOCOUTQNSD:
+		case SIOCATMARK:
+			return -EINVAL;
+		}
+		return -ENOIOCTLCMD;
+	}
+	if (smc_on_tcp(smc))
+		return smc->tcp->ops->ioctl(smc->tcp, cmd, arg);
+	switch (cmd) {
+	case SIOCINQ:
+	case SIOCOUTQ:
+	case SIOCOUTQNSD:
+	case SIOCATMARK:
+		/* Nothing queued while the connection is being set up. */
+		return put_user(answ, (int __user *)arg);
+	}
+	return -ENOIOCTLCMD;
+}
+
+/* TCP options that the in-tree stack cannot run SMC with. */
+static bool smc_tcp_opt_forces_fallback(int level, int optname)
+{
+	if (level != SOL_TCP)
+		return false;
+	switch (optname) {
+	case TCP_ULP:
+	case TCP_FASTOPEN:
+	case TCP_FASTOPEN_CONNECT:
+	case TCP_FASTOPEN_KEY:
+	case TCP_FASTOPEN_NO_COOKIE:
+		return true;
+	}
+	return false;
+}
+
+static int smc_setsockopt_smc(struct smc_sock *smc, int optname,
+			      sockptr_t optval, unsigned int optlen)
+{
+	int val;
+
+	if (optname != SMC_LIMIT_HS)
+		return -EOPNOTSUPP;
+	if (optlen < sizeof(int))
+		return -EINVAL;
+	if (copy_from_sockptr(&val, optval, sizeof(val)))
+		return -EFAULT;
+	lock_sock(&smc->sk);
+	smc->limit_hs = !!val;
+	release_sock(&smc->sk);
+	return 0;
+}
+
+static int smc_setsockopt(struct socket *sock, int level, int optname,
+			  sockptr_t optval, unsigned int optlen)
+{
+	struct smc_sock *smc = smc_sk(sock->sk);
+	struct socket *tcp = smc->tcp;
+	int rc;
+
+	if (level == SOL_SMC)
+		return smc_setsockopt_smc(smc, optname, optval, optlen);
+	if (!tcp || !tcp->ops->setsockopt)
+		return -EOPNOTSUPP;
+	rc = tcp->ops->setsockopt(tcp, level, optname, optval, optlen);
+	if (rc || !smc_tcp_opt_forces_fallback(level, optname))
+		return rc;
+
+	lock_sock(&smc->sk);
+	if (smc->sk.sk_state == SMC_INIT &&
+	    smc->connect_phase == SMC_CONNECT_IDLE)
+		smc_fallback_switch(smc, SMC_CLC_DECL_OPTUNSUPP, 0);
+	release_sock(&smc->sk);
+	return 0;
+}
+
+static int smc_getsockopt(struct socket *sock, int level, int optname,
+			  char __user *optval, int __user *optlen)
+{
+	struct smc_sock *smc = smc_sk(sock->sk);
+	int val, len;
+
+	if (level == SOL_SMC) {
+		if (optname != SMC_LIMIT_HS)
+			return -EOPNOTSUPP;
+		if (get_user(len, optlen))
+			return -EFAULT;
+		if (len < 0)
+			return -EINVAL;
+		len = min_t(int, len, sizeof(int));
+		val = smc->limit_hs;
+		if (put_user(len, optlen) || copy_to_user(optval, &val, len))
+			return -EFAULT;
+		return 0;
+	}
+	if (!smc->tcp || !smc->tcp->ops->getsockopt)
+		return -EOPNOTSUPP;
+	return smc->tcp->ops->getsockopt(smc->tcp, level, optname, optval,
+					 optlen);
+}
+
+const struct proto_ops smc_stream_ops = {
+	.family		= PF_SMC,
+	.owner		= THIS_MODULE,
+	.release	= smc_release,
+	.bind		= smc_bind,
+	.connect	= smc_connect,
+	.socketpair	= sock_no_socketpair,
+	.accept		= smc_accept,
+	.getname	= smc_getname,
+	.poll		= smc_poll,
+	.ioctl		= smc_ioctl,
+	.listen		= smc_listen,
+	.shutdown	= smc_shutdown,
+	.setsockopt	= smc_setsockopt,
+	.getsockopt	= smc_getsockopt,
+	.sendmsg	= smc_sendmsg,
+	.recvmsg	= smc_recvmsg,
+	.mmap		= sock_no_mmap,
+	.sendpage	= smc_sendpage,
+	.splice_read	= smc_splice_read,
+};

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * smc-ng: the AF_SMC socket.
+ *
+ * Every AF_SMC socket owns an internal kernel TCP socket. The TCP socket
+ * carries the CLC handshake and, when no shared-memory path can be agreed
+ * on, the application's data (fallback). The host TCP stack therefore keeps
+ * owning the 4-tuple: routing, netfilter, ss and namespaces see plain TCP.
+ */
+#ifndef _SMC_SOCK_H
+#define _SMC_SOCK_H
+
+#include <linux/list.h>
+#include <linux/spinlock.h>
+#include <linux/timer.h>
+#include <linux/workqueue.h>
+#include <net/sock.h>
+
+#define SMCPROTO_SMC	0	/* AF_SMC socket over IPv4 */
+#define SMCPROTO_SMC6	1	/* AF_SMC socket over IPv6 */
+
+/*
+ * Socket states. The values are ABI: sock_diag reports sk_state and smcss
+ * decodes it with these numbers.
+ */
+enum smc_sk_state {
+	SMC_ACTIVE		= 1,
+	SMC_INIT		= 2,
+	SMC_CLOSED		= 7,
+	SMC_LISTEN		= 10,
+	SMC_PEERCLOSEWAIT1	= 20,
+	SMC_PEERCLOSEWAIT2	= 21,
+	SMC_APPCLOSEWAIT1	= 22,
+	SMC_APPCLOSEWAIT2	= 23,
+	SMC_APPFINCLOSEWAIT	= 24,
+	SMC_PEERFINCLOSEWAIT	= 25,
+	SMC_PEERABORTWAIT	= 26,
+	SMC_PROCESSABORT	= 27,
+};
+
+/* Where an active open stands; changed under the socket lock. */
+enum smc_connect_phase {
+	SMC_CONNECT_IDLE,	/* connect() not called yet */
+	SMC_CONNECT_TCP,	/* SYN sent, waiting for the TCP handshake */
+	SMC_CONNECT_DONE,	/* connected (SMC or fallback) or failed */
+};
+
+/* Which saved TCP callbacks are in place, see smc_tcp_hook(). */
+enum smc_tcp_role {
+	SMC_TCP_UNHOOKED,
+	SMC_TCP_CONNECTING,	/* state changes drive connect_work */
+	SMC_TCP_LISTENING,	/* new connections drive accept_work */
+	SMC_TCP_HANDSHAKE,	/* CLC bytes drive handshake_work */
+	SMC_TCP_FALLBACK,	/* wake-ups are forwarded to our wait queue */
+};
+
+struct smc_sock {
+	struct sock		sk;	/* must be first: smc_sk() casts */
+	struct socket		*tcp;	/* internal TCP socket, NULL once released */
+
+	/* Fallback bookkeeping; reason codes are the CLC decline codes. */
+	bool			fallback;
+	bool			is_server;
+	u32			fallback_reason;
+	u32			peer_diagnosis;
+
+	/* Active open */
+	enum smc_connect_phase	connect_phase;
+	struct work_struct	connect_work;
+
+	/* Passive open: the listener side */
+	struct list_head	accept_queue;	/* children ready for accept() */
+	spinlock_t		accept_lock;	/* accept_queue, accept_queued */
+	unsigned int		accept_queued;
+	atomic_t		handshakes;	/* children still negotiating */
+	struct work_struct	accept_work;	/* drains the TCP accept queue */
+
+	/* Passive open: a child while it negotiates and waits in the queue */
+	struct smc_sock		*listener;
+	struct list_head	accept_node;
+	struct work_struct	handshake_work;
+	struct timer_list	handshake_timer;
+	bool			handshake_expired;
+	unsigned int		rx_used;	/* bytes of CLC message in rx_buf */
+	u8			*rx_buf;
+
+	/* TCP callbacks saved while we chain into the TCP socket's events */
+	enum smc_tcp_role	tcp_role;
+	void			(*tcp_data_ready)(struct sock *sk);
+	void			(*tcp_write_space)(struct sock *sk);
+	void			(*tcp_state_change)(struct sock *sk);
+	void			(*tcp_error_report)(struct sock *sk);
+
+	/* SOL_SMC options */
+	bool			limit_hs;
+};
+
+static inline struct smc_sock *smc_sk(const struct sock *sk)
+{
+	return (struct smc_sock *)sk;
+}
+
+extern struct proto smc_proto;
+extern struct proto smc_proto6;
+extern struct workqueue_struct *smc_hs_wq;
+
+/* smc_sock.c */
+struct sock *smc_sock_alloc(struct net *net, struct socket *sock, int protocol);
+int smc_sock_create(struct net *net, struct socket *sock, int protocol,
+		    int kern);
+void smc_sock_release_tcp(struct smc_sock *smc);
+extern const struct proto_ops smc_stream_ops;
+
+/* smc_fallback.c */
+void smc_fallback_switch(struct smc_sock *smc, u32 reason, u32 peer_diag);
+void smc_fallback_attach_file(struct smc_sock *smc);
+void smc_tcp_hook(struct smc_sock *smc, enum smc_tcp_role role);
+void smc_tcp_unhook(struct smc_sock *smc);
+void smc_sockopts_to_tcp(struct smc_sock *smc);
+void smc_sockopts_from_tcp(struct smc_sock *smc);
+
+/* smc_connect.c */
+int smc_connect(struct socket *sock, struct sockaddr *addr, int alen,
+		int flags);
+void smc_connect_work(struct work_struct *work);
+
+/* smc_listen.c */
+int smc_listen(struct socket *sock, int backlog);
+int smc_accept(struct socket *sock, struct socket *newsock, int flags,
+	       bool kern);
+void smc_listen_stop(struct smc_sock *lsmc);
+void smc_accept_work(struct work_struct *work);
+void smc_handshake_work(struct work_struct *work);
+void smc_handshake_expire(struct timer_list *t);
+__poll_t smc_listen_poll(struct smc_sock *lsmc);
+
+/* smc_handshake.c */
+int smc_client_negotiate(struct smc_sock *smc);
+int smc_server_negotiate(struct smc_sock *smc);
+
+#endif /* _SMC_SOCK_H */
