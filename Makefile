@@ -20,12 +20,11 @@ KVER		?= $(shell $(TOP)/scripts/kver)
 KDIR		?= /lib/modules/$(KVER)/build
 SELFTESTS	:= $(TOP)/tools/testing/selftests/net/smc
 UNIT		:= $(SELFTESTS)/unit
-PACKAGE_VERSION	:= $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(TOP)/dkms.conf)
 
 KBUILD_ARGS	:= -C $(KDIR) M=$(TOP) \
 		   NOSTDINC_FLAGS="-I$(TOP)/include/uapi -I$(TOP)/include"
 
-.PHONY: all modules tools deps check check-run demo demo-run bench bench-run \
+.PHONY: all modules clean-modules tools deps check check-run demo demo-run bench bench-run \
 	install uninstall checkpatch clean unit
 
 all: modules tools
@@ -73,8 +72,10 @@ uninstall:
 checkpatch:
 	@$(TOP)/scripts/checkpatch
 
-clean:
-	-$(MAKE) $(KBUILD_ARGS) clean
+clean-modules:
+	$(MAKE) $(KBUILD_ARGS) clean
+
+clean: clean-modules
 	-$(MAKE) -C $(SELFTESTS) clean
 	-$(MAKE) -C $(UNIT) clean
 	rm -rf $(TOP)/.build

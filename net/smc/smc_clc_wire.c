@@ -641,10 +641,10 @@ static int smc_clc_acc_r(const u8 *msg, struct smc_clc_accept_info *ai)
 	if (l == SMC_CLC_ACC_R_V2_FC_LEN)
 		return 0;
 
-	/* whatever follows the FCE must be exactly one GID list */
-	if (pos + sizeof(*gl) + SMC_CLC_TRL_LEN > l)
-		return smc_clc_reject(&ai->hdr, -EPROTO,
-				      SMC_CLC_RULE_AC_GID_CNT);
+	/*
+	 * Whatever follows the FCE must be exactly one GID list.  Its count
+	 * byte is inside the message: the length is at least 161 here.
+	 */
 	gl = (const struct smc_clc_wire_gidlist *)(msg + pos);
 	need = pos + sizeof(*gl) + gl->gid_cnt * SMC_CLC_GID_LEN +
 	       SMC_CLC_TRL_LEN;

@@ -122,8 +122,7 @@ static void smc_tcp_error_report(struct sock *tsk)
 	read_unlock_bh(&tsk->sk_callback_lock);
 }
 
-/*
- * Chain into the TCP socket's callbacks. Safe to call again to change the
+/* Chain into the TCP socket's callbacks. Safe to call again to change the
  * role: the original callbacks are saved only once.
  */
 void smc_tcp_hook(struct smc_sock *smc, enum smc_tcp_role role)
@@ -165,8 +164,7 @@ void smc_tcp_unhook(struct smc_sock *smc)
 	write_unlock_bh(&tsk->sk_callback_lock);
 }
 
-/*
- * Hand the open file over to the TCP socket: from now on the system calls
+/* Hand the open file over to the TCP socket: from now on the system calls
  * on this descriptor reach TCP directly, so the connection behaves exactly
  * like the TCP socket it runs on (options, SO_ERROR, TCP_INFO, splice...).
  * Closing the descriptor still releases the AF_SMC socket, which owns the
@@ -182,8 +180,7 @@ void smc_fallback_attach_file(struct smc_sock *smc)
 	smc->tcp->file->private_data = smc->tcp;
 }
 
-/*
- * Continue the connection over TCP. Caller holds the socket lock. A zero
+/* Continue the connection over TCP. Caller holds the socket lock. A zero
  * reason means no SMC was attempted on purpose and nothing is counted.
  */
 void smc_fallback_switch(struct smc_sock *smc, u32 reason, u32 peer_diag)
@@ -201,8 +198,7 @@ void smc_fallback_switch(struct smc_sock *smc, u32 reason, u32 peer_diag)
 	smc_fallback_attach_file(smc);
 }
 
-/*
- * SOL_SOCKET options land on the AF_SMC socket; the TCP socket must carry
+/* SOL_SOCKET options land on the AF_SMC socket; the TCP socket must carry
  * them to the wire. Only flags with a meaning for a TCP connection are
  * copied; buffer sizes only when the user chose them.
  */

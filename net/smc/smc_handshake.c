@@ -50,8 +50,7 @@ static int smc_clc_send_decline(struct smc_sock *smc, u32 reason, u8 version)
 	return smc_clc_send(smc, buf, len);
 }
 
-/*
- * Client side, with the TCP connection established. Returns 0 when the
+/* Client side, with the TCP connection established. Returns 0 when the
  * connection may be used (over SMC or after a fallback), or an error.
  */
 int smc_client_negotiate(struct smc_sock *smc)
@@ -71,8 +70,7 @@ int smc_client_negotiate(struct smc_sock *smc)
 	return 0;
 }
 
-/*
- * Read what is available of one CLC message without blocking. Returns
+/* Read what is available of one CLC message without blocking. Returns
  * the message length once it is complete, -EAGAIN while bytes are
  * missing, or an error. Exactly the message's bytes are consumed, so
  * whatever follows stays in TCP's queue for the application.
@@ -120,8 +118,7 @@ static void smc_clc_read_done(struct smc_sock *smc)
 	smc->rx_used = 0;
 }
 
-/*
- * Which versions of the offer survive the checks that need no device;
+/* Which versions of the offer survive the checks that need no device;
  * returns the reason when nothing does. Mirrors the in-tree order so that
  * a peer sees the same diagnosis from us as from it.
  */
@@ -170,8 +167,7 @@ static u32 smc_server_select(const struct smc_clc_prop_info *p)
 	return smcr ? SMC_CLC_DECL_NOSMCRDEV : SMC_CLC_DECL_NOSMCDDEV;
 }
 
-/*
- * Server side, called from handshake_work whenever CLC bytes may have
+/* Server side, called from handshake_work whenever CLC bytes may have
  * arrived. Returns -EAGAIN while the first message is incomplete, 0 when
  * the connection is ready for accept(), or an error to drop it.
  */

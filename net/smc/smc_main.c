@@ -29,8 +29,7 @@ static int __init smc_module_init(void)
 	if (rc)
 		return rc;
 
-	/*
-	 * Handshakes wait on peers; an unbound queue with no concurrency cap
+	/* Handshakes wait on peers; an unbound queue with no concurrency cap
 	 * keeps one slow peer from delaying the next connection's work.
 	 */
 	rc = -ENOMEM;
@@ -77,4 +76,5 @@ module_exit(smc_module_exit);
 
 MODULE_DESCRIPTION("smc-ng: Shared Memory Communications (AF_SMC)");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(SMC_NG_VERSION);
 MODULE_ALIAS_NETPROTO(PF_SMC);

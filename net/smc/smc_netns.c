@@ -13,8 +13,7 @@
 
 unsigned int smc_net_id __read_mostly;
 
-/*
- * Count a fallback under its reason. Reasons beyond the table's capacity
+/* Count a fallback under its reason. Reasons beyond the table's capacity
  * still count in the totals, so the totals never lie.
  */
 void smc_netns_count_fallback(struct net *net, u32 reason, bool server)

@@ -24,11 +24,6 @@
 /* Initial buffer sizes as upstream: twice net.smc.wmem / net.smc.rmem. */
 #define SMC_DEFAULT_BUF		(64 * 1024)
 
-struct smc_hashinfo {
-	rwlock_t		lock;
-	struct hlist_head	ht;
-};
-
 static struct smc_hashinfo smc_v4_sockets = {
 	.lock = __RW_LOCK_UNLOCKED(smc_v4_sockets.lock),
 };
@@ -134,8 +129,7 @@ struct sock *smc_sock_alloc(struct net *net, struct socket *sock, int protocol)
 	return sk;
 }
 
-/*
- * Our TCP sockets are kernel sockets, which hold no reference on their
+/* Our TCP sockets are kernel sockets, which hold no reference on their
  * namespace. The TCP connection may outlive the AF_SMC socket (FIN_WAIT,
  * TIME_WAIT, lingering), so give it a counted reference like a user socket.
  */
@@ -233,8 +227,7 @@ static int smc_release(struct socket *sock)
 	return 0;
 }
 
-/*
- * The connection runs on TCP: it fell back, or it is not connected yet and
+/* The connection runs on TCP: it fell back, or it is not connected yet and
  * TCP's answer for an unconnected socket is the right one.
  */
 static bool smc_on_tcp(const struct smc_sock *smc)
@@ -247,8 +240,7 @@ static bool smc_on_tcp(const struct smc_sock *smc)
 	       smc->connect_phase == SMC_CONNECT_IDLE;
 }
 
-/*
- * A call that needs the connection while its handshake still runs waits
+/* A call that needs the connection while its handshake still runs waits
  * for the outcome, or fails with EAGAIN when it must not block.
  */
 static int smc_wait_connect_done(struct smc_sock *smc, bool nonblock)

@@ -19,8 +19,7 @@
 #define SMCPROTO_SMC	0	/* AF_SMC socket over IPv4 */
 #define SMCPROTO_SMC6	1	/* AF_SMC socket over IPv6 */
 
-/*
- * Socket states. The values are ABI: sock_diag reports sk_state and smcss
+/* Socket states. The values are ABI: sock_diag reports sk_state and smcss
  * decodes it with these numbers.
  */
 enum smc_sk_state {
@@ -99,6 +98,12 @@ static inline struct smc_sock *smc_sk(const struct sock *sk)
 {
 	return (struct smc_sock *)sk;
 }
+
+/* All sockets of one proto, for sock_diag (struct proto's h.smc_hash). */
+struct smc_hashinfo {
+	rwlock_t		lock;
+	struct hlist_head	ht;
+};
 
 extern struct proto smc_proto;
 extern struct proto smc_proto6;

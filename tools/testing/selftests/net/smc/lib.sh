@@ -1,0 +1,74 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# Shared helpers for the guest selftests: TAP output in kselftest style and
+# small assertions. Source it, call tap_plan N, then ok/fail/check.
+
+SMC_SELFTESTS=${SMC_SELFTESTS:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)}
+SMC_TOOLS=$SMC_SELFTESTS
+_tap_n=0
+_tap_failed=0
+
+tap_plan()
+{
+	echo "TAP version 13"
+	echo "1..$1"
+}
+
+ok()
+{
+	_tap_n=$((_tap_n + 1))
+	echo "ok $_tap_n - $*"
+}
+
+fail()
+{
+	_tap_n=$((_tap_n + 1))
+	_tap_failed=$((_tap_failed + 1))
+	echo "not ok $_tap_n - $*"
+}
+
+# check DESCRIPTION COMMAND...: one TAP line from a command's status; the
+# command's output is kept as TAP comments so a failure explains itself.
+check()
+{
+	local desc=$1 out rc
+	shift
+	out=$("$@" 2>&1)
+	rc=$?
+	[ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/# /'
+	if [ $rc -eq 0 ]; then
+		ok "$desc"
+	else
+		fail "$desc (exit $rc)"
+	fi
+	return $rc
+}
+
+# expect_eq DESCRIPTION EXPECTED ACTUAL
+expect_eq()
+{
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		fail "$1: expected '$2', got '$3'"
+	fi
+}
+
+tap_exit()
+{
+	[ $_tap_failed -eq 0 ]
+	exit $?
+}
+
+# The socket count the kernel keeps for a proto in /proc/net/protocols.
+proto_sockets()
+{
+	awk -v p="$1" '$1 == p { print $2 }' /proc/net/protocols
+}
+
+# A field of smc_stream's final "smc_stream: role=..." line.
+stream_field()
+{
+	sed -n "s/.*smc_stream: .*\\b$2=\\([^ ]*\\).*/\\1/p" "$1" | tail -n 1
+}
