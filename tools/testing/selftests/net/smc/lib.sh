@@ -64,7 +64,7 @@ tap_exit()
 # The socket count the kernel keeps for a proto in /proc/net/protocols.
 proto_sockets()
 {
-	awk -v p="$1" '$1 == p { print $2 }' /proc/net/protocols
+	awk -v p="$1" '$1 == p { print $3 }' /proc/net/protocols
 }
 
 # A field of smc_stream's final "smc_stream: role=..." line.
