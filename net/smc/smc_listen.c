@@ -29,13 +29,24 @@ static void smc_listen_kick(struct smc_sock *lsmc)
 		sock_put(&lsmc->sk);
 }
 
-static bool smc_listen_busy(struct smc_sock *lsmc)
+static bool smc_listen_busy(const struct smc_sock *lsmc)
 {
 	unsigned int limit = max_t(unsigned int, 1,
 				   READ_ONCE(lsmc->sk.sk_max_ack_backlog));
 
 	return atomic_read(&lsmc->handshakes) + READ_ONCE(lsmc->accept_queued)
 	       >= limit;
+}
+
+/* Called by TCP for every SYN of a listener with SMC_LIMIT_HS: while our
+ * handshakes fill the backlog, new connections are offered plain TCP (the
+ * SYN-ACK omits the SMC option) instead of queueing more CLC work.
+ */
+static bool smc_listen_congested(const struct sock *tsk)
+{
+	const struct smc_sock *lsmc = READ_ONCE(tsk->sk_user_data);
+
+	return lsmc && lsmc->limit_hs && smc_listen_busy(lsmc);
 }
 
 int smc_listen(struct socket *sock, int backlog)
@@ -60,6 +71,7 @@ int smc_listen(struct socket *sock, int backlog)
 	if (!smc->fallback) {
 		if (static_branch_unlikely(&tcp_have_smc))
 			tcp_sk(smc->tcp->sk)->syn_smc = 1;
+		tcp_sk(smc->tcp->sk)->smc_hs_congested = smc_listen_congested;
 		smc_tcp_hook(smc, SMC_TCP_LISTENING);
 	}
 	rc = kernel_listen(smc->tcp, backlog);
@@ -330,6 +342,8 @@ void smc_listen_stop(struct smc_sock *lsmc)
 
 	lock_sock(lsk);
 	lsk->sk_state = SMC_CLOSED;
+	if (lsmc->tcp)
+		tcp_sk(lsmc->tcp->sk)->smc_hs_congested = NULL;
 	smc_tcp_unhook(lsmc);
 	release_sock(lsk);
 	if (cancel_work_sync(&lsmc->accept_work))

@@ -56,9 +56,10 @@ printf '%-8s %-26s %12s\n' "AF_SMC" "$what" "$smc_mibs"
 printf '%-8s %-26s %12s\n' "TCP" "kernel TCP, 127.0.0.1" "$tcp_mibs"
 echo
 if [ "$path" = tcp ]; then
-	echo "AF_SMC fell back to TCP, transparently:"
-	echo "  client reason $c_reason ($(field /tmp/demo-smc.cli reason_text | tr _ ' '))"
-	echo "  server reason $s_reason, peer's diagnosis $s_diag"
+	echo "AF_SMC fell back to TCP, transparently. Reasons recorded (sock_diag):"
+	echo "  client: $("$here/smc_reason" "$c_reason")"
+	echo "  server: $("$here/smc_reason" "$s_reason")"
+	echo "          peer's diagnosis: $("$here/smc_reason" "$s_diag")"
 fi
 awk -v a="$smc_mibs" -v b="$tcp_mibs" 'BEGIN {
 	if (b > 0) printf "AF_SMC / TCP throughput: %.2fx\n", a / b }'
