@@ -60,8 +60,11 @@ demo-run: all
 bench: deps
 	@$(MAKE) --no-print-directory bench-run
 
+# Results (plots included) stay in .build/bench.
 bench-run: all
-	@$(SELFTESTS)/vm/run-guest --timeout 1200 -- $(SELFTESTS)/bench.sh
+	@mkdir -p $(TOP)/.build/bench
+	@$(SELFTESTS)/vm/run-guest --timeout 1800 --out $(TOP)/.build/bench \
+		-- $(SELFTESTS)/bench.sh
 
 install:
 	$(TOP)/scripts/dkms-install install

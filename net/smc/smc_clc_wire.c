@@ -3,16 +3,22 @@
  * smc-ng: CLC message codec.
  *
  * Acceptance mirrors what a Linux 6.1 receiver takes from a Linux sender,
- * with two deliberate differences:
+ * with these deliberate differences:
  *  - every byte the decoder hands out lies inside the message, so layouts
  *    that Linux would resolve by reading stale bytes of its receive buffer
  *    (extension offsets pointing past the end, a first-contact bit without
- *    a first-contact extension, ...) are rejected;
+ *    a first-contact extension, ...) are rejected, and so are lengths that
+ *    Linux tolerates by ignoring the surplus;
  *  - the optional areas of a v2 PROPOSAL must sit where every known
  *    sender puts them.  Linux checks the total length against the sum of
  *    the area sizes, so with non-overlapping areas that is the only
- *    layout that can pass anyway.
- * The header check alone (smc_clc_check_hdr) applies the Linux rules.
+ *    layout that can pass anyway;
+ *  - SMC-R v2 ACCEPT/CONFIRM may carry at most SMC_CLC_MAX_GIDLIST GIDs,
+ *    which keeps every message within SMC_CLC_MAX_LEN;
+ *  - the 130-byte SMC-D v2 form of v2.1 peers is understood (6.1 only
+ *    knows 78 and 114).
+ * smc_clc_check_hdr() applies the Linux header rules plus the two length
+ * bounds above, so a caller learns early how much to read.
  */
 
 #include "smc_clc_wire.h"

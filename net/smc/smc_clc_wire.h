@@ -27,11 +27,11 @@
 
 #include "smc_wire.h"
 
-/* message types (header byte 4) */
-#define SMC_CLC_PROPOSAL	0x01
-#define SMC_CLC_ACCEPT		0x02
-#define SMC_CLC_CONFIRM		0x03
-#define SMC_CLC_DECLINE		0x04
+/* CLC protocol versions (header byte 7, high nibble) and v2 releases */
+#define SMC_CLC_V1		1
+#define SMC_CLC_V2		2
+#define SMC_CLC_RELEASE_0	0	/* SMC v2.0 */
+#define SMC_CLC_RELEASE_1	1	/* SMC v2.1 */
 
 /* 2-bit SMC type codes carried in header byte 7 */
 #define SMC_TYPE_R		0	/* SMC-R */
@@ -39,11 +39,11 @@
 #define SMC_TYPE_N		2	/* nothing */
 #define SMC_TYPE_B		3	/* SMC-R and SMC-D */
 
-/* CLC protocol versions (header byte 7, high nibble) and v2 releases */
-#define SMC_CLC_V1		1
-#define SMC_CLC_V2		2
-#define SMC_CLC_RELEASE_0	0	/* SMC v2.0 */
-#define SMC_CLC_RELEASE_1	1	/* SMC v2.1 */
+/* message types (header byte 4) */
+#define SMC_CLC_PROPOSAL	0x01
+#define SMC_CLC_ACCEPT		0x02
+#define SMC_CLC_CONFIRM		0x03
+#define SMC_CLC_DECLINE		0x04
 
 /* OS type nibble in DECLINE and in the first-contact extension */
 #define SMC_CLC_OS_ZOS		1

@@ -128,6 +128,11 @@ int smc_connect(struct socket *sock, struct sockaddr *addr, int alen,
 
 	lock_sock(sk);
 	rc = smc_connect_state(smc);
+	if (rc == -EALREADY && !(flags & O_NONBLOCK)) {
+		/* A blocking connect restarted after a signal waits on. */
+		rc = smc_connect_wait(smc, sock_sndtimeo(sk, false));
+		goto out;
+	}
 	if (rc || !smc->tcp) {
 		rc = rc ?: -EBADF;
 		goto out;

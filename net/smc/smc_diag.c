@@ -58,40 +58,38 @@ static u8 smc_diag_mode(const struct smc_sock *smc)
 static int smc_diag_fill(struct sock *sk, struct sk_buff *skb,
 			 struct netlink_callback *cb, u8 ext)
 {
+	const struct nlmsghdr *req = cb->nlh;
+	struct sock *requester = NETLINK_CB(cb->skb).sk;
 	struct smc_sock *smc = smc_sk(sk);
-	struct user_namespace *ns = sk_user_ns(NETLINK_CB(cb->skb).sk);
 	struct smc_diag_fallback fb;
-	struct smc_diag_msg *r;
+	struct smc_diag_msg *msg;
 	struct nlmsghdr *nlh;
 
-	nlh = nlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
-			cb->nlh->nlmsg_type, sizeof(*r), NLM_F_MULTI);
+	nlh = nlmsg_put(skb, NETLINK_CB(cb->skb).portid, req->nlmsg_seq,
+			req->nlmsg_type, sizeof(*msg), NLM_F_MULTI);
 	if (!nlh)
 		return -EMSGSIZE;
+	msg = nlmsg_data(nlh);
+	memset(msg, 0, sizeof(*msg));
+	msg->diag_family = PF_SMC;
+	msg->diag_state = sk->sk_state;
+	msg->diag_mode = smc_diag_mode(smc);
+	msg->diag_shutdown = sk->sk_shutdown;
+	smc_diag_fill_id(msg, sk, smc->tcp ? smc->tcp->sk : NULL);
+	msg->diag_uid = from_kuid_munged(sk_user_ns(requester),
+					 sock_i_uid(sk));
+	msg->diag_inode = sock_i_ino(sk);
 
-	r = nlmsg_data(nlh);
-	memset(r, 0, sizeof(*r));
-	r->diag_family = PF_SMC;
-	r->diag_state = sk->sk_state;
-	r->diag_mode = smc_diag_mode(smc);
-	r->diag_shutdown = sk->sk_shutdown;
-	smc_diag_fill_id(r, sk, smc->tcp ? smc->tcp->sk : NULL);
-	r->diag_uid = from_kuid_munged(ns, sock_i_uid(sk));
-	r->diag_inode = sock_i_ino(sk);
-
-	if (nla_put_u8(skb, SMC_DIAG_SHUTDOWN, sk->sk_shutdown))
-		goto cancel;
 	fb.reason = smc->fallback_reason;
 	fb.peer_diagnosis = smc->peer_diagnosis;
-	if (nla_put(skb, SMC_DIAG_FALLBACK, sizeof(fb), &fb))
-		goto cancel;
 	/* CONNINFO, LGRINFO and DMBINFO describe a shared-memory connection;
 	 * a socket without one has nothing to report there.
 	 */
-	nlmsg_end(skb, nlh);
-	return 0;
-
-cancel:
+	if (!nla_put(skb, SMC_DIAG_FALLBACK, sizeof(fb), &fb) &&
+	    !nla_put_u8(skb, SMC_DIAG_SHUTDOWN, sk->sk_shutdown)) {
+		nlmsg_end(skb, nlh);
+		return 0;
+	}
 	nlmsg_cancel(skb, nlh);
 	return -EMSGSIZE;
 }
@@ -172,25 +170,24 @@ static int smc_diag_request(struct sk_buff *skb, struct nlmsghdr *h)
 	return netlink_dump_start(net->diag_nlsk, skb, h, &c);
 }
 
-static const struct sock_diag_handler smc_diag_handler = {
-	.family	= AF_SMC,
-	.dump	= smc_diag_request,
+/* Pins this module while a request runs: .owner. */
+static const struct sock_diag_handler smc_diag_ops = {
+	.owner = THIS_MODULE, .family = AF_SMC, .dump = smc_diag_request,
 };
 
-static int __init smc_diag_init(void)
+static int __init smc_diag_module_init(void)
 {
-	return sock_diag_register(&smc_diag_handler);
+	return sock_diag_register(&smc_diag_ops);
 }
+module_init(smc_diag_module_init);
 
-static void __exit smc_diag_exit(void)
+static void __exit smc_diag_module_exit(void)
 {
-	sock_diag_unregister(&smc_diag_handler);
+	sock_diag_unregister(&smc_diag_ops);
 }
+module_exit(smc_diag_module_exit);
 
-module_init(smc_diag_init);
-module_exit(smc_diag_exit);
-
-MODULE_DESCRIPTION("smc-ng: sock_diag for AF_SMC sockets");
-MODULE_LICENSE("GPL");
-MODULE_VERSION(SMC_NG_VERSION);
 MODULE_ALIAS_NET_PF_PROTO_TYPE(PF_NETLINK, NETLINK_SOCK_DIAG, 43 /* AF_SMC */);
+MODULE_DESCRIPTION("smc-ng: sock_diag for AF_SMC sockets");
+MODULE_VERSION(SMC_NG_VERSION);
+MODULE_LICENSE("GPL");

@@ -32,26 +32,33 @@ static struct smc_hashinfo smc_v6_sockets = {
 	.lock = __RW_LOCK_UNLOCKED(smc_v6_sockets.lock),
 };
 
-/* Every AF_SMC socket is listed so that sock_diag can walk them. */
+/* Every AF_SMC socket is listed so that sock_diag can walk them; the
+ * per-proto in-use counter behind /proc/net/protocols follows the list.
+ */
+static void smc_sock_list_update(struct sock *sk, bool add)
+{
+	struct smc_hashinfo *list = sk->sk_prot->h.smc_hash;
+	bool changed = true;
+
+	write_lock_bh(&list->lock);
+	if (add)
+		sk_add_node(sk, &list->ht);
+	else
+		changed = sk_del_node_init(sk);
+	write_unlock_bh(&list->lock);
+	if (changed)
+		sock_prot_inuse_add(sock_net(sk), sk->sk_prot, add ? 1 : -1);
+}
+
 static int smc_sock_list(struct sock *sk)
 {
-	struct smc_hashinfo *h = sk->sk_prot->h.smc_hash;
-
-	write_lock_bh(&h->lock);
-	sk_add_node(sk, &h->ht);
-	write_unlock_bh(&h->lock);
-	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, 1);
+	smc_sock_list_update(sk, true);
 	return 0;
 }
 
 static void smc_sock_unlist(struct sock *sk)
 {
-	struct smc_hashinfo *h = sk->sk_prot->h.smc_hash;
-
-	write_lock_bh(&h->lock);
-	if (sk_del_node_init(sk))
-		sock_prot_inuse_add(sock_net(sk), sk->sk_prot, -1);
-	write_unlock_bh(&h->lock);
+	smc_sock_list_update(sk, false);
 }
 
 /* SO_KEEPALIVE reaches us through the proto; the TCP socket keeps time. */
@@ -64,28 +71,18 @@ static void smc_set_keepalive(struct sock *sk, int on)
 		tsk->sk_prot->keepalive(tsk, on);
 }
 
-struct proto smc_proto = {
-	.name		= "SMC",
-	.owner		= THIS_MODULE,
-	.keepalive	= smc_set_keepalive,
-	.hash		= smc_sock_list,
-	.unhash		= smc_sock_unlist,
-	.obj_size	= sizeof(struct smc_sock),
-	.h.smc_hash	= &smc_v4_sockets,
-	.slab_flags	= SLAB_TYPESAFE_BY_RCU,
-};
-EXPORT_SYMBOL_GPL(smc_proto);
+/* The two protos differ only in their name and their socket list. */
+#define SMC_PROTO(proto_name, list) {				\
+	.name = proto_name, .h.smc_hash = list,			\
+	.obj_size = sizeof(struct smc_sock),			\
+	.slab_flags = SLAB_TYPESAFE_BY_RCU,			\
+	.hash = smc_sock_list, .unhash = smc_sock_unlist,	\
+	.keepalive = smc_set_keepalive, .owner = THIS_MODULE,	\
+}
 
-struct proto smc_proto6 = {
-	.name		= "SMC6",
-	.owner		= THIS_MODULE,
-	.keepalive	= smc_set_keepalive,
-	.hash		= smc_sock_list,
-	.unhash		= smc_sock_unlist,
-	.obj_size	= sizeof(struct smc_sock),
-	.h.smc_hash	= &smc_v6_sockets,
-	.slab_flags	= SLAB_TYPESAFE_BY_RCU,
-};
+struct proto smc_proto = SMC_PROTO("SMC", &smc_v4_sockets);
+EXPORT_SYMBOL_GPL(smc_proto);
+struct proto smc_proto6 = SMC_PROTO("SMC6", &smc_v6_sockets);
 EXPORT_SYMBOL_GPL(smc_proto6);
 
 static void smc_sock_destruct(struct sock *sk)
@@ -217,6 +214,11 @@ static int smc_release(struct socket *sock)
 	sk->sk_state = SMC_CLOSED;
 	sk->sk_shutdown = SHUTDOWN_MASK;
 	smc_sock_release_tcp(smc);
+	/* O_ASYNC set before a fallback registered on our queue; the file was
+	 * re-pointed since, so the VFS only cleaned up TCP's registration.
+	 */
+	if (sock->wq.fasync_list && sock->file)
+		fasync_helper(-1, sock->file, 0, &sock->wq.fasync_list);
 	sock_orphan(sk);
 	sock->sk = NULL;
 	release_sock(sk);
@@ -517,21 +519,25 @@ static int smc_getsockopt(struct socket *sock, int level, int optname,
 const struct proto_ops smc_stream_ops = {
 	.family		= PF_SMC,
 	.owner		= THIS_MODULE,
-	.release	= smc_release,
-	.bind		= smc_bind,
+	/* connection set-up and teardown */
 	.connect	= smc_connect,
-	.socketpair	= sock_no_socketpair,
-	.accept		= smc_accept,
-	.getname	= smc_getname,
-	.poll		= smc_poll,
-	.ioctl		= smc_ioctl,
 	.listen		= smc_listen,
+	.accept		= smc_accept,
+	.bind		= smc_bind,
 	.shutdown	= smc_shutdown,
-	.setsockopt	= smc_setsockopt,
-	.getsockopt	= smc_getsockopt,
-	.sendmsg	= smc_sendmsg,
+	.release	= smc_release,
+	/* data */
 	.recvmsg	= smc_recvmsg,
-	.mmap		= sock_no_mmap,
-	.sendpage	= smc_sendpage,
+	.sendmsg	= smc_sendmsg,
 	.splice_read	= smc_splice_read,
+	.sendpage	= smc_sendpage,
+	.poll		= smc_poll,
+	/* control */
+	.getsockopt	= smc_getsockopt,
+	.setsockopt	= smc_setsockopt,
+	.ioctl		= smc_ioctl,
+	.getname	= smc_getname,
+	/* not for stream sockets of this kind */
+	.mmap		= sock_no_mmap,
+	.socketpair	= sock_no_socketpair,
 };

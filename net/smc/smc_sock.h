@@ -23,18 +23,18 @@
  * decodes it with these numbers.
  */
 enum smc_sk_state {
-	SMC_ACTIVE		= 1,
-	SMC_INIT		= 2,
-	SMC_CLOSED		= 7,
+	SMC_INIT		= 2,	/* created, connecting */
 	SMC_LISTEN		= 10,
-	SMC_PEERCLOSEWAIT1	= 20,
-	SMC_PEERCLOSEWAIT2	= 21,
-	SMC_APPCLOSEWAIT1	= 22,
-	SMC_APPCLOSEWAIT2	= 23,
-	SMC_APPFINCLOSEWAIT	= 24,
+	SMC_ACTIVE		= 1,	/* connected */
+	/* we closed first and wait for the peer */
+	SMC_PEERCLOSEWAIT1	= 20,	SMC_PEERCLOSEWAIT2	= 21,
 	SMC_PEERFINCLOSEWAIT	= 25,
-	SMC_PEERABORTWAIT	= 26,
-	SMC_PROCESSABORT	= 27,
+	/* the peer closed first and waits for the application */
+	SMC_APPCLOSEWAIT1	= 22,	SMC_APPCLOSEWAIT2	= 23,
+	SMC_APPFINCLOSEWAIT	= 24,
+	/* aborting, and done */
+	SMC_PEERABORTWAIT	= 26,	SMC_PROCESSABORT	= 27,
+	SMC_CLOSED		= 7,
 };
 
 /* Where an active open stands; changed under the socket lock. */

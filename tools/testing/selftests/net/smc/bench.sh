@@ -1,0 +1,128 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench, inside one guest: AF_SMC, TCP over 127.0.0.1 and Unix stream
+# sockets side by side in the same run. Prints a table of absolute figures
+# and of AF_SMC's ratios to the other two, and draws PNG plots of
+# throughput and latency against message size into $SMC_OUT (or /tmp).
+# A benchmark, not a test: nothing here asserts a timing.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+stream=$here/smc_stream
+out=${SMC_OUT:-/tmp}
+families=(smc tcp unix)
+sizes=(1 64 1024 16384 65536 262144 1048576)
+port=7600
+
+modprobe smc && modprobe smc_diag || exit 1
+
+# Enough bytes per size for a stable figure without taking all day under
+# emulation: small messages cost per call, large ones per byte.
+volume()
+{
+	local s=$1
+	if [ "$s" -lt 64 ]; then echo 256K
+	elif [ "$s" -lt 16384 ]; then echo 16M
+	else echo 256M
+	fi
+}
+
+# run FAMILY SERVER_AND_CLIENT_ARGS...: prints the client's result line.
+run()
+{
+	local fam=$1
+	shift
+	port=$((port + 1))
+	"$stream" -l -q -t 600 -f "$fam" -p "$port" "$@" >/dev/null &
+	local spid=$!
+	"$stream" -c 127.0.0.1 -q -t 600 -f "$fam" -p "$port" "$@"
+	wait $spid
+}
+
+field()
+{
+	sed -n "s/.* $1=\\([^ ]*\\).*/\\1/p" | tail -n 1
+}
+
+declare -A tput lat_med lat_p99 rate path
+
+for s in "${sizes[@]}"; do
+	for f in "${families[@]}"; do
+		line=$(run "$f" -n "$(volume "$s")" -w "$s" -r "$s")
+		# Each direction carries -n bytes one after the other: count one.
+		tput[$f,$s]=$(echo "$line" | field mib_s | awk '{ printf "%.1f", $1 / 2 }')
+		[ "$f" = smc ] && path[$s]=$(echo "$line" | field path)
+	done
+done
+for f in "${families[@]}"; do
+	line=$(run "$f" -L -n 5000)
+	lat_med[$f]=$(echo "$line" | field lat_median_us)
+	lat_p99[$f]=$(echo "$line" | field lat_p99_us)
+	line=$(run "$f" -R -C 2000)
+	rate[$f]=$(echo "$line" | field conn_s)
+done
+
+ratio()
+{
+	awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'
+}
+
+echo "smc-ng bench: kernel $(uname -r), $(nproc) vCPUs, AF_SMC path: ${path[65536]}"
+echo
+printf '%-22s %10s %10s %10s %9s %9s\n' "" "AF_SMC" "TCP" "Unix" "SMC/TCP" "SMC/Unix"
+for s in "${sizes[@]}"; do
+	printf '%-22s %10s %10s %10s %9s %9s\n' "throughput $s B MiB/s" \
+		"${tput[smc,$s]}" "${tput[tcp,$s]}" "${tput[unix,$s]}" \
+		"$(ratio "${tput[smc,$s]}" "${tput[tcp,$s]}")" \
+		"$(ratio "${tput[smc,$s]}" "${tput[unix,$s]}")"
+done
+printf '%-22s %10s %10s %10s %9s %9s\n' "1 B round trip us p50" \
+	"${lat_med[smc]}" "${lat_med[tcp]}" "${lat_med[unix]}" \
+	"$(ratio "${lat_med[smc]}" "${lat_med[tcp]}")" \
+	"$(ratio "${lat_med[smc]}" "${lat_med[unix]}")"
+printf '%-22s %10s %10s %10s %9s %9s\n' "1 B round trip us p99" \
+	"${lat_p99[smc]}" "${lat_p99[tcp]}" "${lat_p99[unix]}" \
+	"$(ratio "${lat_p99[smc]}" "${lat_p99[tcp]}")" \
+	"$(ratio "${lat_p99[smc]}" "${lat_p99[unix]}")"
+printf '%-22s %10s %10s %10s %9s %9s\n' "connections/s" \
+	"${rate[smc]}" "${rate[tcp]}" "${rate[unix]}" \
+	"$(ratio "${rate[smc]}" "${rate[tcp]}")" \
+	"$(ratio "${rate[smc]}" "${rate[unix]}")"
+
+data=$out/bench-throughput.dat
+for s in "${sizes[@]}"; do
+	echo "$s ${tput[smc,$s]} ${tput[tcp,$s]} ${tput[unix,$s]}"
+done >"$data"
+if command -v gnuplot >/dev/null; then
+	gnuplot <<PLOT
+set terminal png size 900,600 noenhanced
+set output "$out/bench-throughput.png"
+set title "Stream throughput against message size (one guest)"
+set logscale x 2
+set xlabel "message size"
+set format x "%.0b%BB"
+set ylabel "MiB/s"
+set key left top
+plot "$data" using 1:2 with linespoints title "AF_SMC", \
+     "$data" using 1:3 with linespoints title "TCP 127.0.0.1", \
+     "$data" using 1:4 with linespoints title "Unix stream"
+set output "$out/bench-latency.png"
+set title "1-byte round trip (median and p99)"
+unset logscale x
+set style data histograms
+set style fill solid
+set ylabel "microseconds"
+set xlabel ""
+plot "-" using 2:xtic(1) title "median", "" using 2:xtic(1) title "p99"
+AF_SMC ${lat_med[smc]}
+TCP ${lat_med[tcp]}
+Unix ${lat_med[unix]}
+e
+AF_SMC ${lat_p99[smc]}
+TCP ${lat_p99[tcp]}
+Unix ${lat_p99[unix]}
+e
+PLOT
+	echo
+	echo "plots: $out/bench-throughput.png $out/bench-latency.png"
+fi
