@@ -1,0 +1,41 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run each named fuzzer from $BUILD for $FUZZ_SECONDS over a scratch copy of
+# its seed corpus (corpus/<name without fuzz_>), so the tree is never
+# written to.  Prints TAP; a crash, leak or sanitizer report is "not ok" and
+# the scratch directory with the reproducer is kept.
+
+BUILD=${BUILD:-build}
+FUZZ_SECONDS=${FUZZ_SECONDS:-20}
+
+echo "TAP version 13"
+echo "1..$#"
+
+n=0
+fail=0
+for f in "$@"; do
+	n=$((n + 1))
+	if [ "$HAVE_FUZZER" != y ] || [ ! -x "$BUILD/$f" ]; then
+		echo "ok $n - $f # SKIP clang cannot build libFuzzer targets"
+		continue
+	fi
+	scratch=$(mktemp -d "${TMPDIR:-/tmp}/smc-$f.XXXXXX")
+	mkdir "$scratch/corpus"
+	cp corpus/"${f#fuzz_}"/* "$scratch/corpus/"
+	"$BUILD/$f" -max_total_time="$FUZZ_SECONDS" -print_final_stats=1 \
+		-timeout=10 -rss_limit_mb=2048 -artifact_prefix="$scratch/" \
+		"$scratch/corpus" >"$scratch/log" 2>&1
+	rc=$?
+	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$scratch/log")
+	if [ $rc -eq 0 ] && [ -n "$execs" ]; then
+		echo "ok $n - $f ${FUZZ_SECONDS}s, $execs execs, no finding"
+		rm -rf "$scratch"
+	else
+		echo "not ok $n - $f exit $rc, ${execs:-?} execs, see $scratch"
+		sed -n '/ERROR\|fuzz_c[ld]c:\|SUMMARY/p' "$scratch/log" |
+			head -n 5 | sed 's/^/# /'
+		fail=1
+	fi
+done
+exit $fail
