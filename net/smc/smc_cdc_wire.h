@@ -59,8 +59,7 @@ struct smcr_cdc_wire {
 	u8	rsvd[18];
 } __packed;
 
-/*
- * SMC-D cursor block.  Linux writes wrap and count in CPU byte order (big
+/* SMC-D cursor block.  Linux writes wrap and count in CPU byte order (big
  * endian on s390, the only platform with ISM hardware; loopback-ism
  * connects only sockets of the same kernel), so we must too.  Each block is
  * 8-byte aligned in the DMB and Linux reads it with one 64-bit load.
@@ -120,15 +119,13 @@ struct smc_cdc_info {
 
 int smcr_cdc_decode(const void *buf, size_t len, struct smc_cdc_info *ci);
 int smcr_cdc_encode(void *buf, size_t len, const struct smc_cdc_info *ci);
-/*
- * @buf must be a private snapshot of the DMB header: the peer may rewrite
+/* @buf must be a private snapshot of the DMB header: the peer may rewrite
  * the DMB at any time.
  */
 int smcd_cdc_decode(const void *buf, size_t len, struct smc_cdc_info *ci);
 int smcd_cdc_encode(void *buf, size_t len, const struct smc_cdc_info *ci);
 
-/*
- * Cursor arithmetic over a ring of @ring bytes, 1 <= ring <= SMC_RING_MAX.
+/* Cursor arithmetic over a ring of @ring bytes, 1 <= ring <= SMC_RING_MAX.
  * The 16-bit wrap counter is compared with serial-number arithmetic, so a
  * wrap of 0 after 0xffff counts as one lap ahead.
  */
@@ -146,8 +143,7 @@ int smc_cursor_cmp(u32 ring, const struct smc_cursor *a,
 /* bytes from @from forward to @to, 0..ring; -ERANGE if not in that range */
 int smc_cursor_diff(u32 ring, const struct smc_cursor *from,
 		    const struct smc_cursor *to);
-/*
- * Judge a cursor received from the peer against the last accepted one.
+/* Judge a cursor received from the peer against the last accepted one.
  * @max_adv is how far the peer can legitimately have moved: for its
  * producer cursor the free space it was granted, for its consumer cursor
  * the bytes we had written and it had not yet acknowledged.

@@ -84,8 +84,7 @@ static bool smc_clc_acc_len_ok(const struct smc_clc_hdr_info *hi)
 							 SMC_CLC_ACC_D_V1_LEN);
 	if (hi->typev1 == SMC_TYPE_R)
 		return l >= SMC_CLC_ACC_R_V2_LEN && l <= SMC_CLC_ACC_MAX_LEN;
-	/*
-	 * 6.1 only knows 78 and 114; 130 is what a v2.1 peer sends once
+	/* 6.1 only knows 78 and 114; 130 is what a v2.1 peer sends once
 	 * release 1 is negotiated, which only happens if we proposed it.
 	 */
 	return l == SMC_CLC_ACC_D_V2_LEN ||
@@ -154,8 +153,7 @@ int smc_clc_check_hdr(const void *buf, size_t len, u8 expected,
 	return hi->length;
 }
 
-/*
- * Common start of every full decoder: header rules, the exact message
+/* Common start of every full decoder: header rules, the exact message
  * type, and the whole message present in the buffer.
  */
 static int smc_clc_start(const void *buf, size_t len, u8 type_a, u8 type_b,
@@ -235,8 +233,7 @@ static int smc_clc_prop_v1(const u8 *msg, size_t end, u16 ipoff,
 		return rc;
 	if (pos + smc_clc_prefix_size(pi->v6_cnt) != end)
 		return smc_clc_reject(&pi->hdr, -EPROTO, SMC_CLC_RULE_PROP_LEN);
-	/*
-	 * Before v2 the SMC-D area was optional; Linux looks at it only when
+	/* Before v2 the SMC-D area was optional; Linux looks at it only when
 	 * the prefix area is pushed back by exactly its size.
 	 */
 	if (ipoff == sizeof(struct smc_clc_wire_prop_smcd))
@@ -301,8 +298,7 @@ static int smc_clc_prop_v2(const u8 *msg, size_t end, u16 ipoff,
 			return rc;
 		pos += smc_clc_prefix_size(pi->v6_cnt);
 	} else {
-		/*
-		 * Nothing offered for v1, yet Linux still reads a prefix
+		/* Nothing offered for v1, yet Linux still reads a prefix
 		 * header at the offset and fails on a count above 8.
 		 * Senders keep the offset 0 and bytes 40..49 zero for that.
 		 */
@@ -320,8 +316,7 @@ static int smc_clc_prop_v2(const u8 *msg, size_t end, u16 ipoff,
 	if (pi->hdr.typev2 == SMC_TYPE_N)
 		goto out;
 
-	/*
-	 * Linux bounds the offset by 172 (the end of a full prefix area);
+	/* Linux bounds the offset by 172 (the end of a full prefix area);
 	 * the exact position required here implies that bound.
 	 */
 	off = be16_to_cpu(sd->v2ext_off);
@@ -647,8 +642,7 @@ static int smc_clc_acc_r(const u8 *msg, struct smc_clc_accept_info *ai)
 	if (l == SMC_CLC_ACC_R_V2_FC_LEN)
 		return 0;
 
-	/*
-	 * Whatever follows the FCE must be exactly one GID list.  Its count
+	/* Whatever follows the FCE must be exactly one GID list.  Its count
 	 * byte is inside the message: the length is at least 161 here.
 	 */
 	gl = (const struct smc_clc_wire_gidlist *)(msg + pos);
@@ -846,8 +840,7 @@ int smc_clc_decode_decline(const void *buf, size_t len,
 		for (i = 0; i < SMC_CLC_DECL_DIAG_V2; i++)
 			di->diag2[i] = be32_to_cpu(extra[i]);
 	}
-	/*
-	 * Trailer deliberately unchecked, as in Linux: a sloppy DECLINE must
+	/* Trailer deliberately unchecked, as in Linux: a sloppy DECLINE must
 	 * still end in a fallback rather than a failed connection.
 	 */
 	return rc;
@@ -919,8 +912,7 @@ struct smc_clc_reason {
 	const char	*text;
 };
 
-/*
- * Written for people reading a log line or smcss output: say what went
+/* Written for people reading a log line or smcss output: say what went
  * wrong and, where it helps, on which side.
  */
 static const struct smc_clc_reason smc_clc_reasons[] = {

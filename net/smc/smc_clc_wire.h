@@ -70,8 +70,7 @@
 #define SMC_CLC_MAX_V6_PREFIX	8
 #define SMC_CLC_MAX_UEID	8
 #define SMC_CLC_MAX_ISM_GIDS	8	/* GID/CHID entries, not devices */
-/*
- * Not a Linux limit (a Linux server never parses the list, Linux clients
+/* Not a Linux limit (a Linux server never parses the list, Linux clients
  * send one or two GIDs): bounding it keeps every ACCEPT/CONFIRM inside a
  * small fixed receive buffer.
  */
@@ -89,8 +88,7 @@
 /* first-contact extension byte 0 */
 #define SMC_CLC_FCE_V2_DIRECT		0x80
 
-/*
- * Decline / fallback reason codes.  The values are shared with every SMC
+/* Decline / fallback reason codes.  The values are shared with every SMC
  * implementation and with user space (diag, smcss), so they and their
  * names follow Linux exactly.
  */
@@ -421,8 +419,7 @@ struct smc_clc_ism_id {
 	u16	chid;
 };
 
-/*
- * PROPOSAL.  Fixed-size fields are copied; the variable arrays are
+/* PROPOSAL.  Fixed-size fields are copied; the variable arrays are
  * pointers: into the received buffer after a decode, to caller memory
  * for an encode.  has_* tell which optional areas are (to be) present.
  */
@@ -522,8 +519,7 @@ struct smc_clc_decline_info {
 	u32	diag2[SMC_CLC_DECL_DIAG_V2];	/* v2 only */
 };
 
-/*
- * Any of the above, for smc_clc_decode().  Every member starts with the
+/* Any of the above, for smc_clc_decode().  Every member starts with the
  * header info, so ->hdr is valid whatever the message type was.
  */
 union smc_clc_msg_info {
@@ -539,8 +535,7 @@ union smc_clc_msg_info {
 extern const u8 smc_clc_eye_r[SMC_CLC_EYECATCHER_LEN];	/* "SMCR" EBCDIC */
 extern const u8 smc_clc_eye_d[SMC_CLC_EYECATCHER_LEN];	/* "SMCD" EBCDIC */
 
-/*
- * Validate the 8-byte header the way Linux does before it reads the rest:
+/* Validate the 8-byte header the way Linux does before it reads the rest:
  * eyecatcher, version >= 1, type (@expected, or DECLINE which may always
  * replace it; 0 accepts any known type) and the per-type/per-version
  * length rule.  Returns the full message length the caller must read.
@@ -615,8 +610,7 @@ static inline u32 smc_clc_size_decode(u8 nib)
 	return 1U << ((nib & 0x0f) + SMC_CLC_SIZE_SHIFT);
 }
 
-/*
- * Round @size up to the next size the nibble can express, clamp to
+/* Round @size up to the next size the nibble can express, clamp to
  * @max_nib.  Sizes of 16 KiB and less all map to 0.
  */
 static inline u8 smc_clc_size_encode(u32 size, u8 max_nib)

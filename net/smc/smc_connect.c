@@ -26,6 +26,9 @@ static void smc_connect_finish(struct smc_sock *smc, int err)
 		if (sk->sk_socket)
 			sk->sk_socket->state = SS_UNCONNECTED;
 	} else {
+		/* Over shared memory the TCP socket has nothing more to say. */
+		if (!smc->fallback)
+			smc_tcp_unhook(smc);
 		sk->sk_state = SMC_ACTIVE;
 		if (sk->sk_socket)
 			sk->sk_socket->state = SS_CONNECTED;

@@ -51,8 +51,62 @@ static u8 smc_diag_mode(const struct smc_sock *smc)
 {
 	if (smc->fallback)
 		return SMC_DIAG_MODE_FALLBACK_TCP;
+	if (smc->conn.lgr)
+		return SMC_DIAG_MODE_SMCD;
 	/* INIT and LISTEN sockets report 0, as the in-tree stack does. */
 	return SMC_DIAG_MODE_SMCR;
+}
+
+static void smc_diag_cursor(struct smc_diag_cursor *out,
+			    const struct smc_cursor *c)
+{
+	out->wrap = c->wrap;
+	out->count = c->count;
+}
+
+/* Extensions that describe the shared-memory connection, as asked for. */
+static int smc_diag_fill_conn(struct sk_buff *skb, struct smc_sock *smc,
+			      u8 ext)
+{
+	struct smc_conn *conn = &smc->conn;
+	struct smcd_device *dev = conn->lgr->dev;
+	struct smc_diag_conninfo ci = {};
+	struct smcd_diag_dmbinfo di = {};
+	struct smcd_gid gid;
+
+	if (ext & (1 << (SMC_DIAG_CONNINFO - 1))) {
+		spin_lock_irq(&conn->lock);
+		ci.token = lower_32_bits(conn->rmb.token);
+		ci.sndbuf_size = conn->peer_ring;
+		ci.rmbe_size = conn->rmb_ring;
+		ci.peer_rmbe_size = conn->peer_ring;
+		smc_diag_cursor(&ci.rx_prod, &conn->rx_prod);
+		smc_diag_cursor(&ci.rx_cons, &conn->rx_cons);
+		smc_diag_cursor(&ci.tx_prod, &conn->tx_prod);
+		smc_diag_cursor(&ci.tx_cons, &conn->tx_cons);
+		ci.rx_prod_flags = conn->rx_prod_flags;
+		ci.rx_conn_state_flags = conn->rx_conn_flags;
+		ci.tx_prod_flags = conn->tx_prod_flags;
+		ci.tx_conn_state_flags = conn->tx_conn_flags;
+		/* Data goes straight to the peer: prepared = sent = done. */
+		smc_diag_cursor(&ci.tx_prep, &conn->tx_prod);
+		smc_diag_cursor(&ci.tx_sent, &conn->tx_prod);
+		smc_diag_cursor(&ci.tx_fin, &conn->tx_cons);
+		spin_unlock_irq(&conn->lock);
+		if (nla_put(skb, SMC_DIAG_CONNINFO, sizeof(ci), &ci))
+			return -EMSGSIZE;
+	}
+	if (ext & (1 << (SMC_DIAG_DMBINFO - 1))) {
+		dev->ops->get_gid(dev, &gid);
+		di.linkid = conn->lgr->id;
+		di.peer_gid = conn->lgr->peer_gid.gid;
+		di.my_gid = gid.gid;
+		di.token = conn->rmb.token;
+		di.peer_token = conn->peer_token;
+		if (nla_put(skb, SMC_DIAG_DMBINFO, sizeof(di), &di))
+			return -EMSGSIZE;
+	}
+	return 0;
 }
 
 static int smc_diag_fill(struct sock *sk, struct sk_buff *skb,
@@ -82,11 +136,12 @@ static int smc_diag_fill(struct sock *sk, struct sk_buff *skb,
 
 	fb.reason = smc->fallback_reason;
 	fb.peer_diagnosis = smc->peer_diagnosis;
-	/* CONNINFO, LGRINFO and DMBINFO describe a shared-memory connection;
-	 * a socket without one has nothing to report there.
+	/* CONNINFO and DMBINFO describe a shared-memory connection; a socket
+	 * without one has nothing to report there. LGRINFO is SMC-R only.
 	 */
 	if (!nla_put(skb, SMC_DIAG_FALLBACK, sizeof(fb), &fb) &&
-	    !nla_put_u8(skb, SMC_DIAG_SHUTDOWN, sk->sk_shutdown)) {
+	    !nla_put_u8(skb, SMC_DIAG_SHUTDOWN, sk->sk_shutdown) &&
+	    (!smc_uses_smcd(smc) || !smc_diag_fill_conn(skb, smc, ext))) {
 		nlmsg_end(skb, nlh);
 		return 0;
 	}

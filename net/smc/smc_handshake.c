@@ -3,24 +3,30 @@
  * smc-ng: the CLC handshake on the internal TCP socket.
  *
  * Decides, for one connection, between a shared-memory path and TCP.
- * Every outcome that is not an error is a fallback with a reason code the
- * peer and the administrator can read; errors (malformed CLC, a peer that
- * leaves or stalls) fail only this connection.
+ * Every outcome that is not an error is either an SMC-D connection or a
+ * fallback with a reason code the peer and the administrator can read;
+ * errors (malformed CLC, a peer that leaves or stalls) fail only this
+ * connection.
  *
- * No shared-memory device exists in this module yet, so every negotiation
- * ends in the fallback the in-tree stack would choose without devices:
- * the client declines with NOSMCDEV, a server answers a proposal with the
- * reason its device selection would record.
+ * SMC-D is offered in its version 2 form with every v2-capable device
+ * (the loopback device in particular). SMC-R is not offered yet.
  */
 #include <linux/slab.h>
+#include <linux/smc.h>
 #include <linux/tcp.h>
 #include <linux/uio.h>
+#include <linux/utsname.h>
 #include <net/sock.h>
 
 #include "smc_sock.h"
+#include "smc_conn.h"
+#include "smc_eid.h"
 #include "smc_clc_wire.h"
 
-/* Linux peers read a DECLINE by exact length; it must go out whole. */
+/* How long a peer may take for each CLC message. */
+#define SMC_CLC_WAIT	(6 * HZ)
+
+/* Linux peers read CLC messages by exact length; each goes out whole. */
 static int smc_clc_send(struct smc_sock *smc, void *buf, int len)
 {
 	struct msghdr msg = { .msg_flags = MSG_NOSIGNAL | MSG_DONTWAIT };
@@ -50,32 +56,22 @@ static int smc_clc_send_decline(struct smc_sock *smc, u32 reason, u8 version)
 	return smc_clc_send(smc, buf, len);
 }
 
-/* Client side, with the TCP connection established. Returns 0 when the
- * connection may be used (over SMC or after a fallback), or an error.
- */
-int smc_client_negotiate(struct smc_sock *smc)
+/* Decline and continue over TCP; 0, or the error sending the DECLINE. */
+static int smc_decline_fallback(struct smc_sock *smc, u32 reason, u8 version)
 {
-	int rc;
+	int rc = smc_clc_send_decline(smc, reason, version);
 
-	if (!tcp_sk(smc->tcp->sk)->syn_smc) {
-		/* The peer did not echo the SMC option: no CLC at all. */
-		smc_fallback_switch(smc, SMC_CLC_DECL_PEERNOSMC, 0);
-		return 0;
-	}
-	/* Nothing to propose. Without an ISMv2 device we speak version 1. */
-	rc = smc_clc_send_decline(smc, SMC_CLC_DECL_NOSMCDEV, SMC_CLC_V1);
-	if (rc)
-		return rc;
-	smc_fallback_switch(smc, SMC_CLC_DECL_NOSMCDEV, 0);
-	return 0;
+	if (!rc)
+		smc_fallback_switch(smc, reason, 0);
+	return rc;
 }
 
-/* Read what is available of one CLC message without blocking. Returns
- * the message length once it is complete, -EAGAIN while bytes are
- * missing, or an error. Exactly the message's bytes are consumed, so
- * whatever follows stays in TCP's queue for the application.
+/* Read one CLC message into rx_buf. Without @block only what is there is
+ * read and -EAGAIN means "not complete yet"; with @block the TCP socket's
+ * receive timeout bounds the wait. Exactly the message's bytes are
+ * consumed, so whatever follows stays in TCP's queue for the application.
  */
-static int smc_clc_read_some(struct smc_sock *smc, u8 expected)
+static int smc_clc_read(struct smc_sock *smc, u8 expected, bool block)
 {
 	struct smc_clc_hdr_info hi;
 	struct msghdr msg = {};
@@ -92,9 +88,7 @@ static int smc_clc_read_some(struct smc_sock *smc, u8 expected)
 		if (smc->rx_used >= SMC_CLC_HDR_LEN) {
 			total = smc_clc_check_hdr(smc->rx_buf, smc->rx_used,
 						  expected, &hi);
-			if (total < 0)
-				return -EPROTO;
-			if (total > SMC_CLC_MAX_LEN)
+			if (total < 0 || total > SMC_CLC_MAX_LEN)
 				return -EPROTO;
 			if (smc->rx_used == total)
 				return total;
@@ -102,7 +96,10 @@ static int smc_clc_read_some(struct smc_sock *smc, u8 expected)
 		want = total - smc->rx_used;
 		iov.iov_base = smc->rx_buf + smc->rx_used;
 		iov.iov_len = want;
-		n = kernel_recvmsg(smc->tcp, &msg, &iov, 1, want, MSG_DONTWAIT);
+		n = kernel_recvmsg(smc->tcp, &msg, &iov, 1, want,
+				   block ? 0 : MSG_DONTWAIT);
+		if (n == -EAGAIN && block)
+			return -ETIMEDOUT;
 		if (n < 0)
 			return n;
 		if (n == 0)
@@ -118,91 +115,422 @@ static void smc_clc_read_done(struct smc_sock *smc)
 	smc->rx_used = 0;
 }
 
-/* Which versions of the offer survive the checks that need no device;
- * returns the reason when nothing does. Mirrors the in-tree order so that
- * a peer sees the same diagnosis from us as from it.
+/* A message is complete in rx_buf: decode it, the result on the heap. */
+static union smc_clc_msg_info *smc_clc_decode_rx(struct smc_sock *smc,
+						 u8 expected, int *err)
+{
+	union smc_clc_msg_info *mi = kzalloc(sizeof(*mi), GFP_KERNEL);
+
+	*err = -ENOMEM;
+	if (!mi)
+		return NULL;
+	*err = 0;
+	if (smc_clc_decode(smc->rx_buf, smc->rx_used, expected, mi) < 0) {
+		kfree(mi);
+		*err = -EPROTO;
+		return NULL;
+	}
+	return mi;
+}
+
+static void smc_local_gid(struct smcd_device *dev, struct smcd_gid *gid)
+{
+	dev->ops->get_gid(dev, gid);
+}
+
+/* The node name as CLC carries it: blank padded, no terminator. */
+static void smc_clc_hostname(u8 *out)
+{
+	const char *name = utsname()->nodename;
+	size_t len = strnlen(name, SMC_CLC_HOSTNAME_LEN);
+
+	memset(out, ' ', SMC_CLC_HOSTNAME_LEN);
+	memcpy(out, name, len);
+}
+
+/* ACCEPT (server) and CONFIRM (client) describe our end the same way. */
+static int smc_clc_send_acc_conf(struct smc_sock *smc, u8 type,
+				 bool first_contact, const u8 *eid)
+{
+	struct smc_conn *conn = &smc->conn;
+	struct smcd_device *dev = conn->lgr->dev;
+	struct smc_clc_accept_info *ai;
+	struct smcd_gid gid;
+	u8 *buf;
+	int len;
+
+	ai = kzalloc(sizeof(*ai), GFP_KERNEL);
+	buf = kmalloc(SMC_CLC_ACC_MAX_LEN, GFP_KERNEL);
+	len = -ENOMEM;
+	if (!ai || !buf)
+		goto out;
+	smc_local_gid(dev, &gid);
+	ai->hdr.type = type;
+	ai->hdr.version = SMC_CLC_V2;
+	ai->smcd = true;
+	ai->first_contact = first_contact;
+	ai->d.gid = gid.gid;
+	ai->d.gid_ext = gid.gid_ext;
+	ai->d.token = conn->rmb.token;
+	ai->d.dmbe_size = smc_dmb_size_code(conn->rmb.len);
+	ai->d.linkid = conn->lgr->id;
+	ai->d.chid = dev->ops->get_chid(dev);
+	memcpy(ai->eid, eid, SMC_EID_LEN);
+	if (first_contact) {
+		ai->fce.os_type = SMC_CLC_OS_LINUX;
+		ai->fce.release = SMC_CLC_RELEASE_0;
+		smc_clc_hostname(ai->fce.hostname);
+	}
+	len = smc_clc_encode_acc_conf(buf, SMC_CLC_ACC_MAX_LEN, ai);
+	if (len > 0)
+		len = smc_clc_send(smc, buf, len);
+out:
+	kfree(buf);
+	kfree(ai);
+	return len;
+}
+
+/* The client's SMC-Dv2 offer: every entry of @dev, the SEID, our UEIDs. */
+static int smc_client_propose(struct smc_sock *smc, struct smcd_device *dev,
+			      u8 (*ueids)[SMC_EID_LEN])
+{
+	struct smc_clc_prop_info *pi;
+	struct smcd_gid gid;
+	u16 chid = dev->ops->get_chid(dev);
+	u8 *buf;
+	int len;
+
+	pi = kzalloc(sizeof(*pi), GFP_KERNEL);
+	buf = kmalloc(SMC_CLC_MAX_LEN, GFP_KERNEL);
+	len = -ENOMEM;
+	if (!pi || !buf)
+		goto out;
+	smc_local_gid(dev, &gid);
+	pi->hdr.version = SMC_CLC_V2;
+	pi->hdr.typev1 = SMC_TYPE_N;
+	pi->hdr.typev2 = SMC_TYPE_D;
+	pi->has_smcd_area = true;
+	pi->has_v2ext = true;
+	pi->release = SMC_CLC_RELEASE_0;
+	pi->eid_cnt = smc_ueid_count(sock_net(&smc->sk));
+	smc_ueid_fill(sock_net(&smc->sk), &ueids[0][0], SMC_MAX_UEID);
+	pi->eid_cnt = min_t(u8, pi->eid_cnt, SMC_MAX_UEID);
+	pi->eids = (const u8 (*)[SMC_CLC_EID_LEN])ueids;
+	pi->has_smcd_v2ext = true;
+	pi->seid_valid = smc_seid_enabled();
+	if (pi->seid_valid)
+		memcpy(pi->seid, smc_seid(), SMC_EID_LEN);
+	/* An emulated device's 128-bit GID takes two entries. */
+	pi->ism[pi->ism_cnt].gid = gid.gid;
+	pi->ism[pi->ism_cnt++].chid = chid;
+	if (smc_clc_chid_is_emulated(chid)) {
+		pi->ism[pi->ism_cnt].gid = gid.gid_ext;
+		pi->ism[pi->ism_cnt++].chid = chid;
+	}
+	len = smc_clc_encode_proposal(buf, SMC_CLC_MAX_LEN, pi);
+	if (len > 0)
+		len = smc_clc_send(smc, buf, len);
+out:
+	kfree(buf);
+	kfree(pi);
+	return len;
+}
+
+/* Client: the server's ACCEPT is in; build our end and CONFIRM it. */
+static int smc_client_accepted(struct smc_sock *smc, struct smcd_device *dev,
+			       const struct smc_clc_accept_info *acc)
+{
+	struct smcd_gid peer = { .gid = acc->d.gid, .gid_ext = acc->d.gid_ext };
+	bool first_contact;
+	int rc;
+
+	if (!acc->smcd || acc->hdr.version < SMC_CLC_V2 ||
+	    acc->d.chid != dev->ops->get_chid(dev))
+		return smc_decline_fallback(smc, SMC_CLC_DECL_MODEUNSUPP,
+					    SMC_CLC_V2);
+	rc = smc_conn_create(smc, dev, &peer, false, &first_contact);
+	if (rc > 0)
+		return smc_decline_fallback(smc, rc, SMC_CLC_V2);
+	rc = smc_conn_connect_peer(smc, acc->d.token,
+				   smc_clc_size_decode(acc->d.dmbe_size));
+	if (!rc)
+		rc = smc_clc_send_acc_conf(smc, SMC_CLC_CONFIRM,
+					   acc->first_contact, acc->eid);
+	if (rc)
+		smc_conn_release(smc);
+	return rc;
+}
+
+static int smc_client_smcd(struct smc_sock *smc, struct smcd_device *dev)
+{
+	struct sock *tsk = smc->tcp->sk;
+	union smc_clc_msg_info *mi;
+	u8 (*ueids)[SMC_EID_LEN];
+	long old_timeo;
+	int rc;
+
+	ueids = kcalloc(SMC_MAX_UEID, SMC_EID_LEN, GFP_KERNEL);
+	if (!ueids)
+		return smc_decline_fallback(smc, SMC_CLC_DECL_MEM, SMC_CLC_V2);
+	rc = smc_client_propose(smc, dev, ueids);
+	kfree(ueids);
+	if (rc)
+		return rc;
+
+	old_timeo = tsk->sk_rcvtimeo;
+	tsk->sk_rcvtimeo = SMC_CLC_WAIT;
+	rc = smc_clc_read(smc, SMC_CLC_ACCEPT, true);
+	tsk->sk_rcvtimeo = old_timeo;
+	if (rc < 0)
+		goto out;
+	mi = smc_clc_decode_rx(smc, SMC_CLC_ACCEPT, &rc);
+	if (!mi)
+		goto out;
+	if (mi->hdr.type == SMC_CLC_DECLINE)
+		smc_fallback_switch(smc, SMC_CLC_DECL_PEERDECL, mi->decl.diag);
+	else
+		rc = smc_client_accepted(smc, dev, &mi->acc);
+	kfree(mi);
+out:
+	smc_clc_read_done(smc);
+	return rc;
+}
+
+/* Client side, with the TCP connection established. Returns 0 when the
+ * connection may be used (over SMC or after a fallback), or an error.
+ */
+int smc_client_negotiate(struct smc_sock *smc)
+{
+	struct smcd_device *dev;
+	int rc;
+
+	if (!tcp_sk(smc->tcp->sk)->syn_smc) {
+		/* The peer did not echo the SMC option: no CLC at all. */
+		smc_fallback_switch(smc, SMC_CLC_DECL_PEERNOSMC, 0);
+		return 0;
+	}
+	dev = smc_conn_proposal_device(sock_net(&smc->sk));
+	if (!dev) {
+		/* Nothing to propose; without ISMv2 we speak version 1. */
+		return smc_decline_fallback(smc, SMC_CLC_DECL_NOSMCDEV,
+					    SMC_CLC_V1);
+	}
+	rc = smc_client_smcd(smc, dev);
+	smcd_device_put(dev);
+	return rc;
+}
+
+/* The device we have for one SMC-Dv2 entry, checked for reachability. */
+static bool smc_server_match(struct smcd_device *dev, void *arg)
+{
+	const struct smc_clc_ism_id *ids = arg;
+	struct smcd_gid gid = { .gid = ids[0].gid };
+
+	if (!dev->ops->supports_v2(dev) || dev->ops->get_chid(dev) != ids->chid)
+		return false;
+	if (smc_clc_chid_is_emulated(ids->chid))
+		gid.gid_ext = ids[1].gid;
+	return !dev->ops->query_gid(dev, &gid, 1, SMCD_VID_NONE);
+}
+
+/* Walk the proposal's GID/CHID list; an emulated device uses two slots. */
+static struct smcd_device *smc_server_find_smcd(const struct smc_clc_prop_info *p,
+						struct smcd_gid *peer)
+{
+	struct smcd_device *dev;
+	int i, step;
+
+	for (i = 0; i < p->ism_cnt; i += step) {
+		step = 1;
+		if (smc_clc_chid_is_emulated(p->ism[i].chid)) {
+			step = 2;
+			if (i + 1 >= p->ism_cnt ||
+			    p->ism[i + 1].chid != p->ism[i].chid)
+				continue;
+		}
+		dev = smcd_device_find(smc_server_match, (void *)&p->ism[i]);
+		if (dev) {
+			peer->gid = p->ism[i].gid;
+			peer->gid_ext = step == 2 ? p->ism[i + 1].gid : 0;
+			return dev;
+		}
+	}
+	return NULL;
+}
+
+static bool smc_match_v2(struct smcd_device *dev, void *arg)
+{
+	return dev->ops->supports_v2(dev);
+}
+
+/* Which versions of the offer survive the checks that need no device
+ * match; returns the reason when nothing does. Mirrors the in-tree order
+ * so that a peer sees the same diagnosis from us as from it.
  */
 static u32 smc_server_check_offer(const struct smc_clc_prop_info *p,
-				  bool *smcd, bool *smcr)
+				  bool *d1, bool *r1, bool *d2, bool *r2)
 {
-	bool d2 = false, r2 = false;
 	u32 reason = SMC_CLC_DECL_PEERNOSMC;
+	struct smcd_device *v2dev;
 
-	*smcd = smc_clc_type_has_d(p->hdr.typev1);
-	*smcr = smc_clc_type_has_r(p->hdr.typev1);
-	if (p->hdr.version >= SMC_CLC_V2) {
-		d2 = smc_clc_type_has_d(p->hdr.typev2);
-		r2 = smc_clc_type_has_r(p->hdr.typev2);
+	*d1 = smc_clc_type_has_d(p->hdr.typev1);
+	*r1 = smc_clc_type_has_r(p->hdr.typev1);
+	*d2 = p->hdr.version >= SMC_CLC_V2 && smc_clc_type_has_d(p->hdr.typev2);
+	*r2 = p->hdr.version >= SMC_CLC_V2 && smc_clc_type_has_r(p->hdr.typev2);
+	if (!*d2 && !*r2)
+		goto out;
+	if (!p->has_v2ext) {
+		*d2 = false;
+		*r2 = false;
+		reason = SMC_CLC_DECL_NOV2EXT;
+		goto out;
 	}
-	if (d2 || r2) {
-		if (!p->has_v2ext) {
-			reason = SMC_CLC_DECL_NOV2EXT;
-			d2 = false;
-			r2 = false;
-		}
-		/* This host has no ISMv2-capable device. */
-		if (d2) {
+	if (*d2) {
+		v2dev = smcd_device_find(smc_match_v2, NULL);
+		if (v2dev)
+			smcd_device_put(v2dev);
+		if (!v2dev)
 			reason = SMC_CLC_DECL_NOISM2SUPP;
-			d2 = false;
-		}
-		if (r2 && !p->eid_cnt) {
+		else if (!p->has_smcd_v2ext)
+			reason = SMC_CLC_DECL_NOV2DEXT;
+		else if (!p->eid_cnt && !p->seid_valid)
 			reason = SMC_CLC_DECL_NOUEID;
-			r2 = false;
-		}
+		else
+			reason = 0;
+		*d2 = !reason;
 	}
-	*smcd |= d2;
-	*smcr |= r2;
-	return *smcd || *smcr ? 0 : reason;
+	if (*r2 && !p->eid_cnt) {
+		*r2 = false;
+		reason = SMC_CLC_DECL_NOUEID;
+	}
+out:
+	return *d1 || *r1 || *d2 || *r2 ? 0 : reason;
 }
 
-/* The reason a server without any usable device declines a proposal. */
-static u32 smc_server_select(const struct smc_clc_prop_info *p)
+/* Server: choose the SMC-D device for a proposal. Returns 0 with @dev
+ * referenced and @eid negotiated, or the reason to decline.
+ */
+static u32 smc_server_select(struct smc_sock *smc,
+			     const struct smc_clc_prop_info *p,
+			     struct smcd_device **dev, struct smcd_gid *peer,
+			     u8 *eid)
 {
-	bool smcd, smcr;
+	bool d1, r1, d2, r2;
+	u32 first = 0;
 	u32 reason;
 
-	reason = smc_server_check_offer(p, &smcd, &smcr);
+	*dev = NULL;
+	reason = smc_server_check_offer(p, &d1, &r1, &d2, &r2);
 	if (reason)
 		return reason;
-	return smcr ? SMC_CLC_DECL_NOSMCRDEV : SMC_CLC_DECL_NOSMCDDEV;
+	if (d2) {
+		*dev = smc_server_find_smcd(p, peer);
+		if (*dev && smc_eid_negotiate_smcd(sock_net(&smc->sk), p, eid))
+			return 0;
+		if (*dev)
+			smcd_device_put(*dev);
+		*dev = NULL;
+		first = SMC_CLC_DECL_NOSMCD2DEV;
+	}
+	/* No v1 device and no RDMA device exist here. */
+	if (!r1 && !r2)
+		return first ?: SMC_CLC_DECL_NOSMCDDEV;
+	return first ?: SMC_CLC_DECL_NOSMCRDEV;
 }
 
-/* Server side, called from handshake_work whenever CLC bytes may have
- * arrived. Returns -EAGAIN while the first message is incomplete, 0 when
- * the connection is ready for accept(), or an error to drop it.
- */
-int smc_server_negotiate(struct smc_sock *smc)
+/* Server, first message: a PROPOSAL (or the client's DECLINE). */
+static int smc_server_proposal(struct smc_sock *smc)
 {
 	union smc_clc_msg_info *mi;
+	struct smcd_device *dev;
+	struct smcd_gid peer;
+	bool first_contact;
+	u8 eid[SMC_EID_LEN];
+	u8 version;
 	u32 reason;
 	int rc;
 
-	rc = smc_clc_read_some(smc, SMC_CLC_PROPOSAL);
-	if (rc < 0)
-		return rc;
-
-	mi = kzalloc(sizeof(*mi), GFP_KERNEL);
+	mi = smc_clc_decode_rx(smc, SMC_CLC_PROPOSAL, &rc);
 	if (!mi)
-		return -ENOMEM;
-	rc = smc_clc_decode(smc->rx_buf, smc->rx_used, SMC_CLC_PROPOSAL, mi);
-	if (rc < 0) {
-		rc = -EPROTO;
-		goto out;
-	}
+		return rc;
 	if (mi->hdr.type == SMC_CLC_DECLINE) {
 		smc_fallback_switch(smc, SMC_CLC_DECL_PEERDECL, mi->decl.diag);
-		rc = 0;
 		goto out;
 	}
-
-	reason = smc_server_select(&mi->prop);
-	rc = smc_clc_send_decline(smc, reason,
-				  mi->hdr.version >= SMC_CLC_V2 ? SMC_CLC_V2 :
-								  SMC_CLC_V1);
-	if (!rc)
-		smc_fallback_switch(smc, reason, 0);
+	version = mi->hdr.version >= SMC_CLC_V2 ? SMC_CLC_V2 : SMC_CLC_V1;
+	reason = smc_server_select(smc, &mi->prop, &dev, &peer, eid);
+	if (!reason) {
+		reason = smc_conn_create(smc, dev, &peer, true, &first_contact);
+		smcd_device_put(dev);
+	}
+	if (reason) {
+		rc = smc_decline_fallback(smc, reason, version);
+		goto out;
+	}
+	rc = smc_clc_send_acc_conf(smc, SMC_CLC_ACCEPT, first_contact, eid);
+	if (rc) {
+		smc_conn_release(smc);
+		goto out;
+	}
+	/* Wait for the CONFIRM, on a fresh clock. */
+	smc->hs_phase = SMC_HS_CONFIRM;
+	WRITE_ONCE(smc->handshake_expired, false);
+	mod_timer(&smc->handshake_timer, jiffies + SMC_CLC_WAIT);
+	rc = -EAGAIN;
 out:
 	kfree(mi);
+	return rc;
+}
+
+/* Server, second message: the client's CONFIRM (or a late DECLINE). */
+static int smc_server_confirm(struct smc_sock *smc)
+{
+	union smc_clc_msg_info *mi;
+	const struct smc_clc_accept_info *conf;
+	int rc;
+
+	mi = smc_clc_decode_rx(smc, SMC_CLC_CONFIRM, &rc);
+	if (!mi)
+		goto fail;
+	if (mi->hdr.type == SMC_CLC_DECLINE) {
+		smc_conn_release(smc);
+		smc_fallback_switch(smc, SMC_CLC_DECL_PEERDECL, mi->decl.diag);
+		kfree(mi);
+		return 0;
+	}
+	conf = &mi->acc;
+	rc = -EPROTO;
+	if (conf->smcd && conf->hdr.version >= SMC_CLC_V2)
+		rc = smc_conn_connect_peer(smc, conf->d.token,
+					   smc_clc_size_decode(conf->d.dmbe_size));
+	kfree(mi);
+	if (!rc)
+		return 0;
+fail:
+	smc_conn_release(smc);
+	return rc;
+}
+
+/* Server side, called from handshake_work whenever CLC bytes may have
+ * arrived. Returns -EAGAIN while waiting for the next message, 0 when the
+ * connection is ready for accept(), or an error to drop it.
+ */
+int smc_server_negotiate(struct smc_sock *smc)
+{
+	bool confirm = smc->hs_phase == SMC_HS_CONFIRM;
+	int rc;
+
+	rc = smc_clc_read(smc, confirm ? SMC_CLC_CONFIRM : SMC_CLC_PROPOSAL,
+			  false);
+	if (rc == -EAGAIN)
+		return rc;
+	if (rc < 0) {
+		if (confirm)
+			smc_conn_release(smc);
+		smc_clc_read_done(smc);
+		return rc;
+	}
+	rc = confirm ? smc_server_confirm(smc) : smc_server_proposal(smc);
 	smc_clc_read_done(smc);
 	return rc;
 }

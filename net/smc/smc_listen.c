@@ -95,6 +95,7 @@ static void smc_child_drop(struct smc_sock *child)
 	del_timer_sync(&child->handshake_timer);
 	lock_sock(csk);
 	csk->sk_state = SMC_CLOSED;
+	smc_data_close(child);
 	smc_sock_release_tcp(child);
 	child->listener = NULL;
 	sock_orphan(csk);

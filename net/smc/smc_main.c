@@ -11,6 +11,8 @@
 #include <net/tcp.h>
 
 #include "smc_sock.h"
+#include "smc_conn.h"
+#include "smc_eid.h"
 #include "smc_netns.h"
 
 struct workqueue_struct *smc_hs_wq;
@@ -25,6 +27,7 @@ static int __init smc_module_init(void)
 {
 	int rc;
 
+	smc_eid_init();
 	rc = smc_netns_init();
 	if (rc)
 		return rc;
@@ -43,13 +46,23 @@ static int __init smc_module_init(void)
 	rc = proto_register(&smc_proto6, 1);
 	if (rc)
 		goto out_proto;
-	rc = sock_register(&smc_family);
+	rc = smcd_device_init();
 	if (rc)
 		goto out_proto6;
+	rc = smc_conn_module_init();
+	if (rc)
+		goto out_devices;
+	rc = sock_register(&smc_family);
+	if (rc)
+		goto out_conn;
 
 	static_branch_inc(&tcp_have_smc);
 	return 0;
 
+out_conn:
+	smc_conn_module_exit();
+out_devices:
+	smcd_device_exit();
 out_proto6:
 	proto_unregister(&smc_proto6);
 out_proto:
@@ -65,6 +78,8 @@ static void __exit smc_module_exit(void)
 {
 	static_branch_dec(&tcp_have_smc);
 	sock_unregister(PF_SMC);
+	smc_conn_module_exit();
+	smcd_device_exit();
 	destroy_workqueue(smc_hs_wq);
 	proto_unregister(&smc_proto6);
 	proto_unregister(&smc_proto);

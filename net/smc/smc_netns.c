@@ -66,6 +66,7 @@ static int __net_init smc_net_init(struct net *net)
 	struct smc_net *sn = smc_net(net);
 
 	spin_lock_init(&sn->fallback_lock);
+	spin_lock_init(&sn->ueid_lock);
 	return 0;
 }
 

@@ -5,6 +5,7 @@
 #ifndef _SMC_NETNS_H
 #define _SMC_NETNS_H
 
+#include <linux/smc.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <net/net_namespace.h>
@@ -26,6 +27,10 @@ struct smc_net {
 	u64			fallback_server;
 	u64			fallback_client;
 	bool			limit_smc_hs;
+
+	spinlock_t		ueid_lock;	/* ueid[], ueid_cnt */
+	u8			ueid[SMC_MAX_UEID][SMC_MAX_EID_LEN];
+	int			ueid_cnt;
 };
 
 extern unsigned int smc_net_id;

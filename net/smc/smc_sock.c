@@ -113,6 +113,7 @@ struct sock *smc_sock_alloc(struct net *net, struct socket *sock, int protocol)
 	WRITE_ONCE(sk->sk_rcvbuf, 2 * SMC_DEFAULT_BUF);
 
 	smc = smc_sk(sk);
+	smc_conn_init(smc);
 	smc->limit_hs = smc_net(net)->limit_smc_hs;
 	INIT_WORK(&smc->connect_work, smc_connect_work);
 	INIT_WORK(&smc->accept_work, smc_accept_work);
@@ -211,6 +212,7 @@ static int smc_release(struct socket *sock)
 		sock_put(sk);
 
 	lock_sock(sk);
+	smc_data_close(smc);
 	sk->sk_state = SMC_CLOSED;
 	sk->sk_shutdown = SHUTDOWN_MASK;
 	smc_sock_release_tcp(smc);
@@ -271,14 +273,22 @@ static int smc_wait_connect_done(struct smc_sock *smc, bool nonblock)
 	return rc;
 }
 
-static struct socket *smc_tcp_for_io(struct smc_sock *smc, bool nonblock,
-				     int *err)
+/* Where an I/O call goes: the shared-memory data path, the TCP socket, or
+ * nowhere (*err). A call racing with the handshake waits for its outcome.
+ */
+static struct socket *smc_io_path(struct smc_sock *smc, bool nonblock,
+				  bool *smcd, int *err)
 {
+	*smcd = false;
 	*err = 0;
 	if (smc->connect_phase == SMC_CONNECT_TCP)
 		*err = smc_wait_connect_done(smc, nonblock);
 	if (*err)
 		return NULL;
+	if (smc_uses_smcd(smc)) {
+		*smcd = true;
+		return NULL;
+	}
 	if (smc_on_tcp(smc))
 		return smc->tcp;
 	*err = sock_error(&smc->sk) ?: -ENOTCONN;
@@ -320,6 +330,8 @@ static __poll_t smc_poll(struct file *file, struct socket *sock,
 
 	if (sk->sk_state == SMC_LISTEN)
 		return smc_listen_poll(smc);
+	if (smc_uses_smcd(smc))
+		return smc_data_poll(smc);
 	/* TCP's own poll; waiters on our queue are woken by smc_fallback. */
 	if (smc_on_tcp(smc))
 		return smc->tcp->ops->poll(file, smc->tcp, NULL);
@@ -338,13 +350,16 @@ static int smc_shutdown(struct socket *sock, int how)
 {
 	struct smc_sock *smc = smc_sk(sock->sk);
 	struct socket *tcp;
+	bool smcd;
 	int rc;
 
 	if (how < SHUT_RD || how > SHUT_RDWR)
 		return -EINVAL;
 	if (smc->sk.sk_state == SMC_LISTEN)
 		return -ENOTCONN;
-	tcp = smc_tcp_for_io(smc, true, &rc);
+	tcp = smc_io_path(smc, true, &smcd, &rc);
+	if (smcd)
+		return smc_data_shutdown(smc, how);
 	if (!tcp)
 		return rc == -EAGAIN ? -ENOTCONN : rc;
 	rc = tcp->ops->shutdown(tcp, how);
@@ -356,9 +371,12 @@ static int smc_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 {
 	struct smc_sock *smc = smc_sk(sock->sk);
 	struct socket *tcp;
+	bool smcd;
 	int rc;
 
-	tcp = smc_tcp_for_io(smc, msg->msg_flags & MSG_DONTWAIT, &rc);
+	tcp = smc_io_path(smc, msg->msg_flags & MSG_DONTWAIT, &smcd, &rc);
+	if (smcd)
+		return smc_data_sendmsg(smc, msg, len);
 	if (!tcp)
 		return rc;
 	return tcp->ops->sendmsg(tcp, msg, len);
@@ -369,9 +387,12 @@ static int smc_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 {
 	struct smc_sock *smc = smc_sk(sock->sk);
 	struct socket *tcp;
+	bool smcd;
 	int rc;
 
-	tcp = smc_tcp_for_io(smc, flags & MSG_DONTWAIT, &rc);
+	tcp = smc_io_path(smc, flags & MSG_DONTWAIT, &smcd, &rc);
+	if (smcd)
+		return smc_data_recvmsg(smc, msg, len, flags);
 	if (!tcp)
 		return rc;
 	return tcp->ops->recvmsg(tcp, msg, len, flags);
@@ -382,9 +403,12 @@ static ssize_t smc_sendpage(struct socket *sock, struct page *page,
 {
 	struct smc_sock *smc = smc_sk(sock->sk);
 	struct socket *tcp;
+	bool smcd;
 	int rc;
 
-	tcp = smc_tcp_for_io(smc, flags & MSG_DONTWAIT, &rc);
+	tcp = smc_io_path(smc, flags & MSG_DONTWAIT, &smcd, &rc);
+	if (smcd)
+		return sock_no_sendpage(sock, page, offset, size, flags);
 	if (!tcp)
 		return rc;
 	return tcp->ops->sendpage(tcp, page, offset, size, flags);
@@ -396,9 +420,14 @@ static ssize_t smc_splice_read(struct socket *sock, loff_t *ppos,
 {
 	struct smc_sock *smc = smc_sk(sock->sk);
 	struct socket *tcp;
+	bool smcd;
 	int rc;
 
-	tcp = smc_tcp_for_io(smc, flags & SPLICE_F_NONBLOCK, &rc);
+	tcp = smc_io_path(smc, flags & SPLICE_F_NONBLOCK, &smcd, &rc);
+	/* Our recvmsg, through the file's read_iter. */
+	if (smcd)
+		return generic_file_splice_read(sock->file, ppos, pipe, len,
+						flags);
 	if (!tcp)
 		return rc;
 	/* TCP's splice reads the file's flags through its own socket. */
@@ -422,6 +451,8 @@ static int smc_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 		}
 		return -ENOIOCTLCMD;
 	}
+	if (smc_uses_smcd(smc))
+		return smc_data_ioctl(smc, cmd, arg);
 	if (smc_on_tcp(smc))
 		return smc->tcp->ops->ioctl(smc->tcp, cmd, arg);
 	switch (cmd) {

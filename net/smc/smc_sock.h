@@ -16,6 +16,8 @@
 #include <linux/workqueue.h>
 #include <net/sock.h>
 
+#include "smc_conn.h"
+
 #define SMCPROTO_SMC	0	/* AF_SMC socket over IPv4 */
 #define SMCPROTO_SMC6	1	/* AF_SMC socket over IPv6 */
 
@@ -44,6 +46,12 @@ enum smc_connect_phase {
 	SMC_CONNECT_DONE,	/* connected (SMC or fallback) or failed */
 };
 
+/* Which CLC message a negotiating server child waits for. */
+enum smc_hs_phase {
+	SMC_HS_PROPOSAL,
+	SMC_HS_CONFIRM,
+};
+
 /* Which saved TCP callbacks are in place, see smc_tcp_hook(). */
 enum smc_tcp_role {
 	SMC_TCP_UNHOOKED,
@@ -56,6 +64,9 @@ enum smc_tcp_role {
 struct smc_sock {
 	struct sock		sk;	/* must be first: smc_sk() casts */
 	struct socket		*tcp;	/* internal TCP socket, NULL once released */
+
+	/* The shared-memory connection; conn.lgr is NULL without one. */
+	struct smc_conn		conn;
 
 	/* Fallback bookkeeping; reason codes are the CLC decline codes. */
 	bool			fallback;
@@ -80,6 +91,7 @@ struct smc_sock {
 	struct work_struct	handshake_work;
 	struct timer_list	handshake_timer;
 	bool			handshake_expired;
+	enum smc_hs_phase	hs_phase;
 	unsigned int		rx_used;	/* bytes of CLC message in rx_buf */
 	u8			*rx_buf;
 
@@ -97,6 +109,12 @@ struct smc_sock {
 static inline struct smc_sock *smc_sk(const struct sock *sk)
 {
 	return (struct smc_sock *)sk;
+}
+
+/* Data moves through shared memory (as opposed to TCP). */
+static inline bool smc_uses_smcd(const struct smc_sock *smc)
+{
+	return !smc->fallback && smc->conn.lgr;
 }
 
 /* All sockets of one proto, for sock_diag (struct proto's h.smc_hash). */

@@ -40,8 +40,7 @@ typedef __INT16_TYPE__ s16;
 typedef __INT32_TYPE__ s32;
 typedef __INT64_TYPE__ s64;
 
-/*
- * Plain typedefs: in user space there is no sparse run, so the bitwise
+/* Plain typedefs: in user space there is no sparse run, so the bitwise
  * annotation would only get in the way of the test code.
  */
 typedef u16 __be16;
@@ -76,8 +75,7 @@ typedef u64 __be64;
 
 #endif /* __KERNEL__ */
 
-/*
- * Pins for wire layouts.  The two-argument static_assert is the form both
+/* Pins for wire layouts.  The two-argument static_assert is the form both
  * the kernel and C11 <assert.h> understand.
  */
 #define SMC_WIRE_SIZE(type, n) \

@@ -1,0 +1,410 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * smc-ng: the loopback SMC-D device.
+ *
+ * One emulated ISM device, "loopback-ism" (the name the in-tree SMC gives
+ * its loopback device, so tools show the familiar name), lets SMC-D
+ * connect two sockets of the same kernel through shared kernel memory.
+ * It has channel id 0xffff, is offered for SMC-Dv2 only, has no PNETID
+ * and no VLANs, and reaches nothing but itself.
+ *
+ * GID: a random (version 4) UUID drawn at load, i.e. 122 random bits per
+ * kernel instance; its 16 bytes read big-endian give gid and gid_ext, so
+ * the wire carries the UUID bytes in order.  Two kernels could only ever
+ * meet through a real ISM fabric, which this device is not, and
+ * query_gid() answers "reachable" for its own GID alone: even equal GIDs
+ * in two kernels could not make connections of different kernels meet.
+ *
+ * DMBs: each has a random, non-zero 64-bit token, unique among the DMBs
+ * whose memory exists (checked against the table), and an sba_idx, the
+ * smallest index free.  The memory comes from kvzalloc() with the
+ * caller's gfp, so GFP_KERNEL_ACCOUNT charges it to the caller's memcg:
+ * smaller DMBs (the common 16-64 KiB) are physically contiguous when that
+ * is cheap, and large ones fall back to vmalloc instead of failing when
+ * memory is fragmented.  No DMA is involved, so contiguity is never
+ * needed, while one virtually contiguous range is: clients address a DMB
+ * as a flat array, through attached views too.
+ *
+ * Life of a DMB (state and views under lo->lock):
+ *   LIVE     registered: move_data/signal_dmb find it, views can attach
+ *   CLOSING  the owner is unregistering and waits for writers in flight
+ *   ORPHAN   the owner is gone; attached views keep the memory alive
+ * The memory is freed once the owner has unregistered and the last view
+ * is detached, always in process context.  Writers (move_data,
+ * signal_dmb) find a DMB under RCU and pin it by taking a reference on
+ * @writers, which the owner's registration holds one of; unregistration
+ * drops that and waits for zero, so a signal never reaches an owner that
+ * has unregistered.  Writers hold no lock while copying or signalling.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <asm/unaligned.h>
+#include <linux/hashtable.h>
+#include <linux/idr.h>
+#include <linux/module.h>
+#include <linux/random.h>
+#include <linux/rcupdate.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/smcd_device.h>
+#include <linux/spinlock.h>
+#include <linux/uuid.h>
+#include <linux/wait.h>
+
+#define SMC_LO_NAME		"loopback-ism"
+#define SMC_LO_TABLE_BITS	10
+/* The largest DMB a CLC message can announce (size nibble 15). */
+#define SMC_LO_MAX_LEN		SZ_512M
+
+static unsigned int max_dmbs = 5000;
+module_param(max_dmbs, uint, 0444);
+MODULE_PARM_DESC(max_dmbs, "most DMBs registered at a time (default 5000)");
+
+enum smc_lo_state {
+	SMC_LO_LIVE,
+	SMC_LO_CLOSING,
+	SMC_LO_ORPHAN,
+};
+
+struct smc_lo_dmb {
+	struct hlist_node	hnode;		/* in lo->table */
+	struct rcu_head		rcu;
+	u64			token;
+	void			*mem;
+	u32			len;
+	u32			sba_idx;
+	struct smcd_buf		*owner_buf;	/* until the owner unregisters */
+	refcount_t		writers;	/* registration + writers in flight */
+	unsigned int		views;
+	enum smc_lo_state	state;
+};
+
+struct smc_lo {
+	struct smcd_gid		gid;
+	spinlock_t		lock;		/* table changes, state, views */
+	DECLARE_HASHTABLE(table, SMC_LO_TABLE_BITS);
+	struct ida		sba_ida;
+	wait_queue_head_t	writers_gone;
+};
+
+static struct smcd_device *smc_lo_dev;
+
+static struct smc_lo *smc_lo(struct smcd_device *dev)
+{
+	return smcd_device_priv(dev);
+}
+
+/* Under rcu_read_lock() or lo->lock. */
+static struct smc_lo_dmb *smc_lo_lookup(struct smc_lo *lo, u64 token)
+{
+	struct smc_lo_dmb *dmb;
+
+	hash_for_each_possible_rcu(lo->table, dmb, hnode, token,
+				   lockdep_is_held(&lo->lock))
+		if (dmb->token == token)
+			return dmb;
+	return NULL;
+}
+
+static void smc_lo_writer_put(struct smc_lo *lo, struct smc_lo_dmb *dmb)
+{
+	/* @lo outlives every DMB, so waking through it is always safe. */
+	if (refcount_dec_and_test(&dmb->writers))
+		wake_up(&lo->writers_gone);
+}
+
+/* The DMB @token pinned for writing, or NULL once its owner is leaving. */
+static struct smc_lo_dmb *smc_lo_writer_get(struct smc_lo *lo, u64 token)
+{
+	struct smc_lo_dmb *dmb;
+
+	rcu_read_lock();
+	dmb = smc_lo_lookup(lo, token);
+	if (dmb && !refcount_inc_not_zero(&dmb->writers))
+		dmb = NULL;
+	rcu_read_unlock();
+	/* Once unregistration has begun, writers back off at once: no
+	 * stream of overlapping writers can keep it waiting.
+	 */
+	if (dmb && READ_ONCE(dmb->state) != SMC_LO_LIVE) {
+		smc_lo_writer_put(lo, dmb);
+		dmb = NULL;
+	}
+	return dmb;
+}
+
+/* @dmb is unlinked and nobody can pin it any more. */
+static void smc_lo_dmb_free(struct smc_lo *lo, struct smc_lo_dmb *dmb)
+{
+	ida_free(&lo->sba_ida, dmb->sba_idx);
+	kvfree(dmb->mem);
+	/* Lookups under RCU may still be reading the token. */
+	kfree_rcu(dmb, rcu);
+}
+
+static void smc_lo_get_gid(struct smcd_device *dev, struct smcd_gid *gid)
+{
+	*gid = smc_lo(dev)->gid;
+}
+
+static u16 smc_lo_get_chid(struct smcd_device *dev)
+{
+	return SMCD_CHID_LOOPBACK;
+}
+
+static bool smc_lo_supports_v2(struct smcd_device *dev)
+{
+	return true;
+}
+
+/* VLANs do not apply: the device belongs to no network. */
+static int smc_lo_query_gid(struct smcd_device *dev,
+			    const struct smcd_gid *rgid, u32 vid_valid,
+			    u32 vid)
+{
+	return smcd_gid_equal(rgid, &smc_lo(dev)->gid) ? 0 : -EHOSTUNREACH;
+}
+
+static int smc_lo_register_dmb(struct smcd_device *dev, struct smcd_buf *buf,
+			       gfp_t gfp)
+{
+	struct smc_lo *lo = smc_lo(dev);
+	struct smc_lo_dmb *dmb;
+	u64 token;
+	int idx;
+
+	if (!buf->len || buf->len > SMC_LO_MAX_LEN)
+		return -EINVAL;
+	/* The bookkeeping belongs to the DMB and is charged with it. */
+	dmb = kzalloc(sizeof(*dmb), gfp);
+	if (!dmb)
+		return -ENOMEM;
+	dmb->mem = kvzalloc(buf->len, gfp);
+	if (!dmb->mem)
+		goto err_dmb;
+	/* The index space is shared: charge nobody for it. */
+	idx = ida_alloc(&lo->sba_ida, gfp & ~__GFP_ACCOUNT);
+	if (idx < 0)
+		goto err_mem;
+	dmb->sba_idx = idx;
+	dmb->len = buf->len;
+	dmb->owner_buf = buf;
+	refcount_set(&dmb->writers, 1);
+	dmb->state = SMC_LO_LIVE;
+
+	spin_lock(&lo->lock);
+	do {
+		token = get_random_u64();
+	} while (!token || smc_lo_lookup(lo, token));
+	dmb->token = token;
+	hash_add_rcu(lo->table, &dmb->hnode, token);
+	spin_unlock(&lo->lock);
+
+	buf->token = token;
+	buf->cpu_addr = dmb->mem;
+	buf->sba_idx = dmb->sba_idx;
+	buf->dma_addr = 0;
+	return 0;
+
+err_mem:
+	kvfree(dmb->mem);
+err_dmb:
+	kfree(dmb);
+	return -ENOMEM;
+}
+
+static int smc_lo_unregister_dmb(struct smcd_device *dev,
+				 struct smcd_buf *buf)
+{
+	struct smc_lo *lo = smc_lo(dev);
+	struct smc_lo_dmb *dmb;
+	bool last;
+
+	spin_lock(&lo->lock);
+	dmb = smc_lo_lookup(lo, buf->token);
+	if (!dmb || dmb->owner_buf != buf || dmb->state != SMC_LO_LIVE) {
+		spin_unlock(&lo->lock);
+		return -ENOENT;
+	}
+	WRITE_ONCE(dmb->state, SMC_LO_CLOSING);
+	spin_unlock(&lo->lock);
+
+	/* Drop the registration's pin; writers still copying or signalling
+	 * finish first. Nobody can pin the DMB again after this.
+	 */
+	smc_lo_writer_put(lo, dmb);
+	wait_event(lo->writers_gone, !refcount_read(&dmb->writers));
+
+	spin_lock(&lo->lock);
+	dmb->owner_buf = NULL;
+	last = !dmb->views;
+	if (last)
+		hash_del_rcu(&dmb->hnode);
+	else
+		WRITE_ONCE(dmb->state, SMC_LO_ORPHAN);
+	spin_unlock(&lo->lock);
+	if (last)
+		smc_lo_dmb_free(lo, dmb);
+	return 0;
+}
+
+static int smc_lo_attach_dmb(struct smcd_device *dev, u64 token,
+			     struct smcd_buf *view)
+{
+	struct smc_lo *lo = smc_lo(dev);
+	struct smc_lo_dmb *dmb;
+
+	spin_lock(&lo->lock);
+	dmb = smc_lo_lookup(lo, token);
+	if (!dmb || dmb->state != SMC_LO_LIVE || dmb->views == UINT_MAX) {
+		spin_unlock(&lo->lock);
+		return -ENOENT;
+	}
+	dmb->views++;
+	view->token = token;
+	view->cpu_addr = dmb->mem;
+	view->len = dmb->len;
+	view->sba_idx = dmb->sba_idx;
+	view->dma_addr = 0;
+	spin_unlock(&lo->lock);
+	return 0;
+}
+
+static int smc_lo_detach_dmb(struct smcd_device *dev, u64 token)
+{
+	struct smc_lo *lo = smc_lo(dev);
+	struct smc_lo_dmb *dmb;
+	bool last;
+
+	spin_lock(&lo->lock);
+	dmb = smc_lo_lookup(lo, token);
+	if (!dmb || !dmb->views) {
+		spin_unlock(&lo->lock);
+		return -ENOENT;
+	}
+	dmb->views--;
+	/* A CLOSING DMB is freed by its unregistration. */
+	last = !dmb->views && dmb->state == SMC_LO_ORPHAN;
+	if (last)
+		hash_del_rcu(&dmb->hnode);
+	spin_unlock(&lo->lock);
+	if (last)
+		smc_lo_dmb_free(lo, dmb);
+	return 0;
+}
+
+/* A loopback DMB has a single element: @idx is not needed. */
+static int smc_lo_move_data(struct smcd_device *dev, u64 token, u32 idx,
+			    bool signal, u32 offset, const void *data,
+			    u32 size)
+{
+	struct smc_lo *lo = smc_lo(dev);
+	struct smc_lo_dmb *dmb;
+	int rc = 0;
+
+	dmb = smc_lo_writer_get(lo, token);
+	if (!dmb)
+		return -ENOENT;
+	if (offset > dmb->len || size > dmb->len - offset) {
+		rc = -EINVAL;
+	} else {
+		memcpy(dmb->mem + offset, data, size);
+		if (signal)
+			smcd_buf_signal(dmb->owner_buf);
+	}
+	smc_lo_writer_put(lo, dmb);
+	return rc;
+}
+
+static int smc_lo_signal_dmb(struct smcd_device *dev, u64 token, u32 idx)
+{
+	struct smc_lo *lo = smc_lo(dev);
+	struct smc_lo_dmb *dmb;
+
+	dmb = smc_lo_writer_get(lo, token);
+	if (!dmb)
+		return -ENOENT;
+	smcd_buf_signal(dmb->owner_buf);
+	smc_lo_writer_put(lo, dmb);
+	return 0;
+}
+
+static const struct smcd_device_ops smc_lo_ops = {
+	.get_gid	= smc_lo_get_gid,
+	.get_chid	= smc_lo_get_chid,
+	.supports_v2	= smc_lo_supports_v2,
+	.query_gid	= smc_lo_query_gid,
+	.register_dmb	= smc_lo_register_dmb,
+	.unregister_dmb	= smc_lo_unregister_dmb,
+	.attach_dmb	= smc_lo_attach_dmb,
+	.detach_dmb	= smc_lo_detach_dmb,
+	.move_data	= smc_lo_move_data,
+	.signal_dmb	= smc_lo_signal_dmb,
+};
+
+/* After unregistration every client has let go; anything left is a
+ * client's leak. Free it so that unloading leaks nothing, and say so.
+ * Nobody else uses the device any more: no locking needed.
+ */
+static void smc_lo_reap(struct smc_lo *lo)
+{
+	struct smc_lo_dmb *dmb;
+	struct hlist_node *tmp;
+	unsigned int left = 0;
+	int bkt;
+
+	hash_for_each_safe(lo->table, bkt, tmp, dmb, hnode) {
+		hash_del_rcu(&dmb->hnode);
+		smc_lo_dmb_free(lo, dmb);
+		left++;
+	}
+	if (left)
+		pr_err("%u DMB(s) left behind by clients, freed\n", left);
+}
+
+static int __init smc_lo_init(void)
+{
+	struct smcd_device *dev;
+	struct smc_lo *lo;
+	uuid_t uuid;
+	int rc;
+
+	/* smcd_device_register() checks max_dmbs. */
+	dev = smcd_device_alloc(SMC_LO_NAME, &smc_lo_ops, sizeof(*lo));
+	if (!dev)
+		return -ENOMEM;
+	lo = smc_lo(dev);
+	uuid_gen(&uuid);
+	lo->gid.gid = get_unaligned_be64(&uuid.b[0]);
+	lo->gid.gid_ext = get_unaligned_be64(&uuid.b[8]);
+	spin_lock_init(&lo->lock);
+	hash_init(lo->table);
+	ida_init(&lo->sba_ida);
+	init_waitqueue_head(&lo->writers_gone);
+	dev->max_dmbs = max_dmbs;
+
+	rc = smcd_device_register(dev);
+	if (rc) {
+		smcd_device_free(dev);
+		return rc;
+	}
+	smc_lo_dev = dev;
+	return 0;
+}
+
+static void __exit smc_lo_exit(void)
+{
+	struct smc_lo *lo = smc_lo(smc_lo_dev);
+
+	smcd_device_unregister(smc_lo_dev);
+	smc_lo_reap(lo);
+	ida_destroy(&lo->sba_ida);
+	smcd_device_free(smc_lo_dev);
+}
+
+module_init(smc_lo_init);
+module_exit(smc_lo_exit);
+
+MODULE_DESCRIPTION("smc-ng: loopback SMC-D device");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(SMC_NG_VERSION);

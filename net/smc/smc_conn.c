@@ -1,0 +1,466 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * smc-ng: SMC-D connections, their link groups, and the CDC exchange.
+ *
+ * Locking, outermost first:
+ *   the socket lock        set-up, teardown, the data path
+ *   smcd_lgr_mutex         the link group list and each group's members
+ *   conn->cdc_lock         one CDC write into the peer's DMB at a time
+ *   conn->lock             cursors and flags
+ * A CDC write may run the peer connection's signal handler synchronously
+ * (loopback), which takes the peer's conn->lock: so the handler takes no
+ * other lock and never writes a CDC itself; window updates it owes go
+ * through cdc_work.
+ */
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/smcd_device.h>
+#include <net/sock.h>
+
+#include "smc_sock.h"
+#include "smc_conn.h"
+#include "smc_clc_wire.h"
+
+static LIST_HEAD(smcd_lgr_list);
+static DEFINE_MUTEX(smcd_lgr_mutex);
+
+/* Bytes the peer has produced that we have not read yet. */
+u32 smc_conn_readable(struct smc_conn *conn)
+{
+	unsigned long flags;
+	int n;
+
+	spin_lock_irqsave(&conn->lock, flags);
+	n = smc_cursor_diff(conn->rmb_ring, &conn->rx_cons, &conn->rx_prod);
+	spin_unlock_irqrestore(&conn->lock, flags);
+	return n > 0 ? n : 0;
+}
+
+/* Free bytes in the peer's ring, as far as its reports tell. */
+u32 smc_conn_writable(struct smc_conn *conn)
+{
+	unsigned long flags;
+	int used;
+
+	spin_lock_irqsave(&conn->lock, flags);
+	used = smc_cursor_diff(conn->peer_ring, &conn->tx_cons, &conn->tx_prod);
+	spin_unlock_irqrestore(&conn->lock, flags);
+	return used >= 0 ? conn->peer_ring - used : 0;
+}
+
+u8 smc_dmb_size_code(u32 len)
+{
+	return smc_clc_size_encode(len, smc_clc_size_encode(SMCD_DMB_MAX, 15));
+}
+
+/* Our DMB follows the receive buffer size, as upstream: half of rcvbuf. */
+static u32 smc_conn_dmb_len(struct sock *sk)
+{
+	u32 want = clamp_t(u32, READ_ONCE(sk->sk_rcvbuf) / 2, SMCD_DMB_MIN,
+			   SMCD_DMB_MAX);
+
+	return smc_clc_size_decode(smc_dmb_size_code(want));
+}
+
+static void smc_wake(struct sock *sk, __poll_t mask, int band)
+{
+	struct socket_wq *wq;
+
+	rcu_read_lock();
+	wq = rcu_dereference(sk->sk_wq);
+	if (skwq_has_sleeper(wq))
+		wake_up_interruptible_poll(&wq->wait, mask);
+	if (wq && wq->fasync_list)
+		sock_wake_async(wq, SOCK_WAKE_IO, band);
+	rcu_read_unlock();
+}
+
+/* Received-cursor rules: the producer cursor may only move into the space
+ * we granted, the consumer cursor only over bytes we wrote. A peer that
+ * breaks them loses this connection; a stale cursor is ignored.
+ */
+static int smc_conn_take_cursors(struct smc_conn *conn,
+				 const struct smc_cdc_info *ci,
+				 bool *more_data, bool *more_space)
+{
+	int granted, unacked, adv;
+
+	granted = conn->rmb_ring -
+		  smc_cursor_diff(conn->rmb_ring, &conn->rx_cons,
+				  &conn->rx_prod);
+	adv = smc_cursor_check(conn->rmb_ring, &conn->rx_prod, &ci->prod,
+			       granted);
+	if (adv > 0) {
+		conn->rx_prod = ci->prod;
+		*more_data = true;
+	} else if (adv < 0 && adv != -ERANGE) {
+		return adv;
+	}
+
+	unacked = smc_cursor_diff(conn->peer_ring, &conn->tx_cons,
+				  &conn->tx_prod);
+	adv = smc_cursor_check(conn->peer_ring, &conn->tx_cons, &ci->cons,
+			       unacked);
+	if (adv > 0) {
+		conn->tx_cons = ci->cons;
+		*more_space = true;
+	} else if (adv < 0 && adv != -ERANGE) {
+		return adv;
+	}
+	return 0;
+}
+
+static bool smc_conn_owes_update(struct smc_conn *conn)
+{
+	int unreported = smc_cursor_diff(conn->rmb_ring, &conn->rx_cons_sent,
+					 &conn->rx_cons);
+
+	return unreported > 0 &&
+	       (conn->rx_prod_flags & SMC_CDC_PF_WRITE_BLOCKED);
+}
+
+/* The peer wrote a CDC into our DMB and signalled. May run in any context,
+ * including the peer's own send path: it must not sleep or write a CDC.
+ */
+static void smc_conn_signal(struct smcd_buf *buf)
+{
+	struct smc_conn *conn = container_of(buf, struct smc_conn, rmb);
+	struct smc_sock *smc = container_of(conn, struct smc_sock, conn);
+	struct sock *sk = &smc->sk;
+	bool more_data = false, more_space = false, owes, violated = false;
+	u8 snap[SMCD_CDC_MSG_LEN], newflags = 0;
+	struct smc_cdc_info ci;
+	unsigned long flags;
+
+	memcpy(snap, buf->cpu_addr, sizeof(snap));
+	spin_lock_irqsave(&conn->lock, flags);
+	if (conn->dead) {
+		spin_unlock_irqrestore(&conn->lock, flags);
+		return;
+	}
+	if (smcd_cdc_decode(snap, sizeof(snap), &ci) ||
+	    smc_conn_take_cursors(conn, &ci, &more_data, &more_space)) {
+		/* A broken peer: abort just this connection. */
+		conn->rx_conn_flags |= SMC_CDC_CF_CONN_ABORT;
+		conn->dead = true;
+		violated = true;
+	} else {
+		conn->rx_prod_flags = ci.prod_flags;
+		newflags = ci.conn_flags & ~conn->rx_conn_flags &
+			   (SMC_CDC_CF_DONE_WRITING | SMC_CDC_CF_CONN_CLOSED |
+			    SMC_CDC_CF_CONN_ABORT);
+		conn->rx_conn_flags |= newflags;
+	}
+	owes = !conn->dead && smc_conn_owes_update(conn);
+	spin_unlock_irqrestore(&conn->lock, flags);
+
+	if (owes) {
+		sock_hold(sk);
+		if (!queue_work(smc_hs_wq, &conn->cdc_work))
+			sock_put(sk);
+	}
+	if (violated || newflags) {
+		smc_wake(sk, EPOLLIN | EPOLLRDNORM | EPOLLRDHUP | EPOLLOUT |
+			 EPOLLERR | EPOLLHUP, POLL_HUP);
+		return;
+	}
+	if (more_data)
+		smc_wake(sk, EPOLLIN | EPOLLRDNORM, POLL_IN);
+	if (more_space)
+		smc_wake(sk, EPOLLOUT | EPOLLWRNORM, POLL_OUT);
+}
+
+/* Write our cursors and flags into the peer's DMB header and signal. */
+int smc_conn_send_cdc(struct smc_sock *smc)
+{
+	struct smc_conn *conn = &smc->conn;
+	struct smcd_device *dev;
+	u8 buf[SMCD_CDC_MSG_LEN];
+	struct smc_cdc_info ci = {};
+	unsigned long flags;
+	int rc;
+
+	spin_lock_bh(&conn->cdc_lock);
+	spin_lock_irqsave(&conn->lock, flags);
+	if (conn->dead || !conn->lgr) {
+		spin_unlock_irqrestore(&conn->lock, flags);
+		spin_unlock_bh(&conn->cdc_lock);
+		return -ECONNRESET;
+	}
+	dev = conn->lgr->dev;
+	ci.prod = conn->tx_prod;
+	ci.cons = conn->rx_cons;
+	ci.prod_flags = conn->tx_prod_flags;
+	ci.conn_flags = conn->tx_conn_flags;
+	conn->rx_cons_sent = conn->rx_cons;
+	spin_unlock_irqrestore(&conn->lock, flags);
+
+	rc = smcd_cdc_encode(buf, sizeof(buf), &ci);
+	if (rc > 0)
+		rc = dev->ops->move_data(dev, conn->peer_token, 0, true, 0,
+					 buf, sizeof(buf));
+	spin_unlock_bh(&conn->cdc_lock);
+	return rc < 0 ? rc : 0;
+}
+
+static void smc_conn_cdc_work(struct work_struct *work)
+{
+	struct smc_conn *conn = container_of(work, struct smc_conn, cdc_work);
+	struct smc_sock *smc = container_of(conn, struct smc_sock, conn);
+
+	lock_sock(&smc->sk);
+	if (conn->lgr)
+		smc_conn_send_cdc(smc);
+	release_sock(&smc->sk);
+	sock_put(&smc->sk);
+}
+
+void smc_conn_init(struct smc_sock *smc)
+{
+	struct smc_conn *conn = &smc->conn;
+
+	spin_lock_init(&conn->lock);
+	spin_lock_init(&conn->cdc_lock);
+	INIT_WORK(&conn->cdc_work, smc_conn_cdc_work);
+}
+
+static u32 smcd_lgr_new_id(void)
+{
+	struct smcd_lgr *lgr;
+	u32 id;
+
+again:
+	id = get_random_u32();
+	if (!id)
+		goto again;
+	list_for_each_entry(lgr, &smcd_lgr_list, node)
+		if (lgr->id == id)
+			goto again;
+	return id;
+}
+
+/* Join the link group for (device, peer, role), creating it if needed. */
+static struct smcd_lgr *smcd_lgr_join(struct smcd_device *dev,
+				      const struct smcd_gid *peer_gid,
+				      bool server, bool *created)
+{
+	struct smcd_lgr *lgr;
+
+	mutex_lock(&smcd_lgr_mutex);
+	list_for_each_entry(lgr, &smcd_lgr_list, node) {
+		if (lgr->dev == dev && lgr->server == server &&
+		    smcd_gid_equal(&lgr->peer_gid, peer_gid)) {
+			*created = false;
+			goto found;
+		}
+	}
+	lgr = kzalloc(sizeof(*lgr), GFP_KERNEL);
+	if (!lgr)
+		goto out;
+	smcd_device_get(dev);
+	lgr->dev = dev;
+	lgr->peer_gid = *peer_gid;
+	lgr->server = server;
+	lgr->id = smcd_lgr_new_id();
+	INIT_LIST_HEAD(&lgr->conns);
+	list_add(&lgr->node, &smcd_lgr_list);
+	*created = true;
+found:
+	lgr->nconns++;
+out:
+	mutex_unlock(&smcd_lgr_mutex);
+	return lgr;
+}
+
+/* Caller holds smcd_lgr_mutex. */
+static void smcd_lgr_leave(struct smcd_lgr *lgr)
+{
+	if (--lgr->nconns)
+		return;
+	list_del(&lgr->node);
+	smcd_device_put(lgr->dev);
+	kfree(lgr);
+}
+
+/* Set up the local half of an SMC-D connection: join the link group and
+ * register our DMB. Returns 0, or a decline reason (> 0) when SMC-D cannot
+ * be had but TCP can.
+ */
+int smc_conn_create(struct smc_sock *smc, struct smcd_device *dev,
+		    const struct smcd_gid *peer_gid, bool server,
+		    bool *first_contact)
+{
+	struct smc_conn *conn = &smc->conn;
+	struct smcd_lgr *lgr;
+	int rc;
+
+	lgr = smcd_lgr_join(dev, peer_gid, server, first_contact);
+	if (!lgr)
+		return SMC_CLC_DECL_MEM;
+
+	memset(&conn->rmb, 0, sizeof(conn->rmb));
+	conn->rmb.len = smc_conn_dmb_len(&smc->sk);
+	rc = smcd_dmb_register(dev, &conn->rmb, GFP_KERNEL_ACCOUNT,
+			       smc_conn_signal, smc);
+	if (rc) {
+		mutex_lock(&smcd_lgr_mutex);
+		smcd_lgr_leave(lgr);
+		mutex_unlock(&smcd_lgr_mutex);
+		return rc == -ENOSPC ? SMC_CLC_DECL_MAX_DMB : SMC_CLC_DECL_MEM;
+	}
+	conn->rmb_ring = smcd_cdc_ring_size(conn->rmb.len);
+	conn->rmb_live = true;
+	memset(&conn->rx_prod, 0, sizeof(conn->rx_prod));
+	conn->rx_cons = conn->rx_prod;
+	conn->rx_cons_sent = conn->rx_prod;
+	conn->tx_prod = conn->rx_prod;
+	conn->tx_cons = conn->rx_prod;
+	conn->rx_prod_flags = 0;
+	conn->rx_conn_flags = 0;
+	conn->tx_prod_flags = 0;
+	conn->tx_conn_flags = 0;
+	conn->dead = false;
+
+	mutex_lock(&smcd_lgr_mutex);
+	list_add_tail(&conn->lgr_node, &lgr->conns);
+	conn->lgr = lgr;
+	mutex_unlock(&smcd_lgr_mutex);
+	return 0;
+}
+
+/* Connect to the peer's DMB named in its ACCEPT or CONFIRM. */
+int smc_conn_connect_peer(struct smc_sock *smc, u64 peer_token,
+			  u32 peer_dmb_len)
+{
+	struct smc_conn *conn = &smc->conn;
+	struct smcd_device *dev = conn->lgr->dev;
+
+	conn->peer_token = peer_token;
+	conn->peer_ring = smcd_cdc_ring_size(peer_dmb_len);
+	if (!conn->peer_ring)
+		return -EPROTO;
+	if (!smcd_dmb_attach(dev, peer_token, &conn->peer_view)) {
+		if (conn->peer_view.len < peer_dmb_len) {
+			smcd_dmb_detach(dev, peer_token);
+			return -EPROTO;
+		}
+		conn->peer_attached = true;
+		return 0;
+	}
+	/* No shared memory with this device: stage data for move_data. */
+	conn->bounce = kmalloc(SMC_CONN_BOUNCE, GFP_KERNEL);
+	return conn->bounce ? 0 : -ENOMEM;
+}
+
+/* Give back everything the connection holds. Caller holds the sock lock. */
+void smc_conn_release(struct smc_sock *smc)
+{
+	struct smc_conn *conn = &smc->conn;
+	struct smcd_lgr *lgr = conn->lgr;
+	struct smcd_device *dev;
+	unsigned long flags;
+
+	if (!lgr)
+		return;
+	dev = lgr->dev;
+	spin_lock_bh(&conn->cdc_lock);
+	spin_lock_irqsave(&conn->lock, flags);
+	conn->dead = true;
+	spin_unlock_irqrestore(&conn->lock, flags);
+	spin_unlock_bh(&conn->cdc_lock);
+
+	if (conn->peer_attached) {
+		smcd_dmb_detach(dev, conn->peer_token);
+		conn->peer_attached = false;
+	}
+	kfree(conn->bounce);
+	conn->bounce = NULL;
+	/* No signal runs once the DMB is unregistered. */
+	if (conn->rmb_live) {
+		smcd_dmb_unregister(dev, &conn->rmb);
+		conn->rmb_live = false;
+	}
+	mutex_lock(&smcd_lgr_mutex);
+	list_del_init(&conn->lgr_node);
+	conn->lgr = NULL;
+	smcd_lgr_leave(lgr);
+	mutex_unlock(&smcd_lgr_mutex);
+}
+
+/* The connection cannot go on (device removed): fail it like a reset. */
+void smc_conn_abort(struct smc_sock *smc, int err)
+{
+	struct sock *sk = &smc->sk;
+
+	if (!smc->conn.lgr)
+		return;
+	smc_conn_release(smc);
+	sk->sk_err = err;
+	sk->sk_shutdown = SHUTDOWN_MASK;
+	if (sk->sk_state != SMC_LISTEN && sk->sk_state != SMC_INIT)
+		sk->sk_state = SMC_CLOSED;
+	sk_error_report(sk);
+	smc_wake(sk, EPOLLIN | EPOLLOUT | EPOLLERR | EPOLLHUP | EPOLLRDHUP,
+		 POLL_HUP);
+}
+
+/* A device is going away: fail every connection that uses it. */
+static void smc_conn_device_remove(struct smcd_device *dev)
+{
+	struct smcd_lgr *lgr;
+	struct smc_conn *conn;
+	struct smc_sock *smc;
+
+	for (;;) {
+		smc = NULL;
+		mutex_lock(&smcd_lgr_mutex);
+		list_for_each_entry(lgr, &smcd_lgr_list, node) {
+			if (lgr->dev != dev || list_empty(&lgr->conns))
+				continue;
+			conn = list_first_entry(&lgr->conns, struct smc_conn,
+						lgr_node);
+			smc = container_of(conn, struct smc_sock, conn);
+			sock_hold(&smc->sk);
+			break;
+		}
+		mutex_unlock(&smcd_lgr_mutex);
+		if (!smc)
+			break;
+		lock_sock(&smc->sk);
+		smc_conn_abort(smc, ECONNRESET);
+		release_sock(&smc->sk);
+		sock_put(&smc->sk);
+	}
+}
+
+static bool smc_conn_match_v2(struct smcd_device *dev, void *arg)
+{
+	return dev->ops->supports_v2(dev);
+}
+
+/* The first device an SMC-Dv2 proposal can offer, referenced. */
+struct smcd_device *smc_conn_proposal_device(struct net *net)
+{
+	return smcd_device_find(smc_conn_match_v2, NULL);
+}
+
+/* Devices are looked up per connection; nothing to set up in advance. */
+static void smc_conn_device_add(struct smcd_device *dev)
+{
+}
+
+static struct smcd_client smc_conn_client = {
+	.name	= "smc",
+	.add	= smc_conn_device_add,
+	.remove	= smc_conn_device_remove,
+};
+
+int smc_conn_module_init(void)
+{
+	return smcd_client_register(&smc_conn_client);
+}
+
+void smc_conn_module_exit(void)
+{
+	smcd_client_unregister(&smc_conn_client);
+}

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * smc-ng: an SMC-D connection and its link group.
+ *
+ * Each end owns one DMB (the "RMB" of the protocol): the peer writes a CDC
+ * header at offset 0 and data into the ring behind it, and signals. We
+ * write into the peer's DMB the same way, through an attached view of it
+ * where the device can share memory (no copy), with move_data otherwise.
+ */
+#ifndef _SMC_CONN_H
+#define _SMC_CONN_H
+
+#include <linux/list.h>
+#include <linux/smcd_device.h>
+#include <linux/spinlock.h>
+
+#include "smc_cdc_wire.h"
+
+/* DMB sizes: as the in-tree stack, 16 KiB up to 1 MiB for SMC-D. */
+#define SMCD_DMB_MIN	(16 * 1024)
+#define SMCD_DMB_MAX	(1024 * 1024)
+/* Staging for devices that cannot share the peer's memory. */
+#define SMC_CONN_BOUNCE	(16 * 1024)
+
+/* All connections between this host's device and one peer GID, per role. */
+struct smcd_lgr {
+	struct list_head	node;		/* smcd_lgr_list */
+	struct smcd_device	*dev;		/* holds a user reference */
+	struct smcd_gid		peer_gid;
+	u32			id;		/* link id on the wire */
+	bool			server;
+	struct list_head	conns;		/* smc_conn.lgr_node */
+	int			nconns;		/* members, some still joining */
+};
+
+struct smc_sock;
+
+struct smc_conn {
+	struct smcd_lgr		*lgr;		/* NULL: no SMC-D connection */
+	struct list_head	lgr_node;
+	struct smcd_buf		rmb;		/* ours; the peer writes here */
+	u32			rmb_ring;	/* its data bytes */
+	bool			rmb_live;	/* registered with the device */
+
+	u64			peer_token;
+	u32			peer_ring;
+	struct smcd_buf		peer_view;	/* the peer's DMB, attached */
+	bool			peer_attached;
+	void			*bounce;	/* staging for move_data */
+
+	/* Cursors and flags; lock also orders us against the signal path. */
+	spinlock_t		lock;
+	struct smc_cursor	rx_prod;	/* the peer wrote up to here */
+	struct smc_cursor	rx_cons;	/* we have read up to here */
+	struct smc_cursor	rx_cons_sent;	/* last rx_cons we reported */
+	u8			rx_prod_flags;	/* from the peer's last CDC */
+	u8			rx_conn_flags;	/* sticky SMC_CDC_CF_* of the peer */
+	struct smc_cursor	tx_prod;	/* we wrote up to here */
+	struct smc_cursor	tx_cons;	/* the peer has read up to here */
+	u8			tx_prod_flags;
+	u8			tx_conn_flags;	/* sticky SMC_CDC_CF_* we sent */
+	bool			dead;		/* device gone or peer broke rules */
+
+	spinlock_t		cdc_lock;	/* one CDC write at a time */
+	struct work_struct	cdc_work;	/* window update from atomic context */
+};
+
+/* smc_conn.c */
+int smc_conn_module_init(void);
+void smc_conn_module_exit(void);
+void smc_conn_init(struct smc_sock *smc);
+struct smcd_device *smc_conn_proposal_device(struct net *net);
+int smc_conn_create(struct smc_sock *smc, struct smcd_device *dev,
+		    const struct smcd_gid *peer_gid, bool server,
+		    bool *first_contact);
+int smc_conn_connect_peer(struct smc_sock *smc, u64 peer_token,
+			  u32 peer_dmb_len);
+void smc_conn_release(struct smc_sock *smc);
+void smc_conn_abort(struct smc_sock *smc, int err);
+int smc_conn_send_cdc(struct smc_sock *smc);
+u32 smc_conn_readable(struct smc_conn *conn);
+u32 smc_conn_writable(struct smc_conn *conn);
+u8 smc_dmb_size_code(u32 len);
+
+/* smc_data.c */
+int smc_data_sendmsg(struct smc_sock *smc, struct msghdr *msg, size_t len);
+int smc_data_recvmsg(struct smc_sock *smc, struct msghdr *msg, size_t len,
+		     int flags);
+__poll_t smc_data_poll(struct smc_sock *smc);
+int smc_data_shutdown(struct smc_sock *smc, int how);
+void smc_data_close(struct smc_sock *smc);
+int smc_data_ioctl(struct smc_sock *smc, unsigned int cmd, unsigned long arg);
+
+#endif /* _SMC_CONN_H */
