@@ -24,7 +24,7 @@ UNIT		:= $(SELFTESTS)/unit
 KBUILD_ARGS	:= -C $(KDIR) M=$(TOP) \
 		   NOSTDINC_FLAGS="-I$(TOP)/include/uapi -I$(TOP)/include"
 
-.PHONY: all modules clean-modules tools deps check check-run demo demo-run bench bench-run \
+.PHONY: all modules clean-modules tools test-modules deps check check-run demo demo-run bench bench-run \
 	install uninstall checkpatch clean unit
 
 all: modules tools
@@ -37,6 +37,10 @@ modules:
 tools:
 	$(MAKE) -C $(SELFTESTS)
 
+# Test-only kernel modules (never installed); they link against ours.
+test-modules: modules
+	$(MAKE) -C $(SELFTESTS)/modules KVER=$(KVER) KDIR=$(KDIR)
+
 unit:
 	$(MAKE) -C $(UNIT) all
 
@@ -48,7 +52,7 @@ deps:
 check: deps
 	@$(MAKE) --no-print-directory check-run
 
-check-run: all unit
+check-run: all unit test-modules
 	@$(SELFTESTS)/run_tests
 
 demo: deps
@@ -80,5 +84,6 @@ clean-modules:
 
 clean: clean-modules
 	-$(MAKE) -C $(SELFTESTS) clean
+	-$(MAKE) -C $(SELFTESTS)/modules clean
 	-$(MAKE) -C $(UNIT) clean
 	rm -rf $(TOP)/.build

@@ -34,7 +34,9 @@
  * signal_dmb) find a DMB under RCU and pin it by taking a reference on
  * @writers, which the owner's registration holds one of; unregistration
  * drops that and waits for zero, so a signal never reaches an owner that
- * has unregistered.  Writers hold no lock while copying or signalling.
+ * has unregistered (writers arriving after it began back off at once).
+ * Writers hold no lock while copying or signalling, so a signal callback
+ * may write into other DMBs.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

@@ -21,7 +21,8 @@
  *   Registration, lookups, register_dmb(), unregister_dmb(), attach_dmb()
  *   and detach_dmb() may sleep: process context only.  move_data() and
  *   signal_dmb() may be called from process or softirq context (BHs may
- *   be disabled), never from hard interrupt context.
+ *   be disabled), never from hard interrupt context.  smcd_device_get()
+ *   and smcd_device_put() work in any context.
  *   A DMB's signal callback runs in the context of whoever raised it: for
  *   the loopback device, synchronously inside the writer's move_data() or
  *   signal_dmb() call, so in process or softirq context.  It must not sleep
@@ -185,7 +186,10 @@ struct smcd_device {
  * registration lock held: they may look devices up and take or drop
  * references, but must not register or unregister clients or devices.
  * Every @add is paired with exactly one @remove (at device unregistration
- * or client unregistration, whichever comes first).
+ * or client unregistration, whichever comes first).  Lookups find a new
+ * device once every client's @add has run.  When @remove runs for a
+ * device that unregisters, lookups no longer return it,
+ * smcd_device_going_down() is true and smcd_dmb_register() fails.
  */
 struct smcd_client {
 	const char		*name;
@@ -209,6 +213,22 @@ static inline void smcd_device_get(struct smcd_device *dev)
 }
 
 void smcd_device_put(struct smcd_device *dev);
+
+/**
+ * smcd_device_going_down() - whether unregistration has begun
+ * @dev: a referenced device
+ *
+ * Once true it stays true, and every client's remove() follows. A client
+ * that starts using a device it found earlier (a race with remove() is
+ * possible) can record that use, check this, and back out if it is true;
+ * provided its remove() looks for such uses under the same lock, no use
+ * is missed.
+ */
+static inline bool smcd_device_going_down(struct smcd_device *dev)
+{
+	return READ_ONCE(dev->going_down);
+}
+
 struct smcd_device *smcd_device_find(bool (*match)(struct smcd_device *dev,
 						   void *arg),
 				     void *arg);

@@ -239,14 +239,20 @@ again:
 	return id;
 }
 
-/* Join the link group for (device, peer, role), creating it if needed. */
-static struct smcd_lgr *smcd_lgr_join(struct smcd_device *dev,
+/* Join the link group for (device, peer, role), creating it if needed.
+ * The connection is listed at once, so that a device removal that starts
+ * now finds it; a removal that started earlier is refused here.
+ */
+static struct smcd_lgr *smcd_lgr_join(struct smc_conn *conn,
+				      struct smcd_device *dev,
 				      const struct smcd_gid *peer_gid,
 				      bool server, bool *created)
 {
-	struct smcd_lgr *lgr;
+	struct smcd_lgr *lgr = NULL;
 
 	mutex_lock(&smcd_lgr_mutex);
+	if (smcd_device_going_down(dev))
+		goto out;
 	list_for_each_entry(lgr, &smcd_lgr_list, node) {
 		if (lgr->dev == dev && lgr->server == server &&
 		    smcd_gid_equal(&lgr->peer_gid, peer_gid)) {
@@ -267,6 +273,8 @@ static struct smcd_lgr *smcd_lgr_join(struct smcd_device *dev,
 	*created = true;
 found:
 	lgr->nconns++;
+	list_add_tail(&conn->lgr_node, &lgr->conns);
+	conn->lgr = lgr;
 out:
 	mutex_unlock(&smcd_lgr_mutex);
 	return lgr;
@@ -294,7 +302,10 @@ int smc_conn_create(struct smc_sock *smc, struct smcd_device *dev,
 	struct smcd_lgr *lgr;
 	int rc;
 
-	lgr = smcd_lgr_join(dev, peer_gid, server, first_contact);
+	conn->rmb_live = false;
+	conn->peer_attached = false;
+	conn->dead = false;
+	lgr = smcd_lgr_join(conn, dev, peer_gid, server, first_contact);
 	if (!lgr)
 		return SMC_CLC_DECL_MEM;
 
@@ -303,9 +314,7 @@ int smc_conn_create(struct smc_sock *smc, struct smcd_device *dev,
 	rc = smcd_dmb_register(dev, &conn->rmb, GFP_KERNEL_ACCOUNT,
 			       smc_conn_signal, smc);
 	if (rc) {
-		mutex_lock(&smcd_lgr_mutex);
-		smcd_lgr_leave(lgr);
-		mutex_unlock(&smcd_lgr_mutex);
+		smc_conn_release(smc);
 		return rc == -ENOSPC ? SMC_CLC_DECL_MAX_DMB : SMC_CLC_DECL_MEM;
 	}
 	conn->rmb_ring = smcd_cdc_ring_size(conn->rmb.len);
@@ -319,12 +328,6 @@ int smc_conn_create(struct smc_sock *smc, struct smcd_device *dev,
 	conn->rx_conn_flags = 0;
 	conn->tx_prod_flags = 0;
 	conn->tx_conn_flags = 0;
-	conn->dead = false;
-
-	mutex_lock(&smcd_lgr_mutex);
-	list_add_tail(&conn->lgr_node, &lgr->conns);
-	conn->lgr = lgr;
-	mutex_unlock(&smcd_lgr_mutex);
 	return 0;
 }
 

@@ -13,7 +13,26 @@
 
 #include "smc_sock.h"
 
-/* Record the outcome and wake connect() sleepers and pollers. */
+/* Wake sleepers and pollers, and raise SIGIO as TCP does when its connect
+ * ends: on whichever socket holds the O_ASYNC registration by now (the TCP
+ * socket's after a fallback, see smc_fallback_attach_file()).
+ */
+static void smc_connect_wake(struct smc_sock *smc, int band)
+{
+	struct sock *sk = &smc->sk;
+
+	sk->sk_state_change(sk);
+	sk->sk_write_space(sk);
+	sk_wake_async(sk, SOCK_WAKE_IO, band);
+	if (smc->fallback && smc->tcp)
+		sk_wake_async(smc->tcp->sk, SOCK_WAKE_IO, band);
+}
+
+/* Record the outcome of the negotiation and wake connect() sleepers and
+ * pollers. A failed negotiation ends the connection. On success the
+ * socket stays SS_CONNECTING until a connect() call reports it, so that
+ * the first connect() after a non-blocking one returns 0, as on TCP.
+ */
 static void smc_connect_finish(struct smc_sock *smc, int err)
 {
 	struct sock *sk = &smc->sk;
@@ -23,6 +42,7 @@ static void smc_connect_finish(struct smc_sock *smc, int err)
 		sk->sk_err = -err;
 		sk->sk_state = SMC_CLOSED;
 		smc_tcp_unhook(smc);
+		kernel_sock_shutdown(smc->tcp, SHUT_RDWR);
 		if (sk->sk_socket)
 			sk->sk_socket->state = SS_UNCONNECTED;
 	} else {
@@ -30,11 +50,59 @@ static void smc_connect_finish(struct smc_sock *smc, int err)
 		if (!smc->fallback)
 			smc_tcp_unhook(smc);
 		sk->sk_state = SMC_ACTIVE;
-		if (sk->sk_socket)
-			sk->sk_socket->state = SS_CONNECTED;
 	}
-	sk->sk_state_change(sk);
-	sk->sk_write_space(sk);
+	smc_connect_wake(smc, err ? POLL_ERR : POLL_OUT);
+}
+
+/* The TCP connect failed (refused, unreachable, timed out, or shut down
+ * before it completed): nothing was negotiated, and from now on the socket
+ * is its TCP socket, as after any fallback. TCP keeps its error for
+ * SO_ERROR and poll, and a later connect() is TCP's own, so the socket
+ * behaves exactly like a TCP socket whose connect failed. Socket lock held.
+ */
+static void smc_connect_tcp_failed(struct smc_sock *smc)
+{
+	smc->connect_phase = SMC_CONNECT_DONE;
+	smc_tcp_unhook(smc);
+	smc_fallback_switch(smc, 0, 0);
+	smc_connect_wake(smc, POLL_ERR);
+}
+
+/* shutdown() while the SYN is out ends the attempt, as on TCP (which
+ * resets it and reports ECONNRESET). Returns false outside that phase.
+ */
+bool smc_connect_shutdown(struct smc_sock *smc, int how, int *rc)
+{
+	struct sock *sk = &smc->sk;
+	bool syn_sent;
+
+	lock_sock(sk);
+	syn_sent = smc->connect_phase == SMC_CONNECT_TCP &&
+		   READ_ONCE(smc->tcp->sk->sk_state) == TCP_SYN_SENT;
+	if (syn_sent) {
+		*rc = kernel_sock_shutdown(smc->tcp, how);
+		if (READ_ONCE(smc->tcp->sk->sk_state) == TCP_CLOSE)
+			smc_connect_tcp_failed(smc);
+	}
+	release_sock(sk);
+	return syn_sent;
+}
+
+/* A blocking connect() returns TCP's error and leaves the TCP socket
+ * unconnected and ready to connect again, as inet_stream_connect() does.
+ */
+static int smc_connect_tcp_error(struct smc_sock *smc)
+{
+	struct sock *tsk = smc->tcp->sk;
+	int err;
+
+	lock_sock(tsk);
+	err = sock_error(tsk) ?: -ECONNABORTED;
+	smc->tcp->state = SS_UNCONNECTED;
+	if (tsk->sk_prot->disconnect(tsk, 0))
+		smc->tcp->state = SS_DISCONNECTING;
+	release_sock(tsk);
+	return err;
 }
 
 void smc_connect_work(struct work_struct *work)
@@ -43,7 +111,6 @@ void smc_connect_work(struct work_struct *work)
 					    connect_work);
 	struct sock *sk = &smc->sk;
 	struct sock *tsk;
-	int err;
 
 	lock_sock(sk);
 	if (smc->connect_phase != SMC_CONNECT_TCP || !smc->tcp)
@@ -58,8 +125,7 @@ void smc_connect_work(struct work_struct *work)
 		smc_connect_finish(smc, smc_client_negotiate(smc));
 		break;
 	default:
-		err = sock_error(tsk) ?: -ECONNREFUSED;
-		smc_connect_finish(smc, err);
+		smc_connect_tcp_failed(smc);
 		break;
 	}
 out:
@@ -111,10 +177,16 @@ static int smc_connect_wait(struct smc_sock *smc, long timeo)
 			      smc->connect_phase != SMC_CONNECT_TCP, &wait);
 	}
 	remove_wait_queue(sk_sleep(sk), &wait);
-	if (!rc && smc->connect_phase == SMC_CONNECT_DONE)
-		rc = sk->sk_state == SMC_ACTIVE ? 0 :
-		     sock_error(sk) ?: -ECONNREFUSED;
-	return rc;
+	if (rc)
+		return rc;
+	if (sk->sk_state == SMC_ACTIVE) {
+		sk->sk_socket->state = SS_CONNECTED;
+		smc->tcp->state = SS_CONNECTED;
+		return 0;
+	}
+	if (smc->fallback)
+		return smc_connect_tcp_error(smc);
+	return sock_error(sk) ?: -ECONNREFUSED;
 }
 
 int smc_connect(struct socket *sock, struct sockaddr *addr, int alen,
@@ -126,14 +198,34 @@ int smc_connect(struct socket *sock, struct sockaddr *addr, int alen,
 
 	if (alen < (int)offsetofend(struct sockaddr, sa_family))
 		return -EINVAL;
+	if (addr->sa_family == AF_UNSPEC) {
+		/* Disconnect: what TCP does with a socket not yet connected. */
+		lock_sock(sk);
+		rc = -EINVAL;
+		if (sk->sk_state == SMC_INIT &&
+		    smc->connect_phase == SMC_CONNECT_IDLE && smc->tcp)
+			rc = kernel_connect(smc->tcp, addr, alen, flags);
+		release_sock(sk);
+		return rc;
+	}
 	if (addr->sa_family != AF_INET && addr->sa_family != AF_INET6)
 		return -EINVAL;
 
 	lock_sock(sk);
+	if (sk->sk_state == SMC_ACTIVE && sock->state == SS_CONNECTING) {
+		/* The first connect() since a non-blocking one completed. */
+		sock->state = SS_CONNECTED;
+		rc = 0;
+		goto out;
+	}
 	rc = smc_connect_state(smc);
 	if (rc == -EALREADY && !(flags & O_NONBLOCK)) {
-		/* A blocking connect restarted after a signal waits on. */
+		/* A blocking connect restarted after a signal waits on; it
+		 * times out with EALREADY, as TCP's does.
+		 */
 		rc = smc_connect_wait(smc, sock_sndtimeo(sk, false));
+		if (rc == -EINPROGRESS)
+			rc = -EALREADY;
 		goto out;
 	}
 	if (rc || !smc->tcp) {

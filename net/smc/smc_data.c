@@ -78,7 +78,7 @@ static int smc_tx_error(struct smc_sock *smc)
 	struct sock *sk = &smc->sk;
 
 	if (sk->sk_err)
-		return -sock_error(sk);
+		return sock_error(sk);
 	if (smc->conn.dead || (smc_peer_flags(&smc->conn) & SMC_CDC_CF_CONN_ABORT))
 		return -ECONNRESET;
 	if ((sk->sk_shutdown & SEND_SHUTDOWN) ||
@@ -225,7 +225,7 @@ int smc_data_recvmsg(struct smc_sock *smc, struct msghdr *msg, size_t len,
 		if (copied >= target)
 			break;
 		if (sk->sk_err) {
-			rc = -sock_error(sk);
+			rc = sock_error(sk);
 			break;
 		}
 		if (conn->dead || !conn->lgr ||

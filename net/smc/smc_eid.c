@@ -92,6 +92,16 @@ static bool smc_ueid_known(struct net *net, const u8 *eid)
 	return found;
 }
 
+bool smc_ueid_common(struct net *net, const struct smc_clc_prop_info *prop)
+{
+	int i;
+
+	for (i = 0; i < prop->eid_cnt; i++)
+		if (smc_ueid_known(net, prop->eids[i]))
+			return true;
+	return false;
+}
+
 bool smc_eid_negotiate_smcd(struct net *net,
 			    const struct smc_clc_prop_info *prop,
 			    u8 *eid)

@@ -23,6 +23,9 @@ int smc_ueid_count(struct net *net);
 /* Copy up to @max_eids UEIDs into @out, SMC_EID_LEN bytes each. */
 void smc_ueid_fill(struct net *net, u8 *out, int max_eids);
 
+/* Whether one of the proposal's UEIDs is configured here too. */
+bool smc_ueid_common(struct net *net, const struct smc_clc_prop_info *prop);
+
 /* The EID both ends agree on for an SMC-Dv2 offer, as the server picks it. */
 bool smc_eid_negotiate_smcd(struct net *net,
 			    const struct smc_clc_prop_info *prop,

@@ -22,7 +22,7 @@ static struct smc_sock *smc_from_tcp(const struct sock *tsk)
 }
 
 /* Wake whoever sleeps on the AF_SMC socket, as TCP wakes its own waiters. */
-static void smc_forward_wakeup(struct smc_sock *smc, __poll_t mask, int band)
+static void smc_forward_wakeup(struct smc_sock *smc, __poll_t mask)
 {
 	struct socket_wq *wq;
 
@@ -30,8 +30,6 @@ static void smc_forward_wakeup(struct smc_sock *smc, __poll_t mask, int band)
 	wq = rcu_dereference(smc->sk.sk_wq);
 	if (skwq_has_sleeper(wq))
 		wake_up_interruptible_poll(&wq->wait, mask);
-	if (wq && wq->fasync_list && band)
-		sock_wake_async(wq, SOCK_WAKE_IO, band);
 	rcu_read_unlock();
 }
 
@@ -58,8 +56,7 @@ static void smc_tcp_event(struct smc_sock *smc, __poll_t mask)
 			sock_put(&smc->sk);
 		break;
 	case SMC_TCP_FALLBACK:
-		smc_forward_wakeup(smc, mask, mask & EPOLLIN ? POLL_IN :
-				   mask & EPOLLOUT ? POLL_OUT : POLL_HUP);
+		smc_forward_wakeup(smc, mask);
 		break;
 	case SMC_TCP_UNHOOKED:
 		break;
@@ -173,11 +170,29 @@ void smc_tcp_unhook(struct smc_sock *smc)
 void smc_fallback_attach_file(struct smc_sock *smc)
 {
 	struct socket *sock = smc->sk.sk_socket;
+	struct fasync_struct *fa;
+	int fd = -1;
 
 	if (!smc->fallback || !smc->tcp || !sock || !sock->file)
 		return;
 	smc->tcp->file = sock->file;
 	smc->tcp->file->private_data = smc->tcp;
+
+	/* O_ASYNC set so far moves along: TCP raises SIGIO from now on,
+	 * and a later fcntl that clears it reaches TCP's registration.
+	 * fasync entries are freed after a grace period: RCU guards the walk.
+	 */
+	rcu_read_lock();
+	for (fa = READ_ONCE(sock->wq.fasync_list); fa;
+	     fa = READ_ONCE(fa->fa_next))
+		if (fa->fa_file == sock->file)
+			fd = fa->fa_fd;
+	rcu_read_unlock();
+	if (fd < 0)
+		return;
+	fasync_helper(-1, sock->file, 0, &sock->wq.fasync_list);
+	if (fasync_helper(fd, sock->file, 1, &smc->tcp->wq.fasync_list) >= 0)
+		sock_set_flag(smc->tcp->sk, SOCK_FASYNC);
 }
 
 /* Continue the connection over TCP. Caller holds the socket lock. A zero
@@ -188,6 +203,9 @@ void smc_fallback_switch(struct smc_sock *smc, u32 reason, u32 peer_diag)
 	if (smc->fallback)
 		return;
 	smc->fallback = true;
+	/* A later reconnect (after AF_UNSPEC) is plain TCP: no SMC option. */
+	if (smc->tcp)
+		tcp_sk(smc->tcp->sk)->syn_smc = 0;
 	smc->fallback_reason = reason;
 	smc->peer_diagnosis = peer_diag;
 	if (reason)
@@ -211,7 +229,8 @@ void smc_fallback_switch(struct smc_sock *smc, u32 reason, u32 peer_diag)
 				 BIT(SOCK_WIFI_STATUS) | BIT(SOCK_NOFCS) | \
 				 BIT(SOCK_TSTAMP_NEW))
 
-static void smc_copy_sk_settings(struct sock *to, const struct sock *from)
+static void smc_copy_sk_settings(struct sock *to, const struct sock *from,
+				 bool priority)
 {
 	to->sk_flags = (to->sk_flags & ~SMC_SK_FLAGS_FOR_TCP) |
 		       (from->sk_flags & SMC_SK_FLAGS_FOR_TCP);
@@ -222,7 +241,8 @@ static void smc_copy_sk_settings(struct sock *to, const struct sock *from)
 	to->sk_sndtimeo = from->sk_sndtimeo;
 	to->sk_lingertime = from->sk_lingertime;
 	to->sk_rcvlowat = from->sk_rcvlowat;
-	to->sk_priority = from->sk_priority;
+	if (priority)
+		to->sk_priority = from->sk_priority;
 	to->sk_mark = from->sk_mark;
 	to->sk_tsflags = from->sk_tsflags;
 	to->sk_max_pacing_rate = from->sk_max_pacing_rate;
@@ -238,11 +258,36 @@ static void smc_copy_sk_settings(struct sock *to, const struct sock *from)
 void smc_sockopts_to_tcp(struct smc_sock *smc)
 {
 	if (smc->tcp)
-		smc_copy_sk_settings(smc->tcp->sk, &smc->sk);
+		smc_copy_sk_settings(smc->tcp->sk, &smc->sk, true);
 }
 
 void smc_sockopts_from_tcp(struct smc_sock *smc)
 {
 	if (smc->tcp)
-		smc_copy_sk_settings(&smc->sk, smc->tcp->sk);
+		smc_copy_sk_settings(&smc->sk, smc->tcp->sk, true);
+}
+
+/* IP_TOS also sets the priority, as the last word on it: keep our copy in
+ * step after an option went to the TCP socket.
+ */
+void smc_sockopts_derived_from_tcp(struct smc_sock *smc)
+{
+	if (smc->tcp)
+		smc->sk.sk_priority = READ_ONCE(smc->tcp->sk->sk_priority);
+}
+
+/* A new child takes what was set on the AF_SMC listener, also after
+ * listen(): its TCP socket only inherited the TCP listener's copy. The
+ * priority starts from zero on a clone, as on TCP's own children.
+ */
+void smc_sockopts_inherit(struct smc_sock *child, const struct sock *lsk)
+{
+	struct sock *tsk = child->tcp->sk;
+	bool keepalive = sock_flag(tsk, SOCK_KEEPOPEN);
+
+	smc_copy_sk_settings(tsk, lsk, false);
+	smc_copy_sk_settings(&child->sk, tsk, true);
+	if (!keepalive && sock_flag(tsk, SOCK_KEEPOPEN) &&
+	    tsk->sk_prot->keepalive)
+		tsk->sk_prot->keepalive(tsk, 1);
 }

@@ -15,7 +15,10 @@
 #include <linux/smc.h>
 #include <linux/tcp.h>
 #include <linux/uio.h>
+#include <linux/inetdevice.h>
 #include <linux/utsname.h>
+#include <net/addrconf.h>
+#include <net/ipv6.h>
 #include <net/sock.h>
 
 #include "smc_sock.h"
@@ -407,15 +410,84 @@ out:
 	return *d1 || *r1 || *d2 || *r2 ? 0 : reason;
 }
 
+static bool smc_prefix_match_v4(struct net_device *dev,
+				const struct smc_clc_prop_info *p)
+{
+	struct in_device *in_dev = __in_dev_get_rcu(dev);
+	const struct in_ifaddr *ifa;
+
+	if (!in_dev)
+		return false;
+	in_dev_for_each_ifa_rcu(ifa, in_dev)
+		if (ifa->ifa_prefixlen == p->v4_prefix_len &&
+		    inet_ifa_match(p->v4_subnet, ifa))
+			return true;
+	return false;
+}
+
+static bool smc_prefix_match_v6(struct net_device *dev,
+				const struct smc_clc_prop_info *p)
+{
+#if IS_ENABLED(CONFIG_IPV6)
+	struct inet6_dev *idev = __in6_dev_get(dev);
+	const struct inet6_ifaddr *ifa;
+	bool match = false;
+	int i;
+
+	if (!idev)
+		return false;
+	read_lock_bh(&idev->lock);
+	list_for_each_entry(ifa, &idev->addr_list, if_list) {
+		if (ipv6_addr_type(&ifa->addr) & IPV6_ADDR_LINKLOCAL)
+			continue;
+		for (i = 0; i < p->v6_cnt && !match; i++)
+			match = ifa->prefix_len == p->v6[i].prefix_len &&
+				ipv6_prefix_equal(&ifa->addr,
+						  (const struct in6_addr *)
+						  p->v6[i].addr,
+						  ifa->prefix_len);
+		if (match)
+			break;
+	}
+	read_unlock_bh(&idev->lock);
+	return match;
+#else
+	return false;
+#endif
+}
+
+/* SMCv1 only connects peers on one IP subnet: compare the client's prefixes
+ * with the addresses of the device our TCP connection uses.
+ */
+static bool smc_prefix_match(struct smc_sock *smc,
+			     const struct smc_clc_prop_info *p)
+{
+	struct dst_entry *dst = sk_dst_get(smc->tcp->sk);
+	bool match = false;
+
+	if (!dst)
+		return false;
+	rcu_read_lock();
+	if (dst->dev)
+		match = p->v6_cnt ? smc_prefix_match_v6(dst->dev, p) :
+				    smc_prefix_match_v4(dst->dev, p);
+	rcu_read_unlock();
+	dst_release(dst);
+	return match;
+}
+
 /* Server: choose the SMC-D device for a proposal. Returns 0 with @dev
- * referenced and @eid negotiated, or the reason to decline.
+ * referenced and @eid negotiated, or the reason to decline. Without a
+ * usable device the reason follows the in-tree search order: SMC-Dv2,
+ * the subnet check for v1 offers, SMC-D v1, SMC-Rv2 (only with a common
+ * UEID), SMC-R v1; the first failure recorded is the one reported.
  */
 static u32 smc_server_select(struct smc_sock *smc,
 			     const struct smc_clc_prop_info *p,
 			     struct smcd_device **dev, struct smcd_gid *peer,
 			     u8 *eid)
 {
-	bool d1, r1, d2, r2;
+	bool d1, r1, d2, r2, prefix_ok;
 	u32 first = 0;
 	u32 reason;
 
@@ -432,10 +504,20 @@ static u32 smc_server_select(struct smc_sock *smc,
 		*dev = NULL;
 		first = SMC_CLC_DECL_NOSMCD2DEV;
 	}
-	/* No v1 device and no RDMA device exist here. */
+	prefix_ok = p->hdr.typev1 == SMC_TYPE_N || smc_prefix_match(smc, p);
+	if (!prefix_ok && !first)
+		first = SMC_CLC_DECL_DIFFPREFIX;
+	/* There is no SMC-D v1 device here. */
+	if (prefix_ok && d1 && !first)
+		first = SMC_CLC_DECL_NOSMCDDEV;
 	if (!r1 && !r2)
 		return first ?: SMC_CLC_DECL_NOSMCDDEV;
-	return first ?: SMC_CLC_DECL_NOSMCRDEV;
+	/* Nor an RDMA device: SMC-Rv2 records that only with a common UEID. */
+	if (r2 && smc_ueid_common(sock_net(&smc->sk), p) && !first)
+		first = SMC_CLC_DECL_NOSMCRDEV;
+	if (!prefix_ok)
+		return SMC_CLC_DECL_DIFFPREFIX;
+	return first ?: SMC_CLC_DECL_NOSMCDEV;
 }
 
 /* Server, first message: a PROPOSAL (or the client's DECLINE). */

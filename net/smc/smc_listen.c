@@ -96,6 +96,11 @@ static void smc_child_drop(struct smc_sock *child)
 	lock_sock(csk);
 	csk->sk_state = SMC_CLOSED;
 	smc_data_close(child);
+	/* Nobody accepted it: the peer gets a reset, as from TCP. */
+	if (child->tcp) {
+		sock_set_flag(child->tcp->sk, SOCK_LINGER);
+		child->tcp->sk->sk_lingertime = 0;
+	}
 	smc_sock_release_tcp(child);
 	child->listener = NULL;
 	sock_orphan(csk);
@@ -126,10 +131,13 @@ static void smc_child_done(struct smc_sock *child, int err)
 		release_sock(lsk);
 	}
 	atomic_dec(&lsmc->handshakes);
-	if (queued)
+	if (queued) {
 		lsk->sk_data_ready(lsk);
-	else
+	} else {
+		/* A slot is free: serve connections waiting in TCP's queue. */
+		smc_listen_kick(lsmc);
 		smc_child_drop(child);
+	}
 }
 
 /* TCP children inherit the listener's hooks; give them back their own. */
@@ -162,7 +170,7 @@ static void smc_child_start(struct smc_sock *lsmc, struct socket *tcp)
 	child->limit_hs = lsmc->limit_hs;
 	child->listener = lsmc;
 	sock_hold(lsk);
-	smc_sockopts_from_tcp(child);
+	smc_sockopts_inherit(child, lsk);
 	atomic_inc(&lsmc->handshakes);
 
 	if (!tcp_sk(tcp->sk)->syn_smc) {
@@ -332,6 +340,24 @@ int smc_accept(struct socket *sock, struct socket *newsock, int flags,
 	smc_fallback_attach_file(child);
 	release_sock(csk);
 	sock_put(lsk);
+	return 0;
+}
+
+/* shutdown(SHUT_RD) stops listening as on TCP; the socket may listen
+ * again later.
+ */
+int smc_listen_shutdown(struct smc_sock *lsmc, int how)
+{
+	struct sock *lsk = &lsmc->sk;
+	int rc;
+
+	rc = lsmc->tcp->ops->shutdown(lsmc->tcp, how);
+	if (rc || how == SHUT_WR)
+		return rc;
+	smc_listen_stop(lsmc);
+	lock_sock(lsk);
+	lsk->sk_state = SMC_INIT;
+	release_sock(lsk);
 	return 0;
 }
 

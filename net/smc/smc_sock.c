@@ -247,11 +247,10 @@ static bool smc_on_tcp(const struct smc_sock *smc)
 /* A call that needs the connection while its handshake still runs waits
  * for the outcome, or fails with EAGAIN when it must not block.
  */
-static int smc_wait_connect_done(struct smc_sock *smc, bool nonblock)
+static int smc_wait_connect_done(struct smc_sock *smc, long timeo)
 {
 	DEFINE_WAIT_FUNC(wait, woken_wake_function);
 	struct sock *sk = &smc->sk;
-	long timeo = sock_sndtimeo(sk, nonblock);
 	int rc = 0;
 
 	lock_sock(sk);
@@ -274,15 +273,20 @@ static int smc_wait_connect_done(struct smc_sock *smc, bool nonblock)
 }
 
 /* Where an I/O call goes: the shared-memory data path, the TCP socket, or
- * nowhere (*err). A call racing with the handshake waits for its outcome.
+ * nowhere (*err). A call racing with the handshake waits for its outcome,
+ * as long as the receive or send timeout (@rx) allows.
  */
 static struct socket *smc_io_path(struct smc_sock *smc, bool nonblock,
-				  bool *smcd, int *err)
+				  bool rx, bool *smcd, int *err)
 {
+	struct sock *sk = &smc->sk;
+
 	*smcd = false;
 	*err = 0;
 	if (smc->connect_phase == SMC_CONNECT_TCP)
-		*err = smc_wait_connect_done(smc, nonblock);
+		*err = smc_wait_connect_done(smc, rx ?
+						     sock_rcvtimeo(sk, nonblock) :
+						     sock_sndtimeo(sk, nonblock));
 	if (*err)
 		return NULL;
 	if (smc_uses_smcd(smc)) {
@@ -291,7 +295,9 @@ static struct socket *smc_io_path(struct smc_sock *smc, bool nonblock,
 	}
 	if (smc_on_tcp(smc))
 		return smc->tcp;
-	*err = sock_error(&smc->sk) ?: -ENOTCONN;
+	/* A shared-memory connection that has ended reads as a closed one. */
+	*err = sock_error(sk) ?: sk->sk_state == SMC_CLOSED ? -EPIPE :
+								      -ENOTCONN;
 	return NULL;
 }
 
@@ -356,8 +362,10 @@ static int smc_shutdown(struct socket *sock, int how)
 	if (how < SHUT_RD || how > SHUT_RDWR)
 		return -EINVAL;
 	if (smc->sk.sk_state == SMC_LISTEN)
-		return -ENOTCONN;
-	tcp = smc_io_path(smc, true, &smcd, &rc);
+		return smc_listen_shutdown(smc, how);
+	if (smc_connect_shutdown(smc, how, &rc))
+		return rc;
+	tcp = smc_io_path(smc, true, false, &smcd, &rc);
 	if (smcd)
 		return smc_data_shutdown(smc, how);
 	if (!tcp)
@@ -374,7 +382,8 @@ static int smc_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 	bool smcd;
 	int rc;
 
-	tcp = smc_io_path(smc, msg->msg_flags & MSG_DONTWAIT, &smcd, &rc);
+	tcp = smc_io_path(smc, msg->msg_flags & MSG_DONTWAIT, false, &smcd,
+			  &rc);
 	if (smcd)
 		return smc_data_sendmsg(smc, msg, len);
 	if (!tcp)
@@ -390,11 +399,11 @@ static int smc_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 	bool smcd;
 	int rc;
 
-	tcp = smc_io_path(smc, flags & MSG_DONTWAIT, &smcd, &rc);
+	tcp = smc_io_path(smc, flags & MSG_DONTWAIT, true, &smcd, &rc);
 	if (smcd)
 		return smc_data_recvmsg(smc, msg, len, flags);
 	if (!tcp)
-		return rc;
+		return rc == -EPIPE ? 0 : rc;
 	return tcp->ops->recvmsg(tcp, msg, len, flags);
 }
 
@@ -406,7 +415,7 @@ static ssize_t smc_sendpage(struct socket *sock, struct page *page,
 	bool smcd;
 	int rc;
 
-	tcp = smc_io_path(smc, flags & MSG_DONTWAIT, &smcd, &rc);
+	tcp = smc_io_path(smc, flags & MSG_DONTWAIT, false, &smcd, &rc);
 	if (smcd)
 		return sock_no_sendpage(sock, page, offset, size, flags);
 	if (!tcp)
@@ -423,16 +432,18 @@ static ssize_t smc_splice_read(struct socket *sock, loff_t *ppos,
 	bool smcd;
 	int rc;
 
-	tcp = smc_io_path(smc, flags & SPLICE_F_NONBLOCK, &smcd, &rc);
+	tcp = smc_io_path(smc, flags & SPLICE_F_NONBLOCK, true, &smcd, &rc);
 	/* Our recvmsg, through the file's read_iter. */
 	if (smcd)
 		return generic_file_splice_read(sock->file, ppos, pipe, len,
 						flags);
 	if (!tcp)
 		return rc;
-	/* TCP's splice reads the file's flags through its own socket. */
+	/* TCP's splice reads the file's flags through its own socket, which
+	 * has the file once the connection runs on TCP.
+	 */
 	if (!tcp->file)
-		return -EOPNOTSUPP;
+		return smc->sk.sk_state == SMC_INIT ? -ENOTCONN : -EOPNOTSUPP;
 	return tcp->ops->splice_read(tcp, ppos, pipe, len, flags);
 }
 
@@ -441,19 +452,10 @@ static int smc_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 	struct smc_sock *smc = smc_sk(sock->sk);
 	int answ = 0;
 
-	if (smc->sk.sk_state == SMC_LISTEN) {
-		switch (cmd) {
-		case SIOCINQ:
-		case SIOCOUTQ:
-		case SIOCOUTQNSD:
-		case SIOCATMARK:
-			return -EINVAL;
-		}
-		return -ENOIOCTLCMD;
-	}
 	if (smc_uses_smcd(smc))
 		return smc_data_ioctl(smc, cmd, arg);
-	if (smc_on_tcp(smc))
+	/* A listener is TCP's listener; so are its answers. */
+	if (smc_on_tcp(smc) || smc->sk.sk_state == SMC_LISTEN)
 		return smc->tcp->ops->ioctl(smc->tcp, cmd, arg);
 	switch (cmd) {
 	case SIOCINQ:
@@ -510,16 +512,20 @@ static int smc_setsockopt(struct socket *sock, int level, int optname,
 		return smc_setsockopt_smc(smc, optname, optval, optlen);
 	if (!tcp || !tcp->ops->setsockopt)
 		return -EOPNOTSUPP;
-	rc = tcp->ops->setsockopt(tcp, level, optname, optval, optlen);
-	if (rc || !smc_tcp_opt_forces_fallback(level, optname))
-		return rc;
-
+	/* TCP sees the SOL_SOCKET options set so far first, so that it
+	 * resolves how this one interacts with them (IP_TOS and SO_PRIORITY).
+	 */
 	lock_sock(&smc->sk);
-	if (smc->sk.sk_state == SMC_INIT &&
+	smc_sockopts_to_tcp(smc);
+	rc = tcp->ops->setsockopt(tcp, level, optname, optval, optlen);
+	if (!rc)
+		smc_sockopts_derived_from_tcp(smc);
+	if (!rc && smc_tcp_opt_forces_fallback(level, optname) &&
+	    smc->sk.sk_state == SMC_INIT &&
 	    smc->connect_phase == SMC_CONNECT_IDLE)
 		smc_fallback_switch(smc, SMC_CLC_DECL_OPTUNSUPP, 0);
 	release_sock(&smc->sk);
-	return 0;
+	return rc;
 }
 
 static int smc_getsockopt(struct socket *sock, int level, int optname,

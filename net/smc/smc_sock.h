@@ -141,11 +141,14 @@ void smc_tcp_hook(struct smc_sock *smc, enum smc_tcp_role role);
 void smc_tcp_unhook(struct smc_sock *smc);
 void smc_sockopts_to_tcp(struct smc_sock *smc);
 void smc_sockopts_from_tcp(struct smc_sock *smc);
+void smc_sockopts_derived_from_tcp(struct smc_sock *smc);
+void smc_sockopts_inherit(struct smc_sock *child, const struct sock *lsk);
 
 /* smc_connect.c */
 int smc_connect(struct socket *sock, struct sockaddr *addr, int alen,
 		int flags);
 void smc_connect_work(struct work_struct *work);
+bool smc_connect_shutdown(struct smc_sock *smc, int how, int *rc);
 
 /* smc_listen.c */
 int smc_listen(struct socket *sock, int backlog);
@@ -156,6 +159,7 @@ void smc_accept_work(struct work_struct *work);
 void smc_handshake_work(struct work_struct *work);
 void smc_handshake_expire(struct timer_list *t);
 __poll_t smc_listen_poll(struct smc_sock *lsmc);
+int smc_listen_shutdown(struct smc_sock *lsmc, int how);
 
 /* smc_handshake.c */
 int smc_client_negotiate(struct smc_sock *smc);
