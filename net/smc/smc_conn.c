@@ -77,7 +77,10 @@ static void smc_wake(struct sock *sk, __poll_t mask, int band)
 
 /* Received-cursor rules: the producer cursor may only move into the space
  * we granted, the consumer cursor only over bytes we wrote. A peer that
- * breaks them loses this connection; a stale cursor is ignored.
+ * breaks them loses this connection; a stale cursor is ignored. The peer
+ * may write before we have taken in its DMB (its data can overtake its
+ * CONFIRM, which we read from TCP): until then we have sent nothing, so
+ * its consumer cursor must still be at the start.
  */
 static int smc_conn_take_cursors(struct smc_conn *conn,
 				 const struct smc_cdc_info *ci,
@@ -97,6 +100,8 @@ static int smc_conn_take_cursors(struct smc_conn *conn,
 		return adv;
 	}
 
+	if (!conn->peer_ring)
+		return ci->cons.wrap || ci->cons.count ? -EPROTO : 0;
 	unacked = smc_cursor_diff(conn->peer_ring, &conn->tx_cons,
 				  &conn->tx_prod);
 	adv = smc_cursor_check(conn->peer_ring, &conn->tx_cons, &ci->cons,
@@ -140,9 +145,12 @@ static void smc_conn_signal(struct smcd_buf *buf)
 	}
 	if (smcd_cdc_decode(snap, sizeof(snap), &ci) ||
 	    smc_conn_take_cursors(conn, &ci, &more_data, &more_space)) {
-		/* A broken peer: abort just this connection. */
+		/* A broken peer: abort just this connection, and tell it so
+		 * (from process context) that it does not wait for us forever.
+		 */
 		conn->rx_conn_flags |= SMC_CDC_CF_CONN_ABORT;
 		conn->dead = true;
+		conn->abort_owed = true;
 		violated = true;
 	} else {
 		conn->rx_prod_flags = ci.prod_flags;
@@ -151,7 +159,7 @@ static void smc_conn_signal(struct smcd_buf *buf)
 			    SMC_CDC_CF_CONN_ABORT);
 		conn->rx_conn_flags |= newflags;
 	}
-	owes = !conn->dead && smc_conn_owes_update(conn);
+	owes = violated || (!conn->dead && smc_conn_owes_update(conn));
 	spin_unlock_irqrestore(&conn->lock, flags);
 
 	if (owes) {
@@ -170,8 +178,10 @@ static void smc_conn_signal(struct smcd_buf *buf)
 		smc_wake(sk, EPOLLOUT | EPOLLWRNORM, POLL_OUT);
 }
 
-/* Write our cursors and flags into the peer's DMB header and signal. */
-int smc_conn_send_cdc(struct smc_sock *smc)
+/* Write our cursors and flags into the peer's DMB header and signal. A
+ * dead connection only still sends the abort it owes its peer.
+ */
+static int smc_conn_write_cdc(struct smc_sock *smc, bool abort)
 {
 	struct smc_conn *conn = &smc->conn;
 	struct smcd_device *dev;
@@ -182,10 +192,15 @@ int smc_conn_send_cdc(struct smc_sock *smc)
 
 	spin_lock_bh(&conn->cdc_lock);
 	spin_lock_irqsave(&conn->lock, flags);
-	if (conn->dead || !conn->lgr) {
+	if (!conn->lgr || !conn->peer_token ||
+	    (conn->dead && !(abort && conn->abort_owed))) {
 		spin_unlock_irqrestore(&conn->lock, flags);
 		spin_unlock_bh(&conn->cdc_lock);
 		return -ECONNRESET;
+	}
+	if (abort) {
+		conn->tx_conn_flags |= SMC_CDC_CF_CONN_ABORT;
+		conn->abort_owed = false;
 	}
 	dev = conn->lgr->dev;
 	ci.prod = conn->tx_prod;
@@ -203,13 +218,28 @@ int smc_conn_send_cdc(struct smc_sock *smc)
 	return rc < 0 ? rc : 0;
 }
 
+int smc_conn_send_cdc(struct smc_sock *smc)
+{
+	return smc_conn_write_cdc(smc, false);
+}
+
+/* Tell the peer this connection is over: our close with data left unread
+ * (as TCP resets), or a peer that broke the rules.
+ */
+void smc_conn_send_abort(struct smc_sock *smc)
+{
+	smc_conn_write_cdc(smc, true);
+}
+
 static void smc_conn_cdc_work(struct work_struct *work)
 {
 	struct smc_conn *conn = container_of(work, struct smc_conn, cdc_work);
 	struct smc_sock *smc = container_of(conn, struct smc_sock, conn);
 
 	lock_sock(&smc->sk);
-	if (conn->lgr)
+	if (READ_ONCE(conn->abort_owed))
+		smc_conn_send_abort(smc);
+	else if (conn->lgr)
 		smc_conn_send_cdc(smc);
 	release_sock(&smc->sk);
 	sock_put(&smc->sk);
@@ -304,7 +334,10 @@ int smc_conn_create(struct smc_sock *smc, struct smcd_device *dev,
 
 	conn->rmb_live = false;
 	conn->peer_attached = false;
+	conn->peer_token = 0;
+	conn->peer_ring = 0;
 	conn->dead = false;
+	conn->abort_owed = false;
 	lgr = smcd_lgr_join(conn, dev, peer_gid, server, first_contact);
 	if (!lgr)
 		return SMC_CLC_DECL_MEM;
@@ -337,11 +370,15 @@ int smc_conn_connect_peer(struct smc_sock *smc, u64 peer_token,
 {
 	struct smc_conn *conn = &smc->conn;
 	struct smcd_device *dev = conn->lgr->dev;
+	u32 ring = smcd_cdc_ring_size(peer_dmb_len);
 
-	conn->peer_token = peer_token;
-	conn->peer_ring = smcd_cdc_ring_size(peer_dmb_len);
-	if (!conn->peer_ring)
+	if (!ring)
 		return -EPROTO;
+	/* The signal path may be looking at the cursors right now. */
+	spin_lock_irq(&conn->lock);
+	conn->peer_token = peer_token;
+	conn->peer_ring = ring;
+	spin_unlock_irq(&conn->lock);
 	if (!smcd_dmb_attach(dev, peer_token, &conn->peer_view)) {
 		if (conn->peer_view.len < peer_dmb_len) {
 			smcd_dmb_detach(dev, peer_token);

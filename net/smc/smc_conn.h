@@ -60,6 +60,7 @@ struct smc_conn {
 	u8			tx_prod_flags;
 	u8			tx_conn_flags;	/* sticky SMC_CDC_CF_* we sent */
 	bool			dead;		/* device gone or peer broke rules */
+	bool			abort_owed;	/* the peer is to hear of it */
 
 	spinlock_t		cdc_lock;	/* one CDC write at a time */
 	struct work_struct	cdc_work;	/* window update from atomic context */
@@ -78,6 +79,7 @@ int smc_conn_connect_peer(struct smc_sock *smc, u64 peer_token,
 void smc_conn_release(struct smc_sock *smc);
 void smc_conn_abort(struct smc_sock *smc, int err);
 int smc_conn_send_cdc(struct smc_sock *smc);
+void smc_conn_send_abort(struct smc_sock *smc);
 u32 smc_conn_readable(struct smc_conn *conn);
 u32 smc_conn_writable(struct smc_conn *conn);
 u8 smc_dmb_size_code(u32 len);

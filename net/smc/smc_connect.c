@@ -136,7 +136,7 @@ out:
 static void smc_connect_kick(struct smc_sock *smc)
 {
 	sock_hold(&smc->sk);
-	if (!queue_work(smc_hs_wq, &smc->connect_work))
+	if (!queue_work(smc_connect_wq, &smc->connect_work))
 		sock_put(&smc->sk);
 }
 

@@ -210,6 +210,11 @@ int smc_data_recvmsg(struct smc_sock *smc, struct msghdr *msg, size_t len,
 		avail = conn->lgr ? smc_conn_readable(conn) : 0;
 		if (avail) {
 			n = min_t(size_t, avail, len - copied);
+			/* A writer waiting for space gets it a quarter of the ring
+			 * at a time, so that it refills while we copy the rest.
+			 */
+			if (conn->rx_prod_flags & SMC_CDC_PF_WRITE_BLOCKED)
+				n = min_t(u32, n, conn->rmb_ring / 4);
 			rc = smc_rx_copy(conn, msg, n);
 			if (rc)
 				break;
@@ -303,10 +308,12 @@ void smc_data_close(struct smc_sock *smc)
 
 	if (!conn->lgr)
 		return;
-	if (!conn->dead) {
-		conn->tx_conn_flags |= smc_conn_readable(conn) ?
-				       SMC_CDC_CF_CONN_ABORT :
-				       SMC_CDC_CF_CONN_CLOSED;
+	if (conn->dead) {
+		smc_conn_send_abort(smc);
+	} else if (smc_conn_readable(conn)) {
+		smc_conn_send_abort(smc);
+	} else {
+		conn->tx_conn_flags |= SMC_CDC_CF_CONN_CLOSED;
 		smc_conn_send_cdc(smc);
 	}
 	smc_conn_release(smc);

@@ -149,21 +149,21 @@ static int smc_diag_fill(struct sock *sk, struct sk_buff *skb,
 	return -EMSGSIZE;
 }
 
-/* Take references on up to SMC_DIAG_BATCH sockets of @net starting at
- * position @skip of the list. Returns how many were taken.
+/* Take references on up to SMC_DIAG_BATCH sockets of @net listed before
+ * the one numbered @before (0: from the newest). Returns how many were
+ * taken, oldest last.
  */
 static int smc_diag_collect(struct smc_hashinfo *h, struct net *net,
-			    long skip, struct sock **batch)
+			    u64 before, struct sock **batch)
 {
 	struct sock *sk;
-	long pos = 0;
 	int n = 0;
 
 	read_lock_bh(&h->lock);
 	sk_for_each(sk, &h->ht) {
 		if (!net_eq(sock_net(sk), net))
 			continue;
-		if (pos++ < skip)
+		if (before && smc_sk(sk)->list_seq >= before)
 			continue;
 		if (!refcount_inc_not_zero(&sk->sk_refcnt))
 			continue;
@@ -175,7 +175,9 @@ static int smc_diag_collect(struct smc_hashinfo *h, struct net *net,
 	return n;
 }
 
-/* cb->args[0]: which proto; cb->args[1]: sockets done within it. */
+/* cb->args[0]: which proto; cb->args[1]: the list number of the last
+ * socket reported from it (0: none yet).
+ */
 static int smc_diag_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	static struct proto *const protos[] = { &smc_proto, &smc_proto6 };
@@ -194,7 +196,7 @@ static int smc_diag_dump(struct sk_buff *skb, struct netlink_callback *cb)
 						   req->diag_ext);
 				release_sock(batch[i]);
 				if (!rc)
-					cb->args[1]++;
+					cb->args[1] = smc_sk(batch[i])->list_seq;
 			}
 			sock_put(batch[i]);
 		}

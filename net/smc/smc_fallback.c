@@ -39,7 +39,7 @@ static void smc_tcp_event(struct smc_sock *smc, __poll_t mask)
 	case SMC_TCP_CONNECTING:
 		if (mask & (EPOLLHUP | EPOLLERR | EPOLLOUT)) {
 			sock_hold(&smc->sk);
-			if (!queue_work(smc_hs_wq, &smc->connect_work))
+			if (!queue_work(smc_connect_wq, &smc->connect_work))
 				sock_put(&smc->sk);
 		}
 		break;

@@ -16,6 +16,7 @@
 #include "smc_netns.h"
 
 struct workqueue_struct *smc_hs_wq;
+struct workqueue_struct *smc_connect_wq;
 
 static const struct net_proto_family smc_family = {
 	.family	= PF_SMC,
@@ -32,13 +33,19 @@ static int __init smc_module_init(void)
 	if (rc)
 		return rc;
 
-	/* Handshakes wait on peers; an unbound queue with no concurrency cap
-	 * keeps one slow peer from delaying the next connection's work.
+	/* Server handshakes and CDC work never block on a peer. A client's
+	 * handshake does (it waits for the server's answer), so clients get
+	 * a queue of their own: a thousand clients waiting must not take
+	 * every worker from the local servers that are to answer them.
 	 */
 	rc = -ENOMEM;
 	smc_hs_wq = alloc_workqueue("smc_hs", WQ_UNBOUND, 0);
 	if (!smc_hs_wq)
 		goto out_netns;
+	smc_connect_wq = alloc_workqueue("smc_connect", WQ_UNBOUND,
+					 WQ_MAX_ACTIVE);
+	if (!smc_connect_wq)
+		goto out_hs_wq;
 
 	rc = proto_register(&smc_proto, 1);
 	if (rc)
@@ -68,6 +75,8 @@ out_proto6:
 out_proto:
 	proto_unregister(&smc_proto);
 out_wq:
+	destroy_workqueue(smc_connect_wq);
+out_hs_wq:
 	destroy_workqueue(smc_hs_wq);
 out_netns:
 	smc_netns_exit();
@@ -80,6 +89,7 @@ static void __exit smc_module_exit(void)
 	sock_unregister(PF_SMC);
 	smc_conn_module_exit();
 	smcd_device_exit();
+	destroy_workqueue(smc_connect_wq);
 	destroy_workqueue(smc_hs_wq);
 	proto_unregister(&smc_proto6);
 	proto_unregister(&smc_proto);

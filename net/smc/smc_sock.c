@@ -41,10 +41,12 @@ static void smc_sock_list_update(struct sock *sk, bool add)
 	bool changed = true;
 
 	write_lock_bh(&list->lock);
-	if (add)
+	if (add) {
+		smc_sk(sk)->list_seq = ++list->last_seq;
 		sk_add_node(sk, &list->ht);
-	else
+	} else {
 		changed = sk_del_node_init(sk);
+	}
 	write_unlock_bh(&list->lock);
 	if (changed)
 		sock_prot_inuse_add(sock_net(sk), sk->sk_prot, add ? 1 : -1);

@@ -104,6 +104,8 @@ struct smc_sock {
 
 	/* SOL_SMC options */
 	bool			limit_hs;
+
+	u64			list_seq;	/* position in the socket list */
 };
 
 static inline struct smc_sock *smc_sk(const struct sock *sk)
@@ -117,15 +119,21 @@ static inline bool smc_uses_smcd(const struct smc_sock *smc)
 	return !smc->fallback && smc->conn.lgr;
 }
 
-/* All sockets of one proto, for sock_diag (struct proto's h.smc_hash). */
+/* All sockets of one proto, for sock_diag (struct proto's h.smc_hash),
+ * newest first. Each socket gets the next @last_seq when listed, so that a
+ * dump resumes after the last socket it reported however the list changed
+ * in between.
+ */
 struct smc_hashinfo {
 	rwlock_t		lock;
 	struct hlist_head	ht;
+	u64			last_seq;
 };
 
 extern struct proto smc_proto;
 extern struct proto smc_proto6;
 extern struct workqueue_struct *smc_hs_wq;
+extern struct workqueue_struct *smc_connect_wq;
 
 /* smc_sock.c */
 struct sock *smc_sock_alloc(struct net *net, struct socket *sock, int protocol);

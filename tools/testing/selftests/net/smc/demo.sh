@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make demo, inside the guest: an unchanged stream client/server pair over
-# AF_SMC on 127.0.0.1, then the same over plain TCP, and what path the
-# AF_SMC connection really took (from sock_diag, not assumed).
+# AF_SMC on 127.0.0.1 (through the SMC-D loopback device), then the same
+# over plain TCP, and what path the AF_SMC connection really took (from
+# sock_diag, not assumed).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 stream=$here/smc_stream
@@ -12,6 +13,11 @@ port=7000
 
 modprobe smc || exit 1
 modprobe smc_diag || exit 1
+# The SMC-D loopback device: shared memory between sockets of one kernel.
+# DEMO_NO_DEVICE=1 leaves it out to show the transparent TCP fallback.
+if [ -z "${DEMO_NO_DEVICE:-}" ]; then
+	modprobe smc_loopback || exit 1
+fi
 
 run_pair()
 {

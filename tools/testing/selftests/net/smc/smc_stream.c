@@ -20,7 +20,7 @@
  *   peer_diag=0x........ conns=N mode=stream|latency|rate [...]
  * For AF_SMC, path and reason come from a NETLINK_SOCK_DIAG query for
  * the socket's inode, made before each connection is closed (in rate
- * mode only for the first connection of each thread).
+ * mode only for the first connection of each thread, unless -A).
  *
  * Exit status: 0 success, 1 error (message on stderr), 2 timeout (-t).
  */
@@ -41,6 +41,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -89,6 +90,7 @@ static struct {
 	enum mode	mode;
 	unsigned int	timeout;
 	int		quiet;
+	int		diag_all;
 	uint64_t	seed;
 } cfg = {
 	.fam	= FAM_SMC,
@@ -555,7 +557,12 @@ static const char *mode_path(int mode)
 	}
 }
 
-static void record_path(const char *path, uint32_t reason, uint32_t peer)
+/* The first connection's path and reasons stand for all; the first one
+ * that took another path is named on stderr, even with -q, so that a
+ * "mixed" result says why.
+ */
+static void record_path(int conn, const char *path, uint32_t reason,
+			uint32_t peer)
 {
 	pthread_mutex_lock(&tot.lock);
 	if (!tot.have_path) {
@@ -563,8 +570,10 @@ static void record_path(const char *path, uint32_t reason, uint32_t peer)
 		snprintf(tot.path, sizeof(tot.path), "%s", path);
 		tot.reason = reason;
 		tot.peer_diag = peer;
-	} else if (strcmp(tot.path, path)) {
+	} else if (strcmp(tot.path, path) && strcmp(tot.path, "mixed")) {
 		snprintf(tot.path, sizeof(tot.path), "mixed");
+		fprintf(stderr, "smc_stream: conn %d took another path: path=%s reason=0x%08x peer_diag=0x%08x\n",
+			conn, path, reason, peer);
 	}
 	pthread_mutex_unlock(&tot.lock);
 }
@@ -591,12 +600,12 @@ static void query_path(int fd, int conn)
 		else if (warn)
 			info("socket inode %lu not in the sock_diag dump: path unknown",
 			     (unsigned long)st.st_ino);
-		record_path("unknown", 0, 0);
+		record_path(conn, "unknown", 0, 0);
 		return;
 	}
 	info("conn %d: path=%s reason=0x%08x peer_diag=0x%08x", conn,
 	     mode_path(di.mode), di.reason, di.peer_diag);
-	record_path(mode_path(di.mode), di.reason, di.peer_diag);
+	record_path(conn, mode_path(di.mode), di.reason, di.peer_diag);
 }
 
 /* ------------------------------------------------------ stream mode */
@@ -839,7 +848,8 @@ static void *server_worker(void *arg)
 		if (fd < 0)
 			fail_errno("accept", errno);
 		handle_conn(fd, cfg.conns * cfg.par - conn,
-			    cfg.mode != MODE_RATE || !handled, now());
+			    cfg.mode != MODE_RATE || !handled || cfg.diag_all,
+			    now());
 		handled++;
 	}
 	return NULL;
@@ -853,7 +863,8 @@ static void *client_worker(void *arg)
 	for (k = 0; k < cfg.conns; k++) {
 		fd = connect_socket(&peer_addr, peer_len, &t_start);
 		handle_conn(fd, w * cfg.conns + k,
-			    cfg.mode != MODE_RATE || !k, t_start);
+			    cfg.mode != MODE_RATE || !k || cfg.diag_all,
+			    t_start);
 	}
 	return NULL;
 }
@@ -931,6 +942,8 @@ static void usage(FILE *f)
 "  -L            latency: 1-byte ping-pong with TCP_NODELAY\n"
 "  -R            connection rate: connect, 1 byte each way, close\n"
 "                (-C default 1000)\n"
+"  -A            rate mode: check the path of every connection, not\n"
+"                only each thread's first (path=mixed if they differ)\n"
 "  -t SECONDS    give up after SECONDS, exit status 2\n"
 "  -q            quiet: only errors and the result line\n",
 		CONNECT_RETRY_SECS);
@@ -1010,7 +1023,7 @@ static void parse_args(int argc, char **argv)
 	uint64_t v;
 	int c;
 
-	while ((c = getopt(argc, argv, "lc:f:6b:p:n:w:r:dVs:C:P:LRt:qh")) != -1) {
+	while ((c = getopt(argc, argv, "lc:f:6b:p:n:w:r:dVs:C:P:LRAt:qh")) != -1) {
 		switch (c) {
 		case 'l':
 			cfg.server = 1;
@@ -1074,6 +1087,9 @@ static void parse_args(int argc, char **argv)
 		case 'R':
 			cfg.mode = MODE_RATE;
 			break;
+		case 'A':
+			cfg.diag_all = 1;
+			break;
 		case 't':
 			cfg.timeout = parse_int(optarg, 0, INT_MAX);
 			break;
@@ -1098,12 +1114,26 @@ static void parse_args(int argc, char **argv)
 		cfg.conns = 1000;
 }
 
+/* A thousand connections and a sock_diag socket need more than the usual
+ * soft limit of 1024 descriptors.
+ */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	pthread_t *threads;
 	int i, err;
 
 	parse_args(argc, argv);
+	raise_fd_limit();
 
 	signal(SIGPIPE, SIG_IGN);
 	if (cfg.timeout) {

@@ -1,0 +1,163 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# timeout: 420
+#
+# The SMC-D data path over the loopback device: AF_SMC pairs in one kernel
+# negotiate SMC-Dv2, pick the loopback device and stream through shared
+# memory. Every transfer is verified byte for byte, and the path each end
+# took is read back through sock_diag (path=smcd, no fallback reason),
+# never assumed. Also: IPv6 and v4-mapped addresses, many connections at
+# once and in quick succession, two network namespaces, and the device
+# module removed under load (the connections end with ECONNRESET, nothing
+# hangs, and new connections fall back to TCP).
+source "$(dirname "$0")/lib.sh"
+
+stream=$SMC_TOOLS/smc_stream
+MiB=$((1024 * 1024))
+
+tap_plan 34
+
+if modprobe smc && modprobe smc_diag && modprobe smc_loopback; then
+	ok "modprobe smc smc_diag smc_loopback"
+else
+	fail "modprobe smc smc_diag smc_loopback"
+	tap_exit
+fi
+
+# pair NAME SERVER_ARGS -- CLIENT_ARGS: one transfer, both result lines
+# kept in /tmp/NAME.srv and /tmp/NAME.cli. NS_SRV and NS_CLI, when set,
+# prefix the server's and the client's command ("ip netns exec A").
+pair()
+{
+	local name=$1 sargs=() cargs=()
+	shift
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do sargs+=("$1"); shift; done
+	shift
+	cargs=("$@")
+	# shellcheck disable=SC2086
+	${NS_SRV:-} "$stream" -l -q -t 120 "${sargs[@]}" >"/tmp/$name.srv" 2>&1 &
+	local spid=$!
+	# shellcheck disable=SC2086
+	${NS_CLI:-} "$stream" -q -t 120 "${cargs[@]}" >"/tmp/$name.cli" 2>&1
+	local crc=$?
+	wait $spid
+	local src=$?
+	sed 's/^/# /' "/tmp/$name.srv" "/tmp/$name.cli"
+	[ $crc -eq 0 ] && [ $src -eq 0 ]
+}
+
+# on_smcd NAME: both ends report SMC-D and no fallback reason.
+on_smcd()
+{
+	local s=/tmp/$1.srv c=/tmp/$1.cli
+	expect_eq "$1: both ends on SMC-D, no fallback reason" \
+		"smcd 0x00000000 smcd 0x00000000" \
+		"$(stream_field "$s" path) $(stream_field "$s" reason) $(stream_field "$c" path) $(stream_field "$c" reason)"
+}
+
+check "IPv4, 64 MiB one way in 64 KiB writes, verified" \
+	pair big -p 7201 -n 64M -V -- -c 127.0.0.1 -p 7201 -n 64M -V
+on_smcd big
+
+check "IPv4, 16 MiB each way at once, random write and read sizes, verified" \
+	pair duplex -p 7202 -n 16M -d -V -w 1:200000 -r 1:100000 -s 7 -- \
+	-c 127.0.0.1 -p 7202 -n 16M -d -V -w 1:200000 -r 1:100000 -s 7
+on_smcd duplex
+
+check "IPv4, small writes into a small buffer (1-17 bytes, 64 KiB total)" \
+	pair small -p 7203 -n 64K -d -V -w 1:17 -r 1:5 -- \
+	-c 127.0.0.1 -p 7203 -n 64K -d -V -w 1:17 -r 1:5
+on_smcd small
+
+check "IPv4, a single byte each way" \
+	pair one -p 7204 -n 1 -d -V -- -c 127.0.0.1 -p 7204 -n 1 -d -V
+on_smcd one
+
+check "IPv6 ::1, 8 MiB each way, random sizes, verified" \
+	pair v6 -6 -p 7205 -n 8M -d -V -w 1:70000 -r 1:70000 -- \
+	-6 -c ::1 -p 7205 -n 8M -d -V -w 1:70000 -r 1:70000
+on_smcd v6
+
+check "IPv4-mapped IPv6 address, 4 MiB each way, verified" \
+	pair mapped -6 -p 7206 -n 4M -d -V -- -6 -c ::ffff:127.0.0.1 -p 7206 -n 4M -d -V
+on_smcd mapped
+
+check "16 parallel x 10 sequential connections, 1 MiB each way, verified" \
+	pair many -p 7207 -P 16 -C 10 -n 1M -d -V -- -c 127.0.0.1 -p 7207 -P 16 -C 10 -n 1M -d -V
+expect_eq "many: 160 connections served" 160 "$(stream_field /tmp/many.srv conns)"
+on_smcd many
+
+check "1000 connections at once, 256 KiB each way, verified" \
+	pair thousand -p 7208 -P 1000 -n 256K -d -V -- -c 127.0.0.1 -p 7208 -P 1000 -n 256K -d -V
+expect_eq "thousand: 1000 connections served" 1000 "$(stream_field /tmp/thousand.srv conns)"
+on_smcd thousand
+
+# Short connections: each one's path is checked (-A), so that a link group
+# or DMB left over from the one before can not push the next onto TCP.
+check "3000 short connections (connect, 1 byte each way, close), 4 threads" \
+	pair rate -p 7209 -R -A -P 4 -C 750 -- -c 127.0.0.1 -p 7209 -R -A -P 4 -C 750
+expect_eq "rate: 3000 connections served" 3000 "$(stream_field /tmp/rate.srv conns)"
+on_smcd rate
+
+check "1-byte ping-pong, 2000 round trips" \
+	pair pp -p 7210 -L -n 2000 -- -c 127.0.0.1 -p 7210 -L -n 2000
+on_smcd pp
+
+# Two network namespaces joined by a veth pair: the loopback device serves
+# any namespaces of this kernel, through a TCP connection both really have.
+ip netns add smcd-a && ip netns add smcd-b &&
+	ip link add va netns smcd-a type veth peer name vb netns smcd-b &&
+	ip -n smcd-a addr add 10.20.0.1/24 dev va &&
+	ip -n smcd-b addr add 10.20.0.2/24 dev vb &&
+	ip -n smcd-a link set va up && ip -n smcd-b link set vb up &&
+	ip -n smcd-a link set lo up && ip -n smcd-b link set lo up
+NS_SRV="ip netns exec smcd-a" NS_CLI="ip netns exec smcd-b" \
+	check "two namespaces: 8 MiB each way across a veth pair, verified" \
+	pair netns -p 7211 -n 8M -d -V -- -c 10.20.0.1 -p 7211 -n 8M -d -V
+on_smcd netns
+ip netns del smcd-a
+ip netns del smcd-b
+
+# The device goes away under load: both ends fail with ECONNRESET at once,
+# instead of hanging, and everything is given back.
+"$stream" -l -q -p 7212 -n 8G -d -t 60 >/tmp/rm.srv 2>&1 &
+spid=$!
+"$stream" -q -c 127.0.0.1 -p 7212 -n 8G -d -t 60 >/tmp/rm.cli 2>&1 &
+cpid=$!
+sleep 1.5
+start=$(date +%s%N)
+check "rmmod smc_loopback under load" rmmod smc_loopback
+wait $spid
+src=$?
+wait $cpid
+crc=$?
+secs=$(( ($(date +%s%N) - start) / 1000000 ))
+sed 's/^/# /' /tmp/rm.srv /tmp/rm.cli
+if [ $src -eq 1 ] && [ $crc -eq 1 ] && [ $secs -lt 5000 ]; then
+	ok "device removed: both ends failed at once (${secs} ms)"
+else
+	fail "device removed: both ends failed at once (server $src, client $crc, ${secs} ms)"
+fi
+# As after a TCP reset: the first call to notice gets ECONNRESET, a send
+# racing with it on another thread may see EPIPE.
+saw=0
+for f in /tmp/rm.srv /tmp/rm.cli; do
+	grep -qE 'ECONNRESET|EPIPE' "$f" && saw=$((saw + 1))
+done
+expect_eq "device removed: both ends saw the reset (ECONNRESET or EPIPE)" 2 "$saw"
+
+# Without the device, AF_SMC falls back to TCP as before, with the reason.
+check "no device: 1 MiB each way over TCP, verified" \
+	pair nodev -p 7213 -n 1M -d -V -- -c 127.0.0.1 -p 7213 -n 1M -d -V
+expect_eq "no device: client falls back with NOSMCDEV" "tcp 0x03030000" \
+	"$(stream_field /tmp/nodev.cli path) $(stream_field /tmp/nodev.cli reason)"
+
+# And with it back, SMC-D again.
+modprobe smc_loopback
+check "device back: 1 MiB each way, verified" \
+	pair back -p 7214 -n 1M -d -V -- -c 127.0.0.1 -p 7214 -n 1M -d -V
+on_smcd back
+
+sleep 1
+expect_eq "no AF_SMC socket left" "0 0" "$(proto_sockets SMC) $(proto_sockets SMC6)"
+tap_exit
