@@ -152,6 +152,14 @@ static void smc_conn_signal(struct smcd_buf *buf)
 		conn->dead = true;
 		conn->abort_owed = true;
 		violated = true;
+	} else if (more_data && (READ_ONCE(sk->sk_shutdown) == SHUTDOWN_MASK)) {
+		/* Data for a socket that shut down both ways: TCP answers
+		 * with a reset, and so do we.
+		 */
+		conn->rx_conn_flags |= SMC_CDC_CF_CONN_ABORT;
+		conn->dead = true;
+		conn->abort_owed = true;
+		violated = true;
 	} else {
 		conn->rx_prod_flags = ci.prod_flags;
 		newflags = ci.conn_flags & ~conn->rx_conn_flags &
@@ -159,7 +167,8 @@ static void smc_conn_signal(struct smcd_buf *buf)
 			    SMC_CDC_CF_CONN_ABORT);
 		conn->rx_conn_flags |= newflags;
 	}
-	owes = violated || (!conn->dead && smc_conn_owes_update(conn));
+	owes = violated || (newflags & SMC_CDC_CF_CONN_ABORT) ||
+	       (!conn->dead && smc_conn_owes_update(conn));
 	spin_unlock_irqrestore(&conn->lock, flags);
 
 	if (owes) {
@@ -167,9 +176,19 @@ static void smc_conn_signal(struct smcd_buf *buf)
 		if (!queue_work(smc_hs_wq, &conn->cdc_work))
 			sock_put(sk);
 	}
-	if (violated || newflags) {
+	if (violated || (newflags & SMC_CDC_CF_CONN_ABORT)) {
 		smc_wake(sk, EPOLLIN | EPOLLRDNORM | EPOLLRDHUP | EPOLLOUT |
 			 EPOLLERR | EPOLLHUP, POLL_HUP);
+		return;
+	}
+	if (newflags) {
+		/* The peer is done writing: SIGIO as tcp_fin() raises it, a
+		 * hang-up once neither side writes, then readable (for EOF).
+		 */
+		smc_wake(sk, EPOLLIN | EPOLLRDNORM | EPOLLRDHUP | EPOLLOUT |
+			 EPOLLHUP, READ_ONCE(sk->sk_shutdown) & SEND_SHUTDOWN ?
+			 POLL_HUP : POLL_IN);
+		smc_wake(sk, EPOLLIN | EPOLLRDNORM, POLL_IN);
 		return;
 	}
 	if (more_data)
@@ -237,9 +256,7 @@ static void smc_conn_cdc_work(struct work_struct *work)
 	struct smc_sock *smc = container_of(conn, struct smc_sock, conn);
 
 	lock_sock(&smc->sk);
-	if (READ_ONCE(conn->abort_owed))
-		smc_conn_send_abort(smc);
-	else if (conn->lgr)
+	if (!smc_data_reset(smc) && conn->lgr)
 		smc_conn_send_cdc(smc);
 	release_sock(&smc->sk);
 	sock_put(&smc->sk);
@@ -252,6 +269,7 @@ void smc_conn_init(struct smc_sock *smc)
 	spin_lock_init(&conn->lock);
 	spin_lock_init(&conn->cdc_lock);
 	INIT_WORK(&conn->cdc_work, smc_conn_cdc_work);
+	INIT_DELAYED_WORK(&conn->cork_work, smc_data_cork_work);
 }
 
 static u32 smcd_lgr_new_id(void)
@@ -338,6 +356,7 @@ int smc_conn_create(struct smc_sock *smc, struct smcd_device *dev,
 	conn->peer_ring = 0;
 	conn->dead = false;
 	conn->abort_owed = false;
+	conn->tx_held = false;
 	lgr = smcd_lgr_join(conn, dev, peer_gid, server, first_contact);
 	if (!lgr)
 		return SMC_CLC_DECL_MEM;

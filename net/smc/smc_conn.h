@@ -64,6 +64,12 @@ struct smc_conn {
 
 	spinlock_t		cdc_lock;	/* one CDC write at a time */
 	struct work_struct	cdc_work;	/* window update from atomic context */
+
+	/* Written but not yet announced: MSG_MORE or TCP_CORK hold the CDC
+	 * back, as TCP holds its segments, for at most SMC_CORK_MAX.
+	 */
+	bool			tx_held;
+	struct delayed_work	cork_work;
 };
 
 /* smc_conn.c */
@@ -90,6 +96,10 @@ int smc_data_recvmsg(struct smc_sock *smc, struct msghdr *msg, size_t len,
 		     int flags);
 __poll_t smc_data_poll(struct smc_sock *smc);
 int smc_data_shutdown(struct smc_sock *smc, int how);
+bool smc_data_reset(struct smc_sock *smc);
+int smc_data_disconnect(struct smc_sock *smc);
+void smc_data_uncork(struct smc_sock *smc);
+void smc_data_cork_work(struct work_struct *work);
 void smc_data_close(struct smc_sock *smc);
 int smc_data_ioctl(struct smc_sock *smc, unsigned int cmd, unsigned long arg);
 

@@ -199,12 +199,16 @@ int smc_connect(struct socket *sock, struct sockaddr *addr, int alen,
 	if (alen < (int)offsetofend(struct sockaddr, sa_family))
 		return -EINVAL;
 	if (addr->sa_family == AF_UNSPEC) {
-		/* Disconnect: what TCP does with a socket not yet connected. */
+		/* Disconnect, as TCP does: a connection over shared memory is
+		 * reset; the socket may connect again.
+		 */
 		lock_sock(sk);
 		rc = -EINVAL;
 		if (sk->sk_state == SMC_INIT &&
 		    smc->connect_phase == SMC_CONNECT_IDLE && smc->tcp)
 			rc = kernel_connect(smc->tcp, addr, alen, flags);
+		else if (smc_uses_smcd(smc))
+			rc = smc_data_disconnect(smc);
 		release_sock(sk);
 		return rc;
 	}

@@ -11,12 +11,17 @@
 #include <linux/poll.h>
 #include <linux/sched/signal.h>
 #include <linux/sockios.h>
+#include <linux/tcp.h>
 #include <linux/uio.h>
 #include <asm/ioctls.h>
 #include <net/sock.h>
+#include <net/tcp.h>
 
 #include "smc_sock.h"
 #include "smc_conn.h"
+
+/* The longest TCP_CORK holds data back, as tcp(7) documents for TCP. */
+#define SMC_CORK_MAX	(HZ / 5)
 
 #define SMC_PEER_GONE	(SMC_CDC_CF_CONN_CLOSED | SMC_CDC_CF_CONN_ABORT)
 #define SMC_PEER_EOF	(SMC_PEER_GONE | SMC_CDC_CF_DONE_WRITING)
@@ -62,6 +67,62 @@ static int smc_tx_copy(struct smc_conn *conn, struct msghdr *msg, u32 len)
 	return 0;
 }
 
+/* Whether a writer waiting for space should look again at the socket. */
+static bool smc_tx_stop(struct smc_sock *smc)
+{
+	u8 peer = smc_peer_flags(&smc->conn);
+
+	return smc->sk.sk_err || READ_ONCE(smc->conn.dead) ||
+	       (smc->sk.sk_shutdown & SEND_SHUTDOWN) ||
+	       (peer & (SMC_CDC_CF_CONN_ABORT | SMC_CDC_CF_CONN_CLOSED));
+}
+
+/* Whether this send should leave its data unannounced for now. */
+static bool smc_tx_hold(struct smc_sock *smc, int msg_flags)
+{
+	if (msg_flags & MSG_MORE)
+		return true;
+	return smc->tcp && (tcp_sk(smc->tcp->sk)->nonagle & TCP_NAGLE_CORK);
+}
+
+/* Announce data held back by MSG_MORE or TCP_CORK. Socket lock held. */
+static void smc_data_push(struct smc_sock *smc)
+{
+	if (smc->conn.lgr && smc->conn.tx_held) {
+		smc->conn.tx_held = false;
+		smc_conn_send_cdc(smc);
+	}
+}
+
+/* The cork came off (or TCP_NODELAY went on). Socket lock held. */
+void smc_data_uncork(struct smc_sock *smc)
+{
+	if (!smc_tx_hold(smc, 0))
+		smc_data_push(smc);
+}
+
+void smc_data_cork_work(struct work_struct *work)
+{
+	struct smc_conn *conn = container_of(to_delayed_work(work),
+						    struct smc_conn, cork_work);
+	struct smc_sock *smc = container_of(conn, struct smc_sock, conn);
+
+	lock_sock(&smc->sk);
+	smc_data_push(smc);
+	release_sock(&smc->sk);
+	sock_put(&smc->sk);
+}
+
+static void smc_tx_hold_start(struct smc_sock *smc)
+{
+	if (smc->conn.tx_held)
+		return;
+	smc->conn.tx_held = true;
+	sock_hold(&smc->sk);
+	if (!queue_delayed_work(smc_hs_wq, &smc->conn.cork_work, SMC_CORK_MAX))
+		sock_put(&smc->sk);
+}
+
 /* Tell the peer we are stuck, once, so that it reports its cursor. */
 static void smc_tx_blocked(struct smc_sock *smc)
 {
@@ -73,16 +134,80 @@ static void smc_tx_blocked(struct smc_sock *smc)
 	smc_conn_send_cdc(smc);
 }
 
+/* The TCP connection underneath follows the SMC connection's life, so that
+ * ss, TCP_INFO and getpeername() tell the same story as on TCP.
+ */
+static void smc_data_tcp_follow(struct smc_sock *smc, int how)
+{
+	struct sockaddr unspec = { .sa_family = AF_UNSPEC };
+
+	if (!smc->tcp)
+		return;
+	if (how < 0)	/* reset: TCP's disconnect answers with one too */
+		kernel_connect(smc->tcp, &unspec, sizeof(unspec), 0);
+	else
+		kernel_sock_shutdown(smc->tcp, how);
+}
+
+/* The peer reset the connection, or broke the rules (then it hears of it
+ * now): end the connection as TCP ends one on a reset, the error reported
+ * once, then EOF and EPIPE. Socket lock held. Returns whether it did.
+ */
+bool smc_data_reset(struct smc_sock *smc)
+{
+	struct smc_conn *conn = &smc->conn;
+
+	if (!conn->lgr || !(READ_ONCE(conn->dead) ||
+			    (smc_peer_flags(conn) & SMC_CDC_CF_CONN_ABORT)))
+		return false;
+	if (conn->abort_owed)
+		smc_conn_send_abort(smc);
+	smc_conn_abort(smc, ECONNRESET);
+	smc_data_tcp_follow(smc, -1);
+	return true;
+}
+
+/* connect(AF_UNSPEC) on a connection over shared memory: reset it and
+ * leave an unconnected socket behind, as tcp_disconnect() does. Socket
+ * lock held.
+ */
+int smc_data_disconnect(struct smc_sock *smc)
+{
+	struct sock *sk = &smc->sk;
+
+	smc_conn_send_abort(smc);
+	smc_conn_release(smc);
+	smc_data_tcp_follow(smc, -1);
+	sk->sk_state = SMC_INIT;
+	sk->sk_shutdown = 0;
+	sk->sk_err = 0;
+	smc->connect_phase = SMC_CONNECT_IDLE;
+	if (sk->sk_socket)
+		sk->sk_socket->state = SS_UNCONNECTED;
+	return 0;
+}
+
+/* Data for a peer that has closed its socket: TCP takes it, and the reset
+ * that comes back makes the next call fail with EPIPE.
+ */
+static bool smc_tx_to_closed_peer(struct smc_sock *smc)
+{
+	if (!(smc_peer_flags(&smc->conn) & SMC_CDC_CF_CONN_CLOSED))
+		return false;
+	smc_conn_abort(smc, EPIPE);
+	smc_data_tcp_follow(smc, -1);
+	return true;
+}
+
 static int smc_tx_error(struct smc_sock *smc)
 {
 	struct sock *sk = &smc->sk;
 
 	if (sk->sk_err)
 		return sock_error(sk);
-	if (smc->conn.dead || (smc_peer_flags(&smc->conn) & SMC_CDC_CF_CONN_ABORT))
-		return -ECONNRESET;
-	if ((sk->sk_shutdown & SEND_SHUTDOWN) ||
-	    (smc_peer_flags(&smc->conn) & SMC_PEER_GONE))
+	if (smc_data_reset(smc))
+		return sock_error(sk);
+	if (!smc->conn.lgr || (sk->sk_shutdown & SEND_SHUTDOWN))
 		return -EPIPE;
 	return 0;
 }
@@ -95,19 +220,21 @@ int smc_data_sendmsg(struct smc_sock *smc, struct msghdr *msg, size_t len)
 	long timeo = sock_sndtimeo(sk, msg->msg_flags & MSG_DONTWAIT);
 	size_t sent = 0;
 	u32 space, n;
+	bool hold;
 	int rc = 0;
 
 	if (msg->msg_flags & MSG_OOB)
 		return -EOPNOTSUPP;
 	lock_sock(sk);
+	hold = smc_tx_hold(smc, msg->msg_flags);
 	while (sent < len) {
-		if (!conn->lgr) {
-			rc = -EPIPE;
-			break;
-		}
 		rc = smc_tx_error(smc);
 		if (rc)
 			break;
+		if (smc_tx_to_closed_peer(smc)) {
+			sent = sent ?: len;
+			break;
+		}
 		space = smc_conn_writable(conn);
 		if (!space) {
 			smc_tx_blocked(smc);
@@ -121,7 +248,7 @@ int smc_data_sendmsg(struct smc_sock *smc, struct msghdr *msg, size_t len)
 			}
 			add_wait_queue(sk_sleep(sk), &wait);
 			sk_wait_event(sk, &timeo, smc_conn_writable(conn) ||
-				      smc_tx_error(smc), &wait);
+				      smc_tx_stop(smc), &wait);
 			remove_wait_queue(sk_sleep(sk), &wait);
 			continue;
 		}
@@ -134,10 +261,18 @@ int smc_data_sendmsg(struct smc_sock *smc, struct msghdr *msg, size_t len)
 		spin_unlock_irq(&conn->lock);
 		conn->tx_prod_flags &= ~SMC_CDC_PF_WRITE_BLOCKED;
 		sent += n;
+		if (hold && smc_conn_writable(conn)) {
+			smc_tx_hold_start(smc);
+			continue;
+		}
+		conn->tx_held = false;
 		rc = smc_conn_send_cdc(smc);
 		if (rc)
 			break;
 	}
+	/* An empty send without MSG_MORE pushes what is held, as on TCP. */
+	if (!len && !hold)
+		smc_data_push(smc);
 	release_sock(sk);
 	if (sent)
 		return sent;
@@ -215,7 +350,7 @@ int smc_data_recvmsg(struct smc_sock *smc, struct msghdr *msg, size_t len,
 			 */
 			if (conn->rx_prod_flags & SMC_CDC_PF_WRITE_BLOCKED)
 				n = min_t(u32, n, conn->rmb_ring / 4);
-			rc = smc_rx_copy(conn, msg, n);
+			rc = flags & MSG_TRUNC ? 0 : smc_rx_copy(conn, msg, n);
 			if (rc)
 				break;
 			copied += n;
@@ -229,15 +364,12 @@ int smc_data_recvmsg(struct smc_sock *smc, struct msghdr *msg, size_t len,
 		}
 		if (copied >= target)
 			break;
-		if (sk->sk_err) {
+		if (sk->sk_err || smc_data_reset(smc)) {
 			rc = sock_error(sk);
 			break;
 		}
-		if (conn->dead || !conn->lgr ||
-		    (smc_peer_flags(conn) & SMC_CDC_CF_CONN_ABORT)) {
-			rc = -ECONNRESET;
-			break;
-		}
+		if (!conn->lgr)
+			break;	/* reset and reported: EOF */
 		if ((sk->sk_shutdown & RCV_SHUTDOWN) ||
 		    (smc_peer_flags(conn) & SMC_PEER_EOF))
 			break;
@@ -264,19 +396,24 @@ __poll_t smc_data_poll(struct smc_sock *smc)
 	u8 peer = smc_peer_flags(conn);
 	__poll_t mask = 0;
 
-	if (sk->sk_err || conn->dead || (peer & SMC_CDC_CF_CONN_ABORT))
-		mask |= EPOLLERR;
-	if (smc_conn_readable(conn) || (sk->sk_shutdown & RCV_SHUTDOWN) ||
-	    (peer & SMC_PEER_EOF) || (mask & EPOLLERR))
-		mask |= EPOLLIN | EPOLLRDNORM;
-	if ((peer & SMC_PEER_EOF) || (sk->sk_shutdown & RCV_SHUTDOWN))
-		mask |= EPOLLRDHUP;
-	if (sk->sk_shutdown == SHUTDOWN_MASK || (mask & EPOLLERR))
+	bool rx_done, reset;
+
+	reset = READ_ONCE(conn->dead) || (peer & SMC_CDC_CF_CONN_ABORT);
+	rx_done = (sk->sk_shutdown & RCV_SHUTDOWN) || (peer & SMC_PEER_EOF);
+	/* As tcp_poll(): a reset is an error and a hang-up, readable and
+	 * writable so that the next call reports it; a socket is hung up once
+	 * neither side sends any more; a shut-down writer may write (and learn).
+	 */
+	if (sk->sk_err || reset)
+		mask |= EPOLLERR | EPOLLHUP;
+	if (rx_done && (sk->sk_shutdown & SEND_SHUTDOWN))
 		mask |= EPOLLHUP;
-	if (sk->sk_shutdown & SEND_SHUTDOWN)
-		return mask;
-	if (smc_conn_writable(conn) || (peer & SMC_PEER_GONE) ||
-	    (mask & EPOLLERR))
+	if (smc_conn_readable(conn) || rx_done || reset)
+		mask |= EPOLLIN | EPOLLRDNORM;
+	if (rx_done || reset)
+		mask |= EPOLLRDHUP;
+	if (smc_conn_writable(conn) || (sk->sk_shutdown & SEND_SHUTDOWN) ||
+	    (peer & SMC_PEER_GONE) || reset)
 		mask |= EPOLLOUT | EPOLLWRNORM;
 	return mask;
 }
@@ -288,19 +425,25 @@ int smc_data_shutdown(struct smc_sock *smc, int how)
 	int rc = 0;
 
 	lock_sock(sk);
+	if (smc_data_reset(smc)) {
+		release_sock(sk);
+		return -ENOTCONN;
+	}
 	if ((how == SHUT_WR || how == SHUT_RDWR) &&
 	    !(sk->sk_shutdown & SEND_SHUTDOWN)) {
 		conn->tx_conn_flags |= SMC_CDC_CF_DONE_WRITING;
 		rc = smc_conn_send_cdc(smc);
 	}
 	sk->sk_shutdown |= how + 1;
+	smc_data_tcp_follow(smc, how);
 	release_sock(sk);
 	sk->sk_state_change(sk);
 	return rc == -ECONNRESET ? 0 : rc;
 }
 
-/* Final close: tell the peer, abortively if we leave data unread (as TCP
- * answers with a reset), then give everything back. Socket lock held.
+/* Final close: tell the peer, abortively where TCP would reset (data left
+ * unread, or SO_LINGER with a zero timeout), then give everything back.
+ * Socket lock held.
  */
 void smc_data_close(struct smc_sock *smc)
 {
@@ -310,7 +453,8 @@ void smc_data_close(struct smc_sock *smc)
 		return;
 	if (conn->dead) {
 		smc_conn_send_abort(smc);
-	} else if (smc_conn_readable(conn)) {
+	} else if (smc_conn_readable(conn) ||
+		   (sock_flag(&smc->sk, SOCK_LINGER) && !smc->sk.sk_lingertime)) {
 		smc_conn_send_abort(smc);
 	} else {
 		conn->tx_conn_flags |= SMC_CDC_CF_CONN_CLOSED;

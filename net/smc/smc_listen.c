@@ -95,8 +95,10 @@ static void smc_child_drop(struct smc_sock *child)
 	del_timer_sync(&child->handshake_timer);
 	lock_sock(csk);
 	csk->sk_state = SMC_CLOSED;
-	smc_data_close(child);
 	/* Nobody accepted it: the peer gets a reset, as from TCP. */
+	sock_set_flag(csk, SOCK_LINGER);
+	csk->sk_lingertime = 0;
+	smc_data_close(child);
 	if (child->tcp) {
 		sock_set_flag(child->tcp->sk, SOCK_LINGER);
 		child->tcp->sk->sk_lingertime = 0;

@@ -367,6 +367,12 @@ static int smc_shutdown(struct socket *sock, int how)
 		return smc_listen_shutdown(smc, how);
 	if (smc_connect_shutdown(smc, how, &rc))
 		return rc;
+	/* A connection that is over (reset) is not connected: TCP leaves its
+	 * error for the next call that reports errors.
+	 */
+	if (smc->sk.sk_state == SMC_CLOSED && !smc_on_tcp(smc) &&
+	    !smc_uses_smcd(smc))
+		return -ENOTCONN;
 	tcp = smc_io_path(smc, true, false, &smcd, &rc);
 	if (smcd)
 		return smc_data_shutdown(smc, how);
@@ -388,8 +394,11 @@ static int smc_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 			  &rc);
 	if (smcd)
 		return smc_data_sendmsg(smc, msg, len);
-	if (!tcp)
+	if (!tcp) {
+		if (rc == -EPIPE && !(msg->msg_flags & MSG_NOSIGNAL))
+			send_sig(SIGPIPE, current, 0);
 		return rc;
+	}
 	return tcp->ops->sendmsg(tcp, msg, len);
 }
 
@@ -522,6 +531,11 @@ static int smc_setsockopt(struct socket *sock, int level, int optname,
 	rc = tcp->ops->setsockopt(tcp, level, optname, optval, optlen);
 	if (!rc)
 		smc_sockopts_derived_from_tcp(smc);
+	/* Uncorking, or TCP_NODELAY, sends what is held back, as on TCP. */
+	if (!rc && level == SOL_TCP &&
+	    (optname == TCP_CORK || optname == TCP_NODELAY) &&
+	    smc_uses_smcd(smc))
+		smc_data_uncork(smc);
 	if (!rc && smc_tcp_opt_forces_fallback(level, optname) &&
 	    smc->sk.sk_state == SMC_INIT &&
 	    smc->connect_phase == SMC_CONNECT_IDLE)

@@ -14,7 +14,7 @@ families=(smc tcp unix)
 sizes=(1 64 1024 16384 65536 262144 1048576)
 port=7600
 
-modprobe smc && modprobe smc_diag || exit 1
+modprobe smc && modprobe smc_diag && modprobe smc_loopback || exit 1
 
 # Enough bytes per size for a stable figure without taking all day under
 # emulation: small messages cost per call, large ones per byte.
@@ -44,7 +44,7 @@ field()
 	sed -n "s/.* $1=\\([^ ]*\\).*/\\1/p" | tail -n 1
 }
 
-declare -A tput lat_med lat_p99 rate path
+declare -A tput lat_med lat_p99 rate path big
 
 for s in "${sizes[@]}"; do
 	for f in "${families[@]}"; do
@@ -53,6 +53,12 @@ for s in "${sizes[@]}"; do
 		tput[$f,$s]=$(echo "$line" | field mib_s | awk '{ printf "%.1f", $1 / 2 }')
 		[ "$f" = smc ] && path[$s]=$(echo "$line" | field path)
 	done
+done
+# The same 64 KiB stream with 1 MiB socket buffers on every family: SMC
+# sizes its DMBs from them (512 KiB), TCP and Unix their queues.
+for f in "${families[@]}"; do
+	line=$(run "$f" -n 256M -w 65536 -r 65536 -B 1M)
+	big[$f]=$(echo "$line" | field mib_s | awk '{ printf "%.1f", $1 / 2 }')
 done
 for f in "${families[@]}"; do
 	line=$(run "$f" -L -n 5000)
@@ -76,6 +82,10 @@ for s in "${sizes[@]}"; do
 		"$(ratio "${tput[smc,$s]}" "${tput[tcp,$s]}")" \
 		"$(ratio "${tput[smc,$s]}" "${tput[unix,$s]}")"
 done
+printf '%-22s %10s %10s %10s %9s %9s\n' "64 KiB, 1 MiB buffers" \
+	"${big[smc]}" "${big[tcp]}" "${big[unix]}" \
+	"$(ratio "${big[smc]}" "${big[tcp]}")" \
+	"$(ratio "${big[smc]}" "${big[unix]}")"
 printf '%-22s %10s %10s %10s %9s %9s\n' "1 B round trip us p50" \
 	"${lat_med[smc]}" "${lat_med[tcp]}" "${lat_med[unix]}" \
 	"$(ratio "${lat_med[smc]}" "${lat_med[tcp]}")" \

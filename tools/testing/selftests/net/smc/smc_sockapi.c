@@ -22,16 +22,23 @@
  * must have and records only whether it had it (see expect()).
  *
  * Usage: smc_sockapi [-a KIND] [-b KIND] [-f v4,v6,mapped] [-s SUBSTR]
- *		      [-p] [-v] [-l] [-t SECONDS]
- *	-a, -b	the two kinds compared (tcp, smc, tcp-skew); default tcp, smc
+ *		      [-x SUBSTR] [-p] [-v] [-l] [-t SECONDS]
+ *	-a, -b	the two kinds compared (tcp, smc, tcp-skew, smcd); default
+ *		tcp, smc
  *	-f	address variants to run (default all three)
  *	-s	only scenarios whose name contains SUBSTR (or one of several
  *		separated by '|')
+ *	-x	leave out scenarios whose name contains SUBSTR (likewise)
  *	-p	perturb: alter the second record of every B transcript, so that
  *		every scenario must be reported "not ok" (proves the check)
  *	-v	print both transcripts of every scenario as comments
  *	-l	list the scenario names and exit
  *	-t	time limit for one transcript (default 30 s)
+ *
+ * "smc" is an AF_SMC socket whose connections fall back to TCP (no SMC
+ * device); "smcd" is the same socket where the SMC-D loopback device is
+ * loaded, so that its connections run over shared memory. Both must
+ * behave like TCP except where a scenario records a difference by design.
  *
  * "tcp-skew" is a TCP socket that starts with TCP_NODELAY and SO_KEEPALIVE
  * on: compared with "tcp" it must fail the scenarios that look at those
@@ -84,8 +91,8 @@
 #define ARRAY_SIZE(a)	((int)(sizeof(a) / sizeof((a)[0])))
 #define SIG_RT_IO	(SIGRTMIN + 1)
 
-enum kind { K_TCP, K_SMC, K_TCP_SKEW };
-static const char *const kind_names[] = { "tcp", "smc", "tcp-skew" };
+enum kind { K_TCP, K_SMC, K_TCP_SKEW, K_SMCD };
+static const char *const kind_names[] = { "tcp", "smc", "tcp-skew", "smcd" };
 
 struct variant {
 	const char	*name;
@@ -108,6 +115,7 @@ static struct {
 	FILE			*out;
 	int			nrec;
 	int			perturb;	/* record index to alter, or -1 */
+	int			dmb_sizes;	/* one side runs over SMC-D */
 } T;
 
 static volatile sig_atomic_t g_sigpipe, g_sigio, g_sigurg;
@@ -177,20 +185,33 @@ static void rec_rc(const char *what, long rc, int err, int sigpipes)
 	_fd;								\
 })
 
+static int smc_kind(void)
+{
+	return T.kind == K_SMC || T.kind == K_SMCD;
+}
+
 /*
  * A value that must differ between the families by design: each kind is
  * checked against its own expectation and only the verdict is recorded,
  * so the transcripts agree exactly when both families behave as designed.
  */
-static void expect(const char *what, const char *tcp_exp, const char *smc_exp,
-		   const char *got)
+static void expect3(const char *what, const char *tcp_exp,
+		    const char *smc_exp, const char *smcd_exp, const char *got)
 {
-	const char *exp = T.kind == K_SMC ? smc_exp : tcp_exp;
+	const char *exp = T.kind == K_SMCD ? smcd_exp :
+			  T.kind == K_SMC ? smc_exp : tcp_exp;
 
 	if (!strcmp(exp, got))
 		rec("%s: as expected", what);
 	else
 		rec("%s: got %s, expected %s", what, got, exp);
+}
+
+/* The same, where SMC-D and the TCP fallback agree. */
+static void expect(const char *what, const char *tcp_exp, const char *smc_exp,
+		   const char *got)
+{
+	expect3(what, tcp_exp, smc_exp, smc_exp, got);
 }
 
 static const char *show(const char *buf, long n)
@@ -504,7 +525,7 @@ static int sut(int flags)
 {
 	int fd;
 
-	if (T.kind == K_SMC)
+	if (smc_kind())
 		fd = socket(AF_SMC, SOCK_STREAM | flags,
 			    T.v->family == AF_INET6 ? SMCPROTO_SMC6 :
 						      SMCPROTO_SMC);
@@ -742,14 +763,18 @@ static void rec_tcp_state(int fd, const char *who)
 /* ------------------------------------------------------------------ */
 /* Scenarios */
 
-enum phase { PH_FRESH, PH_CONN, PH_LISTEN };
+/* A socket's phase: fresh, listening, connected, or back on plain TCP
+ * (its connect failed).
+ */
+enum phase { PH_FRESH, PH_CONN, PH_LISTEN, PH_TCP };
 
 /*
  * SO_DOMAIN and SO_PROTOCOL by design: an AF_SMC socket reports AF_SMC
  * (43) and SMCPROTO_SMC/SMC6 until its connection has fallen back to TCP.
  * Then the descriptor is re-pointed to the internal TCP socket (as Linux
  * 6.1's smc_switch_to_fallback does), so it reports AF_INET/AF_INET6 and
- * IPPROTO_TCP like the TCP socket it now is. So does a socket whose TCP
+ * IPPROTO_TCP like the TCP socket it now is. A connection over shared
+ * memory (smcd) never falls back: it stays AF_SMC. So does a socket whose TCP
  * connect failed: it continues as that TCP socket, which keeps the error
  * and may connect again. A listener never falls back and stays AF_SMC.
  */
@@ -758,7 +783,8 @@ static void rec_family(int fd, const char *who, enum phase ph)
 	int dom, proto, edom = T.v->family, eproto = IPPROTO_TCP;
 	char got[64], exp[64];
 
-	if (T.kind == K_SMC && ph != PH_CONN) {
+	if (smc_kind() && (ph == PH_FRESH || ph == PH_LISTEN ||
+			   (ph == PH_CONN && T.kind == K_SMCD))) {
 		edom = AF_SMC;
 		eproto = T.v->family == AF_INET6 ? SMCPROTO_SMC6 : SMCPROTO_SMC;
 	}
@@ -796,7 +822,7 @@ static void sc_domain(void)
 	port = closed_port(&holder);
 	r = sut(0);
 	R("connect to a closed port", connp(r, port));
-	rec_family(r, "refused", PH_CONN);
+	rec_family(r, "refused", PH_TCP);
 	close(holder);
 	close(r);
 	close(s);
@@ -905,7 +931,11 @@ static void sc_listen(void)
 	 * does not depend on how their handshakes interleave. By design an
 	 * AF_SMC listener completes one more: it takes each connection off
 	 * TCP's queue at once to run its CLC handshake (up to the backlog
-	 * at a time), which frees a place in TCP's queue.
+	 * at a time), which frees a place in TCP's queue. Over SMC-D a
+	 * client's connect completes only once the server has answered its
+	 * proposal, so only the connections being negotiated (the backlog)
+	 * complete; the others wait, connecting, as behind a full TCP queue
+	 * (accept() then serves the ones TCP took, as with the fallback).
 	 */
 	l = lsn(1, &port);
 	for (i = 0; i < 4; i++) {
@@ -918,7 +948,8 @@ static void sc_listen(void)
 	for (n = 0, i = 0; i < 4; i++)
 		n += !!(pnow(cl[i]) & POLLOUT);
 	snprintf(name, sizeof(name), "%d of 4", n);
-	expect("established without accept()", "2 of 4", "3 of 4", name);
+	expect3("established without accept()", "2 of 4", "3 of 4", "1 of 4",
+		name);
 	set_nonblock(l, 1);
 	n = 0;
 	while (pwait(l, POLLIN, 150) & POLLIN) {
@@ -929,7 +960,7 @@ static void sc_listen(void)
 		close(fd);
 	}
 	snprintf(name, sizeof(name), "%d", n);
-	expect("accepted", "2", "3", name);
+	expect3("accepted", "2", "3", "3", name);
 	R("accept on an empty queue", accept(l, NULL, NULL));
 	for (i = 0; i < 4; i++)
 		close(cl[i]);
@@ -2811,6 +2842,20 @@ static void rec_opts(int fd, const char *who)
 	int i, v, e, m = 0;
 
 	for (i = 0; i < ARRAY_SIZE(opts); i++) {
+		/*
+		 * By design a connection over shared memory keeps the buffer
+		 * sizes its DMBs were made from, while TCP tunes its own as
+		 * it goes: compared with SMC-D, the sizes of a connection
+		 * are left out (both transcripts alike); those of a socket
+		 * not yet connected still count.
+		 */
+		if (T.dmb_sizes && opts[i].lvl == SOL_SOCKET &&
+		    (opts[i].opt == SO_SNDBUF || opts[i].opt == SO_RCVBUF) &&
+		    strcmp(who, "before connect") && strcmp(who, "listener")) {
+			m += snprintf(line + m, sizeof(line) - m, " %s=(dmb)",
+				      opts[i].name);
+			continue;
+		}
 		e = geto(fd, opts[i].lvl, opts[i].opt, &v);
 		if (e)
 			m += snprintf(line + m, sizeof(line) - m, " %s:%s",
@@ -3065,12 +3110,19 @@ static void sc_limit_hs(void)
 	so(c, SOL_SMC, SMC_LIMIT_HS, 1);
 	conn_fd(c, port);
 	s = acc(l);
-	/* connected and fallen back: the descriptor is the TCP socket */
-	expect("connected: get SMC_LIMIT_HS", tget, tget,
+	/*
+	 * Connected and fallen back, the descriptor is the TCP socket; over
+	 * shared memory it stays the AF_SMC socket with its SOL_SMC options
+	 * (the accepted one inherited the listener's).
+	 */
+	expect("connected: get SMC_LIMIT_HS", tget,
+	       T.kind == K_SMCD ? "value 1" : tget,
 	       smc_opt_call(c, 0, SMC_LIMIT_HS, 0, 4));
-	expect("connected: set SMC_LIMIT_HS 1", tset, tset,
+	expect("connected: set SMC_LIMIT_HS 1", tset,
+	       T.kind == K_SMCD ? "0" : tset,
 	       smc_opt_call(c, 1, SMC_LIMIT_HS, 1, 4));
-	expect("accepted: get SMC_LIMIT_HS", tget, tget,
+	expect("accepted: get SMC_LIMIT_HS", tget,
+	       T.kind == K_SMCD ? "value 1" : tget,
 	       smc_opt_call(s, 0, SMC_LIMIT_HS, 0, 4));
 	R("the connection works", send(c, "a", 1, 0));
 	close(ref);
@@ -3284,6 +3336,7 @@ struct options {
 	enum kind	a, b;
 	unsigned int	variants;
 	const char	*only;
+	const char	*except;
 	int		perturb;
 	int		verbose;
 	int		timeout;
@@ -3327,6 +3380,7 @@ static char *run_one(const struct options *o, const struct scenario *sc,
 		setpgid(0, 0);
 		child_signals();
 		T.kind = kind;
+		T.dmb_sizes = o->a == K_SMCD || o->b == K_SMCD;
 		T.out = f;
 		T.perturb = perturb ? 1 : -1;
 		for (i = 0; i < ARRAY_SIZE(variants); i++) {
@@ -3434,14 +3488,13 @@ static void print_transcript(const char *kind, char **l, int n)
 		printf("# %s| %s\n", kind, l[i]);
 }
 
-static int selected(const struct options *o, const char *name)
+/* Whether @name contains one of the '|'-separated substrings in @p. */
+static int name_matches(const char *p, const char *name)
 {
-	const char *p = o->only, *bar;
+	const char *bar;
 	char alt[128];
 	size_t len;
 
-	if (!p)
-		return 1;
 	for (;;) {
 		bar = strchr(p, '|');
 		len = bar ? (size_t)(bar - p) : strlen(p);
@@ -3455,6 +3508,13 @@ static int selected(const struct options *o, const char *name)
 			return 0;
 		p = bar + 1;
 	}
+}
+
+static int selected(const struct options *o, const char *name)
+{
+	if (o->except && name_matches(o->except, name))
+		return 0;
+	return !o->only || name_matches(o->only, name);
 }
 
 static enum kind parse_kind(const char *s)
@@ -3494,7 +3554,7 @@ int main(int argc, char **argv)
 			     .timeout = 30 };
 	int opt, i, n = 0, failed = 0, list = 0;
 
-	while ((opt = getopt(argc, argv, "a:b:f:s:pvlt:")) != -1) {
+	while ((opt = getopt(argc, argv, "a:b:f:s:x:pvlt:")) != -1) {
 		switch (opt) {
 		case 'a':
 			o.a = parse_kind(optarg);
@@ -3507,6 +3567,9 @@ int main(int argc, char **argv)
 			break;
 		case 's':
 			o.only = optarg;
+			break;
+		case 'x':
+			o.except = optarg;
 			break;
 		case 'p':
 			o.perturb = 1;
@@ -3522,7 +3585,7 @@ int main(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr, "usage: %s [-a KIND] [-b KIND] "
-				"[-f v4,v6,mapped] [-s SUBSTR] [-p] [-v] [-l] "
+				"[-f v4,v6,mapped] [-s SUBSTR] [-x SUBSTR] [-p] [-v] [-l] "
 				"[-t SECONDS]\n", argv[0]);
 			return 2;
 		}

@@ -91,6 +91,7 @@ static struct {
 	unsigned int	timeout;
 	int		quiet;
 	int		diag_all;
+	int		bufsize;	/* SO_SNDBUF and SO_RCVBUF, 0: default */
 	uint64_t	seed;
 } cfg = {
 	.fam	= FAM_SMC,
@@ -291,6 +292,13 @@ static int make_socket(int sa_family)
 	}
 	if (fd < 0)
 		fail_errno("socket", errno);
+	/* Before connect/listen: SMC sizes its buffers from these. */
+	if (cfg.bufsize &&
+	    (setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &cfg.bufsize,
+			sizeof(cfg.bufsize)) ||
+	     setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &cfg.bufsize,
+			sizeof(cfg.bufsize))))
+		fail_errno("SO_SNDBUF/SO_RCVBUF", errno);
 	return fd;
 }
 
@@ -942,6 +950,7 @@ static void usage(FILE *f)
 "  -L            latency: 1-byte ping-pong with TCP_NODELAY\n"
 "  -R            connection rate: connect, 1 byte each way, close\n"
 "                (-C default 1000)\n"
+"  -B BYTES      SO_SNDBUF and SO_RCVBUF (before connect and listen)\n"
 "  -A            rate mode: check the path of every connection, not\n"
 "                only each thread's first (path=mixed if they differ)\n"
 "  -t SECONDS    give up after SECONDS, exit status 2\n"
@@ -1023,7 +1032,7 @@ static void parse_args(int argc, char **argv)
 	uint64_t v;
 	int c;
 
-	while ((c = getopt(argc, argv, "lc:f:6b:p:n:w:r:dVs:C:P:LRAt:qh")) != -1) {
+	while ((c = getopt(argc, argv, "lc:f:6b:p:n:w:r:dVs:C:P:LRAB:t:qh")) != -1) {
 		switch (c) {
 		case 'l':
 			cfg.server = 1;
@@ -1089,6 +1098,11 @@ static void parse_args(int argc, char **argv)
 			break;
 		case 'A':
 			cfg.diag_all = 1;
+			break;
+		case 'B':
+			if (parse_size(optarg, &v) || v < 1024 || v > INT_MAX / 2)
+				fail("bad buffer size '%s'", optarg);
+			cfg.bufsize = (int)v;
 			break;
 		case 't':
 			cfg.timeout = parse_int(optarg, 0, INT_MAX);

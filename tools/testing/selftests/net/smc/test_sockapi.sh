@@ -6,6 +6,9 @@
 # smc_sockapi runs every socket-API scenario once with TCP sockets and
 # once with AF_SMC sockets (127.0.0.1, ::1, ::ffff:127.0.0.1) and compares
 # what the application observes; each scenario is one result of this test.
+# It does so twice: without an SMC device (every connection falls back to
+# TCP), then with the SMC-D loopback device (every connection runs over
+# shared memory).
 # Further results prove that the comparison can fail at all: TCP against
 # TCP agrees everywhere (the transcripts are deterministic), a perturbed
 # transcript is caught in every scenario, and a TCP socket that merely
@@ -16,9 +19,16 @@ prog=$SMC_TOOLS/smc_sockapi
 log=${SMC_OUT:-/tmp}/sockapi
 skewed='TCP_NODELAY|SO_KEEPALIVE and|default buffer'
 
+# Over SMC-D, what is not built yet (issue 4): urgent data (MSG_OOB,
+# SIOCATMARK, select's exceptions), and the internal TCP connection's
+# state right after a shutdown (the peer's TCP acknowledges our FIN late,
+# so TCP_INFO may still show FIN_WAIT1). Each is left out of the SMC-D
+# comparison by name and reported as a skipped result.
+smcd_gaps='MSG_OOB|ioctl SIOCINQ|select: readiness|shutdown(SHUT_WR): peer EOF'
+
 mapfile -t names < <("$prog" -l)
 n=${#names[@]}
-tap_plan $((n + 6))
+tap_plan $((2 * n + 8))
 klog_start=$(dmesg | wc -l)
 
 if modprobe smc && modprobe smc_diag; then
@@ -41,6 +51,34 @@ done < <("$prog" -a tcp -b smc 2>&1)
 for ((i = seen; i < n; i++)); do
 	fail "${names[$i]}: no result from smc_sockapi"
 done
+
+# The same over shared memory: the loopback device is there, and a
+# connection really takes it.
+if modprobe smc_loopback; then
+	ok "modprobe smc_loopback"
+else
+	fail "modprobe smc_loopback"
+fi
+"$SMC_TOOLS/smc_stream" -l -q -p 7301 -n 4K -t 30 >"$log.path.srv" 2>&1 &
+"$SMC_TOOLS/smc_stream" -q -c 127.0.0.1 -p 7301 -n 4K -t 30 >"$log.path" 2>&1
+wait
+expect_eq "SMC-D: a connection runs over shared memory" smcd \
+	"$(stream_field "$log.path" path)"
+mapfile -t smcd_names < <("$prog" -l -x "$smcd_gaps")
+seen=0
+while IFS= read -r line; do
+	case $line in
+	"ok "*)		ok "SMC-D: ${line#ok * - }"; seen=$((seen + 1)) ;;
+	"not ok "*)	fail "SMC-D: ${line#not ok * - }"; seen=$((seen + 1)) ;;
+	"#"*)		printf '%s\n' "$line" ;;
+	esac
+done < <("$prog" -a tcp -b smcd -x "$smcd_gaps" 2>&1)
+for ((i = seen; i < ${#smcd_names[@]}; i++)); do
+	fail "SMC-D: ${smcd_names[$i]}: no result from smc_sockapi"
+done
+while IFS= read -r name; do
+	ok "SMC-D: $name # SKIP not built yet over SMC-D"
+done < <("$prog" -l -s "$smcd_gaps")
 
 # count_results FILE ok|"not ok"
 count_results()
