@@ -72,3 +72,29 @@ stream_field()
 {
 	sed -n "s/.*smc_stream: .*\\b$2=\\([^ ]*\\).*/\\1/p" "$1" | tail -n 1
 }
+
+# stream_pair NAME SERVER_ARGS -- CLIENT_ARGS: one smc_stream transfer
+# (server in the background), both result lines kept in /tmp/NAME.srv and
+# /tmp/NAME.cli and shown as comments; true when both ends succeeded.
+# NS_SRV and NS_CLI, when set, prefix the server's and the client's
+# command (e.g. "ip netns exec A").
+stream_pair()
+{
+	local name=$1 sargs=() cargs=() spid crc src
+	shift
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do sargs+=("$1"); shift; done
+	shift
+	cargs=("$@")
+	# shellcheck disable=SC2086
+	${NS_SRV:-} "$SMC_TOOLS/smc_stream" -l -q -t 120 "${sargs[@]}" \
+		>"/tmp/$name.srv" 2>&1 &
+	spid=$!
+	# shellcheck disable=SC2086
+	${NS_CLI:-} "$SMC_TOOLS/smc_stream" -q -t 120 "${cargs[@]}" \
+		>"/tmp/$name.cli" 2>&1
+	crc=$?
+	wait $spid
+	src=$?
+	sed 's/^/# /' "/tmp/$name.srv" "/tmp/$name.cli"
+	[ $crc -eq 0 ] && [ $src -eq 0 ]
+}

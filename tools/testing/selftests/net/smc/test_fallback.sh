@@ -8,27 +8,8 @@
 # sock_diag, never assumed.
 source "$(dirname "$0")/lib.sh"
 
-stream=$SMC_TOOLS/smc_stream
 modprobe smc && modprobe smc_diag || exit 1
 
-# pair NAME SERVER_ARGS -- CLIENT_ARGS: run one transfer, keep both result
-# lines in /tmp/NAME.srv and /tmp/NAME.cli.
-pair()
-{
-	local name=$1 sargs=() cargs=()
-	shift
-	while [ $# -gt 0 ] && [ "$1" != -- ]; do sargs+=("$1"); shift; done
-	shift
-	cargs=("$@")
-	"$stream" -l -q -t 120 "${sargs[@]}" >"/tmp/$name.srv" 2>&1 &
-	local spid=$!
-	"$stream" -q -t 120 "${cargs[@]}" >"/tmp/$name.cli" 2>&1
-	local crc=$?
-	wait $spid
-	local src=$?
-	sed 's/^/# /' "/tmp/$name.srv" "/tmp/$name.cli"
-	[ $crc -eq 0 ] && [ $src -eq 0 ]
-}
 
 # expect_path NAME ROLE PATH REASON [PEER_DIAG]
 expect_path()
@@ -45,35 +26,35 @@ xfer=(-n 4M -w 1:65536 -r 1:65536 -d -V)
 tap_plan 18
 
 check "AF_SMC IPv4, 4 MiB each way, random sizes, verified" \
-	pair v4 -f smc -p 7101 "${xfer[@]}" -- -c 127.0.0.1 -f smc -p 7101 "${xfer[@]}"
+	stream_pair v4 -f smc -p 7101 "${xfer[@]}" -- -c 127.0.0.1 -f smc -p 7101 "${xfer[@]}"
 expect_path v4 client tcp 0x03030000
 expect_path v4 server tcp 0x05000000 0x03030000
 
 check "AF_SMC IPv6, 4 MiB each way, random sizes, verified" \
-	pair v6 -6 -f smc -p 7102 "${xfer[@]}" -- -6 -c ::1 -f smc -p 7102 "${xfer[@]}"
+	stream_pair v6 -6 -f smc -p 7102 "${xfer[@]}" -- -6 -c ::1 -f smc -p 7102 "${xfer[@]}"
 expect_path v6 client tcp 0x03030000
 expect_path v6 server tcp 0x05000000 0x03030000
 
 check "AF_SMC IPv4-mapped IPv6 address, verified" \
-	pair mapped -6 -f smc -p 7103 "${xfer[@]}" -- -6 -c ::ffff:127.0.0.1 -f smc -p 7103 "${xfer[@]}"
+	stream_pair mapped -6 -f smc -p 7103 "${xfer[@]}" -- -6 -c ::ffff:127.0.0.1 -f smc -p 7103 "${xfer[@]}"
 expect_path mapped client tcp 0x03030000
 
 check "AF_SMC client to a plain TCP server" \
-	pair cli-only -f tcp -p 7104 "${xfer[@]}" -- -c 127.0.0.1 -f smc -p 7104 "${xfer[@]}"
+	stream_pair cli-only -f tcp -p 7104 "${xfer[@]}" -- -c 127.0.0.1 -f smc -p 7104 "${xfer[@]}"
 expect_path cli-only client tcp 0x03010000
 
 check "plain TCP client to an AF_SMC server" \
-	pair srv-only -f smc -p 7105 "${xfer[@]}" -- -c 127.0.0.1 -f tcp -p 7105 "${xfer[@]}"
+	stream_pair srv-only -f smc -p 7105 "${xfer[@]}" -- -c 127.0.0.1 -f tcp -p 7105 "${xfer[@]}"
 expect_path srv-only server tcp 0x03010000
 
 check "8 parallel x 25 sequential AF_SMC connections, verified" \
-	pair many -f smc -p 7106 -P 8 -C 25 -n 64K -V -- -c 127.0.0.1 -f smc -p 7106 -P 8 -C 25 -n 64K -V
+	stream_pair many -f smc -p 7106 -P 8 -C 25 -n 64K -V -- -c 127.0.0.1 -f smc -p 7106 -P 8 -C 25 -n 64K -V
 expect_eq "many: 200 connections served" 200 "$(stream_field /tmp/many.srv conns)"
 
 check "AF_SMC 1-byte ping-pong" \
-	pair pp -f smc -p 7107 -L -n 200 -- -c 127.0.0.1 -f smc -p 7107 -L -n 200
+	stream_pair pp -f smc -p 7107 -L -n 200 -- -c 127.0.0.1 -f smc -p 7107 -L -n 200
 check "AF_SMC connection rate mode, 300 connections" \
-	pair rate -f smc -p 7108 -R -C 300 -- -c 127.0.0.1 -f smc -p 7108 -R -C 300
+	stream_pair rate -f smc -p 7108 -R -C 300 -- -c 127.0.0.1 -f smc -p 7108 -R -C 300
 
 # Nothing may linger: every AF_SMC socket is gone after the transfers.
 sleep 1

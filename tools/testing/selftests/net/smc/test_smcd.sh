@@ -24,27 +24,6 @@ else
 	tap_exit
 fi
 
-# pair NAME SERVER_ARGS -- CLIENT_ARGS: one transfer, both result lines
-# kept in /tmp/NAME.srv and /tmp/NAME.cli. NS_SRV and NS_CLI, when set,
-# prefix the server's and the client's command ("ip netns exec A").
-pair()
-{
-	local name=$1 sargs=() cargs=()
-	shift
-	while [ $# -gt 0 ] && [ "$1" != -- ]; do sargs+=("$1"); shift; done
-	shift
-	cargs=("$@")
-	# shellcheck disable=SC2086
-	${NS_SRV:-} "$stream" -l -q -t 120 "${sargs[@]}" >"/tmp/$name.srv" 2>&1 &
-	local spid=$!
-	# shellcheck disable=SC2086
-	${NS_CLI:-} "$stream" -q -t 120 "${cargs[@]}" >"/tmp/$name.cli" 2>&1
-	local crc=$?
-	wait $spid
-	local src=$?
-	sed 's/^/# /' "/tmp/$name.srv" "/tmp/$name.cli"
-	[ $crc -eq 0 ] && [ $src -eq 0 ]
-}
 
 # on_smcd NAME: both ends report SMC-D and no fallback reason.
 on_smcd()
@@ -56,51 +35,51 @@ on_smcd()
 }
 
 check "IPv4, 64 MiB one way in 64 KiB writes, verified" \
-	pair big -p 7201 -n 64M -V -- -c 127.0.0.1 -p 7201 -n 64M -V
+	stream_pair big -p 7201 -n 64M -V -- -c 127.0.0.1 -p 7201 -n 64M -V
 on_smcd big
 
 check "IPv4, 16 MiB each way at once, random write and read sizes, verified" \
-	pair duplex -p 7202 -n 16M -d -V -w 1:200000 -r 1:100000 -s 7 -- \
+	stream_pair duplex -p 7202 -n 16M -d -V -w 1:200000 -r 1:100000 -s 7 -- \
 	-c 127.0.0.1 -p 7202 -n 16M -d -V -w 1:200000 -r 1:100000 -s 7
 on_smcd duplex
 
 check "IPv4, small writes into a small buffer (1-17 bytes, 64 KiB total)" \
-	pair small -p 7203 -n 64K -d -V -w 1:17 -r 1:5 -- \
+	stream_pair small -p 7203 -n 64K -d -V -w 1:17 -r 1:5 -- \
 	-c 127.0.0.1 -p 7203 -n 64K -d -V -w 1:17 -r 1:5
 on_smcd small
 
 check "IPv4, a single byte each way" \
-	pair one -p 7204 -n 1 -d -V -- -c 127.0.0.1 -p 7204 -n 1 -d -V
+	stream_pair one -p 7204 -n 1 -d -V -- -c 127.0.0.1 -p 7204 -n 1 -d -V
 on_smcd one
 
 check "IPv6 ::1, 8 MiB each way, random sizes, verified" \
-	pair v6 -6 -p 7205 -n 8M -d -V -w 1:70000 -r 1:70000 -- \
+	stream_pair v6 -6 -p 7205 -n 8M -d -V -w 1:70000 -r 1:70000 -- \
 	-6 -c ::1 -p 7205 -n 8M -d -V -w 1:70000 -r 1:70000
 on_smcd v6
 
 check "IPv4-mapped IPv6 address, 4 MiB each way, verified" \
-	pair mapped -6 -p 7206 -n 4M -d -V -- -6 -c ::ffff:127.0.0.1 -p 7206 -n 4M -d -V
+	stream_pair mapped -6 -p 7206 -n 4M -d -V -- -6 -c ::ffff:127.0.0.1 -p 7206 -n 4M -d -V
 on_smcd mapped
 
 check "16 parallel x 10 sequential connections, 1 MiB each way, verified" \
-	pair many -p 7207 -P 16 -C 10 -n 1M -d -V -- -c 127.0.0.1 -p 7207 -P 16 -C 10 -n 1M -d -V
+	stream_pair many -p 7207 -P 16 -C 10 -n 1M -d -V -- -c 127.0.0.1 -p 7207 -P 16 -C 10 -n 1M -d -V
 expect_eq "many: 160 connections served" 160 "$(stream_field /tmp/many.srv conns)"
 on_smcd many
 
 check "1000 connections at once, 256 KiB each way, verified" \
-	pair thousand -p 7208 -P 1000 -n 256K -d -V -- -c 127.0.0.1 -p 7208 -P 1000 -n 256K -d -V
+	stream_pair thousand -p 7208 -P 1000 -n 256K -d -V -- -c 127.0.0.1 -p 7208 -P 1000 -n 256K -d -V
 expect_eq "thousand: 1000 connections served" 1000 "$(stream_field /tmp/thousand.srv conns)"
 on_smcd thousand
 
 # Short connections: each one's path is checked (-A), so that a link group
 # or DMB left over from the one before can not push the next onto TCP.
 check "3000 short connections (connect, 1 byte each way, close), 4 threads" \
-	pair rate -p 7209 -R -A -P 4 -C 750 -- -c 127.0.0.1 -p 7209 -R -A -P 4 -C 750
+	stream_pair rate -p 7209 -R -A -P 4 -C 750 -- -c 127.0.0.1 -p 7209 -R -A -P 4 -C 750
 expect_eq "rate: 3000 connections served" 3000 "$(stream_field /tmp/rate.srv conns)"
 on_smcd rate
 
 check "1-byte ping-pong, 2000 round trips" \
-	pair pp -p 7210 -L -n 2000 -- -c 127.0.0.1 -p 7210 -L -n 2000
+	stream_pair pp -p 7210 -L -n 2000 -- -c 127.0.0.1 -p 7210 -L -n 2000
 on_smcd pp
 
 # Two network namespaces joined by a veth pair: the loopback device serves
@@ -113,7 +92,7 @@ ip netns add smcd-a && ip netns add smcd-b &&
 	ip -n smcd-a link set lo up && ip -n smcd-b link set lo up
 NS_SRV="ip netns exec smcd-a" NS_CLI="ip netns exec smcd-b" \
 	check "two namespaces: 8 MiB each way across a veth pair, verified" \
-	pair netns -p 7211 -n 8M -d -V -- -c 10.20.0.1 -p 7211 -n 8M -d -V
+	stream_pair netns -p 7211 -n 8M -d -V -- -c 10.20.0.1 -p 7211 -n 8M -d -V
 on_smcd netns
 ip netns del smcd-a
 ip netns del smcd-b
@@ -148,14 +127,14 @@ expect_eq "device removed: both ends saw the reset (ECONNRESET or EPIPE)" 2 "$sa
 
 # Without the device, AF_SMC falls back to TCP as before, with the reason.
 check "no device: 1 MiB each way over TCP, verified" \
-	pair nodev -p 7213 -n 1M -d -V -- -c 127.0.0.1 -p 7213 -n 1M -d -V
+	stream_pair nodev -p 7213 -n 1M -d -V -- -c 127.0.0.1 -p 7213 -n 1M -d -V
 expect_eq "no device: client falls back with NOSMCDEV" "tcp 0x03030000" \
 	"$(stream_field /tmp/nodev.cli path) $(stream_field /tmp/nodev.cli reason)"
 
 # And with it back, SMC-D again.
 modprobe smc_loopback
 check "device back: 1 MiB each way, verified" \
-	pair back -p 7214 -n 1M -d -V -- -c 127.0.0.1 -p 7214 -n 1M -d -V
+	stream_pair back -p 7214 -n 1M -d -V -- -c 127.0.0.1 -p 7214 -n 1M -d -V
 on_smcd back
 
 sleep 1

@@ -37,20 +37,27 @@ else
 	fail "modprobe smc smc_diag"
 fi
 
-# The program's results become ours one for one (renumbered); its
-# comments (the differences) stay comments. A scenario it never reported
-# fails.
-seen=0
-while IFS= read -r line; do
-	case $line in
-	"ok "*)		ok "${line#ok * - }"; seen=$((seen + 1)) ;;
-	"not ok "*)	fail "${line#not ok * - }"; seen=$((seen + 1)) ;;
-	"#"*)		printf '%s\n' "$line" ;;
-	esac
-done < <("$prog" -a tcp -b smc 2>&1)
-for ((i = seen; i < n; i++)); do
-	fail "${names[$i]}: no result from smc_sockapi"
-done
+# relay PREFIX ARGS...: smc_sockapi's results become ours one for one
+# (renumbered, PREFIX before each); its comments (the differences) stay
+# comments. A scenario it never reported fails.
+relay()
+{
+	local prefix=$1 line seen=0 i names
+	shift
+	mapfile -t names < <("$prog" -l "$@")
+	while IFS= read -r line; do
+		case $line in
+		"ok "*)		ok "$prefix${line#ok * - }"; seen=$((seen + 1)) ;;
+		"not ok "*)	fail "$prefix${line#not ok * - }"; seen=$((seen + 1)) ;;
+		"#"*)		printf '%s\n' "$line" ;;
+		esac
+	done < <("$prog" "$@" 2>&1)
+	for ((i = seen; i < ${#names[@]}; i++)); do
+		fail "$prefix${names[$i]}: no result from smc_sockapi"
+	done
+}
+
+relay "" -a tcp -b smc
 
 # The same over shared memory: the loopback device is there, and a
 # connection really takes it.
@@ -64,18 +71,7 @@ fi
 wait
 expect_eq "SMC-D: a connection runs over shared memory" smcd \
 	"$(stream_field "$log.path" path)"
-mapfile -t smcd_names < <("$prog" -l -x "$smcd_gaps")
-seen=0
-while IFS= read -r line; do
-	case $line in
-	"ok "*)		ok "SMC-D: ${line#ok * - }"; seen=$((seen + 1)) ;;
-	"not ok "*)	fail "SMC-D: ${line#not ok * - }"; seen=$((seen + 1)) ;;
-	"#"*)		printf '%s\n' "$line" ;;
-	esac
-done < <("$prog" -a tcp -b smcd -x "$smcd_gaps" 2>&1)
-for ((i = seen; i < ${#smcd_names[@]}; i++)); do
-	fail "SMC-D: ${smcd_names[$i]}: no result from smc_sockapi"
-done
+relay "SMC-D: " -a tcp -b smcd -x "$smcd_gaps"
 while IFS= read -r name; do
 	ok "SMC-D: $name # SKIP not built yet over SMC-D"
 done < <("$prog" -l -s "$smcd_gaps")
