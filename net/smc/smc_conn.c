@@ -115,6 +115,22 @@ static int smc_conn_take_cursors(struct smc_conn *conn,
 	return 0;
 }
 
+/* The data just announced ends with an urgent byte: remember where, and
+ * the byte itself (it may be skipped in the stream). conn->lock held.
+ */
+static bool smc_conn_take_urgent(struct smc_conn *conn)
+{
+	const u8 *ring = (const u8 *)conn->rmb.cpu_addr + SMCD_CDC_DMB_HDR_LEN;
+	u32 pos = conn->rx_prod.count ?: conn->rmb_ring;
+
+	/* The cursor was published after the data it covers. */
+	smp_rmb();
+	conn->urg_curs = conn->rx_prod;
+	conn->urg_byte = READ_ONCE(ring[pos - 1]);
+	conn->urg_state = SMC_URG_VALID;
+	return true;
+}
+
 static bool smc_conn_owes_update(struct smc_conn *conn)
 {
 	int unreported = smc_cursor_diff(conn->rmb_ring, &conn->rx_cons_sent,
@@ -133,6 +149,7 @@ static void smc_conn_signal(struct smcd_buf *buf)
 	struct smc_sock *smc = container_of(conn, struct smc_sock, conn);
 	struct sock *sk = &smc->sk;
 	bool more_data = false, more_space = false, owes, violated = false;
+	bool urgent = false;
 	u8 snap[SMCD_CDC_MSG_LEN], newflags = 0;
 	struct smc_cdc_info ci;
 	unsigned long flags;
@@ -161,6 +178,8 @@ static void smc_conn_signal(struct smcd_buf *buf)
 		conn->abort_owed = true;
 		violated = true;
 	} else {
+		if (more_data && (ci.prod_flags & SMC_CDC_PF_URG_PRESENT))
+			urgent = smc_conn_take_urgent(conn);
 		conn->rx_prod_flags = ci.prod_flags;
 		newflags = ci.conn_flags & ~conn->rx_conn_flags &
 			   (SMC_CDC_CF_DONE_WRITING | SMC_CDC_CF_CONN_CLOSED |
@@ -190,6 +209,10 @@ static void smc_conn_signal(struct smcd_buf *buf)
 			 POLL_HUP : POLL_IN);
 		smc_wake(sk, EPOLLIN | EPOLLRDNORM, POLL_IN);
 		return;
+	}
+	if (urgent) {
+		sk_send_sigurg(sk);
+		smc_wake(sk, EPOLLPRI | EPOLLRDBAND, POLL_PRI);
 	}
 	if (more_data)
 		smc_wake(sk, EPOLLIN | EPOLLRDNORM, POLL_IN);
@@ -357,6 +380,7 @@ int smc_conn_create(struct smc_sock *smc, struct smcd_device *dev,
 	conn->dead = false;
 	conn->abort_owed = false;
 	conn->tx_held = false;
+	conn->urg_state = SMC_URG_NONE;
 	lgr = smcd_lgr_join(conn, dev, peer_gid, server, first_contact);
 	if (!lgr)
 		return SMC_CLC_DECL_MEM;

@@ -60,6 +60,14 @@ struct smc_conn {
 	u8			tx_prod_flags;
 	u8			tx_conn_flags;	/* sticky SMC_CDC_CF_* we sent */
 	bool			dead;		/* device gone or peer broke rules */
+
+	/* Urgent data received, as TCP keeps it: the byte before urg_curs
+	 * is urgent; VALID until read with MSG_OOB, then READ, and forgotten
+	 * once the reader has passed it.
+	 */
+	u8			urg_state;	/* SMC_URG_* */
+	u8			urg_byte;
+	struct smc_cursor	urg_curs;
 	bool			abort_owed;	/* the peer is to hear of it */
 
 	spinlock_t		cdc_lock;	/* one CDC write at a time */
@@ -70,6 +78,12 @@ struct smc_conn {
 	 */
 	bool			tx_held;
 	struct delayed_work	cork_work;
+};
+
+enum {
+	SMC_URG_NONE,
+	SMC_URG_VALID,
+	SMC_URG_READ,
 };
 
 /* smc_conn.c */

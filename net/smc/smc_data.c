@@ -220,13 +220,14 @@ int smc_data_sendmsg(struct smc_sock *smc, struct msghdr *msg, size_t len)
 	long timeo = sock_sndtimeo(sk, msg->msg_flags & MSG_DONTWAIT);
 	size_t sent = 0;
 	u32 space, n;
-	bool hold;
+	bool hold, urgent = msg->msg_flags & MSG_OOB;
 	int rc = 0;
 
-	if (msg->msg_flags & MSG_OOB)
-		return -EOPNOTSUPP;
 	lock_sock(sk);
-	hold = smc_tx_hold(smc, msg->msg_flags);
+	/* Urgent data goes out at once; its last byte is the urgent one. */
+	hold = !urgent && smc_tx_hold(smc, msg->msg_flags);
+	if (urgent && len)
+		conn->tx_prod_flags |= SMC_CDC_PF_URG_PENDING;
 	while (sent < len) {
 		rc = smc_tx_error(smc);
 		if (rc)
@@ -266,10 +267,13 @@ int smc_data_sendmsg(struct smc_sock *smc, struct msghdr *msg, size_t len)
 			continue;
 		}
 		conn->tx_held = false;
+		if (urgent && sent == len)
+			conn->tx_prod_flags |= SMC_CDC_PF_URG_PRESENT;
 		rc = smc_conn_send_cdc(smc);
 		if (rc)
 			break;
 	}
+	conn->tx_prod_flags &= ~(SMC_CDC_PF_URG_PENDING | SMC_CDC_PF_URG_PRESENT);
 	/* An empty send without MSG_MORE pushes what is held, as on TCP. */
 	if (!len && !hold)
 		smc_data_push(smc);
@@ -304,9 +308,93 @@ static void smc_rx_update_peer(struct smc_sock *smc)
 		smc_conn_send_cdc(smc);
 }
 
-static int smc_rx_copy(struct smc_conn *conn, struct msghdr *msg, u32 len)
+/* Bytes before the urgent byte, -1 without one ahead. */
+static int smc_rx_mark(struct smc_conn *conn)
 {
-	u32 pos = conn->rx_cons.count, part[2];
+	unsigned long flags;
+	int d = -1;
+
+	spin_lock_irqsave(&conn->lock, flags);
+	if (conn->urg_state != SMC_URG_NONE)
+		d = smc_cursor_diff(conn->rmb_ring, &conn->rx_cons,
+				    &conn->urg_curs) - 1;
+	spin_unlock_irqrestore(&conn->lock, flags);
+	return d;
+}
+
+/* Whether an urgent byte ahead is not part of the stream (no
+ * SO_OOBINLINE): reads skip it, as TCP's do.
+ */
+static bool smc_rx_urgent_ahead(struct smc_sock *smc)
+{
+	return !sock_flag(&smc->sk, SOCK_URGINLINE) &&
+	       smc_rx_mark(&smc->conn) >= 0;
+}
+
+/* What reads can return: SIOCINQ, and readiness. */
+static u32 smc_rx_readable(struct smc_sock *smc)
+{
+	u32 n = smc_conn_readable(&smc->conn);
+
+	return n && smc_rx_urgent_ahead(smc) ? n - 1 : n;
+}
+
+/* Consume @n bytes; the urgent byte is forgotten once passed. */
+static void smc_rx_consume(struct smc_conn *conn, u32 n)
+{
+	spin_lock_irq(&conn->lock);
+	smc_cursor_advance(conn->rmb_ring, &conn->rx_cons, n);
+	if (conn->urg_state != SMC_URG_NONE &&
+	    smc_cursor_diff(conn->rmb_ring, &conn->rx_cons, &conn->urg_curs) <= 0)
+		conn->urg_state = SMC_URG_NONE;
+	spin_unlock_irq(&conn->lock);
+}
+
+static void smc_rx_urgent_read(struct smc_conn *conn)
+{
+	spin_lock_irq(&conn->lock);
+	if (conn->urg_state == SMC_URG_VALID)
+		conn->urg_state = SMC_URG_READ;
+	spin_unlock_irq(&conn->lock);
+}
+
+/* recv(MSG_OOB): the urgent byte, once, as tcp_recv_urg() hands it out. */
+static int smc_rx_urgent(struct smc_sock *smc, struct msghdr *msg, int flags)
+{
+	struct smc_conn *conn = &smc->conn;
+	struct sock *sk = &smc->sk;
+	int rc = -EINVAL;
+	u8 byte, state;
+
+	lock_sock(sk);
+	spin_lock_irq(&conn->lock);
+	state = conn->urg_state;
+	byte = conn->urg_byte;
+	spin_unlock_irq(&conn->lock);
+	if (sock_flag(sk, SOCK_URGINLINE) || state != SMC_URG_VALID) {
+		if (state == SMC_URG_NONE &&
+		    !sock_flag(sk, SOCK_URGINLINE) &&
+		    ((sk->sk_shutdown & RCV_SHUTDOWN) ||
+		     (smc_peer_flags(conn) & SMC_PEER_EOF)))
+			rc = 0;
+		goto out;
+	}
+	rc = 1;
+	msg->msg_flags |= MSG_OOB;
+	if (!(flags & MSG_TRUNC) &&
+	    copy_to_iter(&byte, 1, &msg->msg_iter) != 1)
+		rc = -EFAULT;
+	else if (!(flags & MSG_PEEK))
+		smc_rx_urgent_read(conn);
+out:
+	release_sock(sk);
+	return rc;
+}
+
+static int smc_rx_copy(struct smc_conn *conn, struct msghdr *msg, u32 len,
+		       u32 skip)
+{
+	u32 pos = (conn->rx_cons.count + skip) % conn->rmb_ring, part[2];
 	u8 *ring = (u8 *)conn->rmb.cpu_addr + SMCD_CDC_DMB_HDR_LEN;
 
 	smc_ring_span(conn->rmb_ring, pos, len, &part[0], &part[1]);
@@ -321,7 +409,7 @@ static int smc_rx_copy(struct smc_conn *conn, struct msghdr *msg, u32 len)
 
 static bool smc_rx_done_waiting(struct smc_sock *smc)
 {
-	return smc_conn_readable(&smc->conn) || smc->sk.sk_err ||
+	return smc_rx_readable(smc) || smc->sk.sk_err ||
 	       smc->conn.dead || (smc->sk.sk_shutdown & RCV_SHUTDOWN) ||
 	       (smc_peer_flags(&smc->conn) & SMC_PEER_EOF);
 }
@@ -335,14 +423,27 @@ int smc_data_recvmsg(struct smc_sock *smc, struct msghdr *msg, size_t len,
 	long timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
 	int target = sock_rcvlowat(sk, flags & MSG_WAITALL, len);
 	size_t copied = 0;
-	u32 avail, n;
-	int rc = 0;
+	u32 avail, n, skip;
+	int rc = 0, mark;
 
 	if (flags & MSG_OOB)
-		return -EINVAL;
+		return smc_rx_urgent(smc, msg, flags);
 	lock_sock(sk);
 	while (copied < len) {
 		avail = conn->lgr ? smc_conn_readable(conn) : 0;
+		skip = 0;
+		mark = avail ? smc_rx_mark(conn) : -1;
+		if (mark == 0 && copied)
+			break;	/* TCP stops at the urgent mark */
+		if (mark == 0 && !sock_flag(sk, SOCK_URGINLINE))
+			skip = 1;	/* the urgent byte is not in the stream */
+		else if (mark > 0)
+			avail = min_t(u32, avail, mark);
+		avail -= skip;
+		if (skip && !avail && !(flags & MSG_PEEK)) {
+			smc_rx_consume(conn, skip);
+			continue;
+		}
 		if (avail) {
 			n = min_t(size_t, avail, len - copied);
 			/* A writer waiting for space gets it a quarter of the ring
@@ -350,15 +451,13 @@ int smc_data_recvmsg(struct smc_sock *smc, struct msghdr *msg, size_t len,
 			 */
 			if (conn->rx_prod_flags & SMC_CDC_PF_WRITE_BLOCKED)
 				n = min_t(u32, n, conn->rmb_ring / 4);
-			rc = flags & MSG_TRUNC ? 0 : smc_rx_copy(conn, msg, n);
+			rc = flags & MSG_TRUNC ? 0 : smc_rx_copy(conn, msg, n, skip);
 			if (rc)
 				break;
 			copied += n;
 			if (flags & MSG_PEEK)
 				break;
-			spin_lock_irq(&conn->lock);
-			smc_cursor_advance(conn->rmb_ring, &conn->rx_cons, n);
-			spin_unlock_irq(&conn->lock);
+			smc_rx_consume(conn, n + skip);
 			smc_rx_update_peer(smc);
 			continue;
 		}
@@ -408,8 +507,10 @@ __poll_t smc_data_poll(struct smc_sock *smc)
 		mask |= EPOLLERR | EPOLLHUP;
 	if (rx_done && (sk->sk_shutdown & SEND_SHUTDOWN))
 		mask |= EPOLLHUP;
-	if (smc_conn_readable(conn) || rx_done || reset)
+	if (smc_rx_readable(smc) || rx_done || reset)
 		mask |= EPOLLIN | EPOLLRDNORM;
+	if (READ_ONCE(conn->urg_state) == SMC_URG_VALID)
+		mask |= EPOLLPRI;
 	if (rx_done || reset)
 		mask |= EPOLLRDHUP;
 	if (smc_conn_writable(conn) || (sk->sk_shutdown & SEND_SHUTDOWN) ||
@@ -470,7 +571,7 @@ int smc_data_ioctl(struct smc_sock *smc, unsigned int cmd, unsigned long arg)
 
 	switch (cmd) {
 	case SIOCINQ:
-		answ = conn->lgr ? smc_conn_readable(conn) : 0;
+		answ = conn->lgr ? smc_rx_readable(smc) : 0;
 		break;
 	case SIOCOUTQ:
 	case SIOCOUTQNSD:
@@ -478,7 +579,7 @@ int smc_data_ioctl(struct smc_sock *smc, unsigned int cmd, unsigned long arg)
 		answ = conn->lgr ? conn->peer_ring - smc_conn_writable(conn) : 0;
 		break;
 	case SIOCATMARK:
-		answ = 0;
+		answ = conn->lgr && smc_rx_mark(conn) == 0;
 		break;
 	default:
 		return -ENOIOCTLCMD;
