@@ -73,9 +73,9 @@ on_smcd thousand
 
 # Short connections: each one's path is checked (-A), so that a link group
 # or DMB left over from the one before can not push the next onto TCP.
-check "3000 short connections (connect, 1 byte each way, close), 4 threads" \
-	stream_pair rate -p 7209 -R -A -P 4 -C 750 -- -c 127.0.0.1 -p 7209 -R -A -P 4 -C 750
-expect_eq "rate: 3000 connections served" 3000 "$(stream_field /tmp/rate.srv conns)"
+check "10000 short connections (connect, 1 byte each way, close), 4 threads" \
+	stream_pair rate -p 7209 -R -A -P 4 -C 2500 -- -c 127.0.0.1 -p 7209 -R -A -P 4 -C 2500
+expect_eq "rate: 10000 connections served" 10000 "$(stream_field /tmp/rate.srv conns)"
 on_smcd rate
 
 check "1-byte ping-pong, 2000 round trips" \
