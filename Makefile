@@ -7,6 +7,7 @@
 #   make check      install what is missing, build, run every test
 #   make bench      AF_SMC vs TCP vs Unix sockets, in one guest
 #   make install    install the modules with DKMS (modprobe smc -> ours)
+#                   and smc_run with its preload library (PREFIX=/usr/local)
 #   make uninstall  remove them again
 #   make checkpatch checkpatch.pl --strict over our sources
 #   make C=1        build with sparse; W=1 for extra warnings
@@ -36,6 +37,7 @@ modules:
 
 tools:
 	$(MAKE) -C $(SELFTESTS)
+	$(MAKE) -C $(TOP)/tools/smc_run
 
 # Test-only kernel modules (never installed); they link against ours.
 test-modules: modules
@@ -70,11 +72,13 @@ bench-run: all
 	@$(SELFTESTS)/vm/run-guest --timeout 1800 --out $(TOP)/.build/bench \
 		-- $(SELFTESTS)/bench.sh
 
-install:
+install: tools
 	$(TOP)/scripts/dkms-install install
+	$(MAKE) -C $(TOP)/tools/smc_run install
 
 uninstall:
 	$(TOP)/scripts/dkms-install uninstall
+	$(MAKE) -C $(TOP)/tools/smc_run uninstall
 
 checkpatch:
 	@$(TOP)/scripts/checkpatch
@@ -84,6 +88,7 @@ clean-modules:
 
 clean: clean-modules
 	-$(MAKE) -C $(SELFTESTS) clean
+	-$(MAKE) -C $(TOP)/tools/smc_run clean
 	-$(MAKE) -C $(SELFTESTS)/modules clean
 	-$(MAKE) -C $(UNIT) clean
 	rm -rf $(TOP)/.build

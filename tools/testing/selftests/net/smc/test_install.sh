@@ -13,7 +13,7 @@ source "$(dirname "$0")/lib.sh"
 repo=${SMC_REPO:-$(cd "$(dirname "$0")/../../../../.." && pwd)}
 version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$repo/dkms.conf")
 
-tap_plan 8
+tap_plan 10
 
 # Which smc module modprobe would load, by its path.
 smc_path()
@@ -47,6 +47,9 @@ wait
 sed 's/^/# /' /tmp/inst.srv /tmp/inst.cli
 expect_eq "installed modules: a connection runs over SMC-D (sock_diag autoloaded)" \
 	smcd "$(stream_field /tmp/inst.cli path)"
+# smc_run is installed where PATH and the dynamic loader find it.
+fam=$(cd / && smc_run python3 -c 'import socket; s = socket.socket(); print(s.getsockopt(socket.SOL_SOCKET, socket.SO_DOMAIN))' 2>&1)
+expect_eq "installed smc_run: a TCP socket becomes AF_SMC" 43 "$fam"
 rmmod smc_loopback smc_diag smc 2>/dev/null
 
 check "make uninstall" make -C "$repo" --no-print-directory uninstall
@@ -58,4 +61,5 @@ python3 -c 'import socket; socket.socket(43, socket.SOCK_STREAM, 0).close()'
 expect_eq "after uninstall: socket(AF_SMC) autoloads the distribution's module" "" \
 	"$(cat /sys/module/smc/version 2>/dev/null)"
 rmmod smc_diag smc 2>/dev/null
+expect_eq "after uninstall: smc_run is gone" "" "$(command -v smc_run)"
 tap_exit

@@ -1,0 +1,109 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# timeout: 240
+#
+# smc_run: unchanged programs (Python's socket module here) get AF_SMC
+# sockets for their TCP sockets and run over SMC-D; other sockets are left
+# alone; the buffer variables reach only converted sockets; without AF_SMC
+# the program still gets its TCP socket; the wrapper rejects bad options.
+source "$(dirname "$0")/lib.sh"
+
+repo=${SMC_REPO:-$(cd "$(dirname "$0")/../../../../.." && pwd)}
+run=$repo/tools/smc_run/smc_run
+py=/tmp/smc_run_probe.py
+
+tap_plan 12
+
+modprobe smc && modprobe smc_diag && modprobe smc_loopback ||
+	fail "modprobe smc smc_diag smc_loopback"
+
+# A small echo pair with what each end observes of its sockets.
+cat >"$py" <<'EOF'
+import socket, sys, threading
+
+def family(s):
+    return s.getsockopt(socket.SOL_SOCKET, socket.SO_DOMAIN)
+
+srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+srv.bind(("127.0.0.1", 0))
+srv.listen(4)
+port = srv.getsockname()[1]
+out = {}
+
+def serve():
+    c, _ = srv.accept()
+    data = b""
+    while len(data) < 1 << 20:
+        data += c.recv(65536)
+    c.sendall(data)
+    out["accepted"] = family(c)
+    c.close()
+
+t = threading.Thread(target=serve)
+t.start()
+cli = socket.create_connection(("127.0.0.1", port))
+payload = bytes(range(256)) * 4096
+cli.sendall(payload)
+back = b""
+while len(back) < len(payload):
+    back += cli.recv(65536)
+t.join()
+udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+print("echo", "ok" if back == payload else "CORRUPT")
+print("listener", family(srv), "client", family(cli), "accepted", out["accepted"])
+print("udp", family(udp), udp.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF))
+print("client_rcvbuf", cli.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF))
+EOF
+
+field()
+{
+	sed -n "s/^$2 //p" "$1"
+}
+
+# Over SMC-D the sockets stay AF_SMC (43); after a fallback they would
+# read as AF_INET (2), so this also tells which path was taken.
+"$run" python3 "$py" >/tmp/run.out 2>&1
+rc=$?
+sed 's/^/# /' /tmp/run.out
+expect_eq "python3 echo under smc_run exits 0" 0 "$rc"
+expect_eq "1 MiB echoed intact" ok "$(field /tmp/run.out echo)"
+expect_eq "listener, client and accepted sockets are AF_SMC over SMC-D" \
+	"43 client 43 accepted 43" "$(field /tmp/run.out listener)"
+expect_eq "a UDP socket is left alone" 2 \
+	"$(field /tmp/run.out udp | cut -d' ' -f1)"
+
+# -r reaches the converted sockets only (the kernel doubles SO_RCVBUF).
+"$run" -r 256K python3 "$py" >/tmp/run.buf 2>&1
+sed 's/^/# /' /tmp/run.buf
+expect_eq "-r 256K: the converted client socket has 2 x 256 KiB" 524288 \
+	"$(field /tmp/run.buf client_rcvbuf)"
+udp_default=$(python3 -c 'import socket; print(socket.socket(socket.AF_INET, socket.SOCK_DGRAM).getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF))')
+expect_eq "-r 256K: the UDP socket keeps its default" "$udp_default" \
+	"$(field /tmp/run.buf udp | cut -d' ' -f2)"
+
+# -d: the library says what it does.
+"$run" -d python3 -c 'import socket; socket.socket()' 2>/tmp/run.dbg
+expect_eq "-d: one 'map sock to AF_SMC' line" 1 \
+	"$(grep -c 'libsmc-preload: map sock to AF_SMC' /tmp/run.dbg)"
+
+# Without AF_SMC (the module gone and its autoload refused) the program
+# still gets a working TCP socket, and -d says why.
+rmmod smc_loopback smc_diag smc
+echo "install smc /bin/false" >/etc/modprobe.d/zz-no-smc.conf
+"$run" -d python3 "$py" >/tmp/run.nosmc 2>&1
+sed 's/^/# /' /tmp/run.nosmc
+expect_eq "without AF_SMC: the echo still works" ok "$(field /tmp/run.nosmc echo)"
+expect_eq "without AF_SMC: plain AF_INET sockets" \
+	"2 client 2 accepted 2" "$(field /tmp/run.nosmc listener)"
+expect_eq "without AF_SMC: -d explains" yes \
+	"$(grep -q 'AF_SMC unavailable' /tmp/run.nosmc && echo yes)"
+rm -f /etc/modprobe.d/zz-no-smc.conf
+
+# The wrapper's own errors.
+"$run" -r 12x true 2>/tmp/run.err
+expect_eq "a bad size is refused" \
+	"smc_run: Error: Invalid buffer size specified: '12x'" "$(head -n 1 /tmp/run.err)"
+"$run" 2>/tmp/run.err
+expect_eq "a missing command is refused" \
+	"smc_run: Error: Missing command parameter" "$(head -n 1 /tmp/run.err)"
+tap_exit
