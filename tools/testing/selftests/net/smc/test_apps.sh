@@ -30,6 +30,17 @@ modes_seen()
 		sed 's/ $//'
 }
 
+# listening PORT: wait (up to 10 s) until something listens on PORT, as
+# ss sees it (a probe connection could use up a single-accept server).
+listening()
+{
+	for _ in $(seq 100); do
+		ss -Hltn "sport = :$1" | grep -q . && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # watch FILE: sock_diag every 0.1 s into FILE until killed.
 watch_diag()
 {
@@ -39,7 +50,7 @@ watch_diag()
 # --- iperf3: its own client and server, both under smc_run
 "$run" iperf3 -s -1 -p 5201 >"$work/iperf.srv" 2>&1 &
 spid=$!
-sleep 0.5
+listening 5201
 watch_diag "$work/iperf.diag" &
 wpid=$!
 "$run" iperf3 -c 127.0.0.1 -p 5201 -t 2 -J >"$work/iperf.json" 2>&1
@@ -94,7 +105,7 @@ http {
 EOF
 "$run" nginx -c "$work/nginx.conf" >"$work/nginx.out" 2>&1 &
 spid=$!
-sleep 1
+listening 8090
 watch_diag "$work/nginx.diag" &
 wpid=$!
 "$run" python3 - "$work/blob" <<'EOF' >"$work/fetch.out" 2>&1
@@ -122,7 +133,7 @@ head -c 1M /dev/urandom >"$work/tls.in"
 "$run" openssl s_server -accept 8443 -cert "$work/cert.pem" -key "$work/key.pem" \
 	-naccept 1 -quiet < <(sleep 30) >"$work/tls.out" 2>"$work/tls.err" &
 spid=$!
-sleep 1
+listening 8443
 watch_diag "$work/tls.diag" &
 wpid=$!
 "$run" openssl s_client -connect 127.0.0.1:8443 -quiet -ign_eof \
