@@ -618,6 +618,23 @@ static void mkpair(int *c, int *s)
 	close(l);
 }
 
+/* A connected pair whose data fills at once: 4 KiB of send buffer on the
+ * client and of receive buffer on the server side (from its listener, left
+ * open in *l).
+ */
+static void mkpair_small(int *l, int *c, int *s)
+{
+	int port;
+
+	*l = sut(0);
+	so(*l, SOL_SOCKET, SO_RCVBUF, 4096);
+	lsn_fd(*l, 4, &port);
+	*c = sut(0);
+	so(*c, SOL_SOCKET, SO_SNDBUF, 4096);
+	conn_fd(*c, port);
+	*s = acc(*l);
+}
+
 /* A port on which nothing listens: a bound socket holds it. */
 static int closed_port(int *holder)
 {
@@ -1554,16 +1571,10 @@ static void sc_poll(void)
 
 static void sc_poll_write(void)
 {
-	int l, c, s, port;
+	int l, c, s;
 	long n;
 
-	l = sut(0);
-	so(l, SOL_SOCKET, SO_RCVBUF, 4096);
-	lsn_fd(l, 4, &port);
-	c = sut(0);
-	so(c, SOL_SOCKET, SO_SNDBUF, 4096);
-	conn_fd(c, port);
-	s = acc(l);
+	mkpair_small(&l, &c, &s);
 	rec("idle: %s", pm(pnow(c)));
 	n = fill(c);
 	rec("filled: %s, then %s", n > 0 ? "some bytes" : "nothing",
@@ -2275,16 +2286,10 @@ static void sc_waitall(void)
 
 static void sc_dontwait_send(void)
 {
-	int l, c, s, port;
+	int l, c, s;
 	long n;
 
-	l = sut(0);
-	so(l, SOL_SOCKET, SO_RCVBUF, 4096);
-	lsn_fd(l, 4, &port);
-	c = sut(0);
-	so(c, SOL_SOCKET, SO_SNDBUF, 4096);
-	conn_fd(c, port);
-	s = acc(l);
+	mkpair_small(&l, &c, &s);
 	n = fill(c);
 	rec("MSG_DONTWAIT sends until full: %s, then %s",
 	    n > 0 ? "some bytes" : "none", en(fill_errno));
