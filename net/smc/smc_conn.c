@@ -118,7 +118,7 @@ static int smc_conn_take_cursors(struct smc_conn *conn,
 /* The data just announced ends with an urgent byte: remember where, and
  * the byte itself (it may be skipped in the stream). conn->lock held.
  */
-static bool smc_conn_take_urgent(struct smc_conn *conn)
+static void smc_conn_take_urgent(struct smc_conn *conn)
 {
 	const u8 *ring = (const u8 *)conn->rmb.cpu_addr + SMCD_CDC_DMB_HDR_LEN;
 	u32 pos = conn->rx_prod.count ?: conn->rmb_ring;
@@ -128,7 +128,6 @@ static bool smc_conn_take_urgent(struct smc_conn *conn)
 	conn->urg_curs = conn->rx_prod;
 	conn->urg_byte = READ_ONCE(ring[pos - 1]);
 	conn->urg_state = SMC_URG_VALID;
-	return true;
 }
 
 static bool smc_conn_owes_update(struct smc_conn *conn)
@@ -161,25 +160,21 @@ static void smc_conn_signal(struct smcd_buf *buf)
 		return;
 	}
 	if (smcd_cdc_decode(snap, sizeof(snap), &ci) ||
-	    smc_conn_take_cursors(conn, &ci, &more_data, &more_space)) {
-		/* A broken peer: abort just this connection, and tell it so
-		 * (from process context) that it does not wait for us forever.
-		 */
-		conn->rx_conn_flags |= SMC_CDC_CF_CONN_ABORT;
-		conn->dead = true;
-		conn->abort_owed = true;
-		violated = true;
-	} else if (more_data && (READ_ONCE(sk->sk_shutdown) == SHUTDOWN_MASK)) {
-		/* Data for a socket that shut down both ways: TCP answers
-		 * with a reset, and so do we.
+	    smc_conn_take_cursors(conn, &ci, &more_data, &more_space) ||
+	    (more_data && READ_ONCE(sk->sk_shutdown) == SHUTDOWN_MASK)) {
+		/* A broken peer, or data for a socket shut down both ways (TCP
+		 * answers that with a reset): abort just this connection, and
+		 * tell the peer (from process context) so that it does not wait
+		 * for us forever.
 		 */
 		conn->rx_conn_flags |= SMC_CDC_CF_CONN_ABORT;
 		conn->dead = true;
 		conn->abort_owed = true;
 		violated = true;
 	} else {
-		if (more_data && (ci.prod_flags & SMC_CDC_PF_URG_PRESENT))
-			urgent = smc_conn_take_urgent(conn);
+		urgent = more_data && (ci.prod_flags & SMC_CDC_PF_URG_PRESENT);
+		if (urgent)
+			smc_conn_take_urgent(conn);
 		conn->rx_prod_flags = ci.prod_flags;
 		newflags = ci.conn_flags & ~conn->rx_conn_flags &
 			   (SMC_CDC_CF_DONE_WRITING | SMC_CDC_CF_CONN_CLOSED |

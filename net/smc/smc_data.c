@@ -134,19 +134,24 @@ static void smc_tx_blocked(struct smc_sock *smc)
 	smc_conn_send_cdc(smc);
 }
 
-/* The TCP connection underneath follows the SMC connection's life, so that
- * ss, TCP_INFO and getpeername() tell the same story as on TCP.
+/* The TCP connection underneath follows the SMC connection's life (a FIN
+ * on shutdown, see smc_data_shutdown(); a reset here), so that ss,
+ * TCP_INFO and getpeername() tell the same story as on TCP.
  */
-static void smc_data_tcp_follow(struct smc_sock *smc, int how)
+static void smc_data_tcp_reset(struct smc_sock *smc)
 {
 	struct sockaddr unspec = { .sa_family = AF_UNSPEC };
 
-	if (!smc->tcp)
-		return;
-	if (how < 0)	/* reset: TCP's disconnect answers with one too */
+	/* TCP's disconnect resets its connection. */
+	if (smc->tcp)
 		kernel_connect(smc->tcp, &unspec, sizeof(unspec), 0);
-	else
-		kernel_sock_shutdown(smc->tcp, how);
+}
+
+/* The connection is over as after a TCP reset, @err reported once. */
+static void smc_data_end(struct smc_sock *smc, int err)
+{
+	smc_conn_abort(smc, err);
+	smc_data_tcp_reset(smc);
 }
 
 /* The peer reset the connection, or broke the rules (then it hears of it
@@ -162,8 +167,7 @@ bool smc_data_reset(struct smc_sock *smc)
 		return false;
 	if (conn->abort_owed)
 		smc_conn_send_abort(smc);
-	smc_conn_abort(smc, ECONNRESET);
-	smc_data_tcp_follow(smc, -1);
+	smc_data_end(smc, ECONNRESET);
 	return true;
 }
 
@@ -177,7 +181,7 @@ int smc_data_disconnect(struct smc_sock *smc)
 
 	smc_conn_send_abort(smc);
 	smc_conn_release(smc);
-	smc_data_tcp_follow(smc, -1);
+	smc_data_tcp_reset(smc);
 	sk->sk_state = SMC_INIT;
 	sk->sk_shutdown = 0;
 	sk->sk_err = 0;
@@ -194,8 +198,7 @@ static bool smc_tx_to_closed_peer(struct smc_sock *smc)
 {
 	if (!(smc_peer_flags(&smc->conn) & SMC_CDC_CF_CONN_CLOSED))
 		return false;
-	smc_conn_abort(smc, EPIPE);
-	smc_data_tcp_follow(smc, -1);
+	smc_data_end(smc, EPIPE);
 	return true;
 }
 
@@ -536,7 +539,8 @@ int smc_data_shutdown(struct smc_sock *smc, int how)
 		rc = smc_conn_send_cdc(smc);
 	}
 	sk->sk_shutdown |= how + 1;
-	smc_data_tcp_follow(smc, how);
+	if (smc->tcp)
+		kernel_sock_shutdown(smc->tcp, how);
 	release_sock(sk);
 	sk->sk_state_change(sk);
 	return rc == -ECONNRESET ? 0 : rc;
@@ -552,10 +556,8 @@ void smc_data_close(struct smc_sock *smc)
 
 	if (!conn->lgr)
 		return;
-	if (conn->dead) {
-		smc_conn_send_abort(smc);
-	} else if (smc_conn_readable(conn) ||
-		   (sock_flag(&smc->sk, SOCK_LINGER) && !smc->sk.sk_lingertime)) {
+	if (conn->dead || smc_conn_readable(conn) ||
+	    (sock_flag(&smc->sk, SOCK_LINGER) && !smc->sk.sk_lingertime)) {
 		smc_conn_send_abort(smc);
 	} else {
 		conn->tx_conn_flags |= SMC_CDC_CF_CONN_CLOSED;
