@@ -1,0 +1,142 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# timeout: 180
+#
+# net.smc sysctls: upstream's names, defaults and ranges; one set per
+# network namespace, none seeing another's changes; wmem and rmem size new
+# sockets and their DMB; limit_smc_hs sets new sockets' SMC_LIMIT_HS and is
+# the switch netlink turns too; only root over the namespace may write.
+source "$(dirname "$0")/lib.sh"
+
+repo=${SMC_REPO:-$(cd "$(dirname "$0")/../../../../.." && pwd)}
+run=$repo/tools/smc_run/smc_run
+probe=/tmp/smc_sysctl_probe.py
+dir=/proc/sys/net/smc
+
+tap_plan 33
+
+modprobe smc && modprobe smc_diag && modprobe smc_loopback ||
+	fail "modprobe smc smc_diag smc_loopback"
+
+# What a new socket reports, and the DMB of a connection it makes: run
+# under smc_run so that Python's TCP sockets are AF_SMC ones.
+cat >"$probe" <<'EOF'
+import os, socket, subprocess, sys
+SOL_SMC, SMC_LIMIT_HS = 286, 1
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+assert s.getsockopt(socket.SOL_SOCKET, socket.SO_DOMAIN) == 43
+print("sndbuf=%d rcvbuf=%d limit_hs=%d" % (
+    s.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF),
+    s.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF),
+    s.getsockopt(SOL_SMC, SMC_LIMIT_HS)), end="")
+if len(sys.argv) > 1:
+    srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(1)
+    s.connect(srv.getsockname())
+    c, _ = srv.accept()
+    s.sendall(b"x")
+    c.recv(1)
+    ino = str(os.fstat(s.fileno()).st_ino)
+    line = subprocess.run([sys.argv[1], "-i", ino, "-e", "1"],
+                          capture_output=True, text=True).stdout
+    conn = [f for f in line.split() if f.startswith("conninfo=")]
+    print(" " + (conn[0] if conn else "conninfo=none"), end="")
+print()
+EOF
+
+probe()
+{
+	# shellcheck disable=SC2086
+	${NS:-} "$run" python3 "$probe" "$@" 2>&1
+}
+
+field()
+{
+	sed -n "s/.*\\b$1\\([0-9a-fx]*\\).*/\\1/p" <<<"$2"
+}
+
+# Defaults, as upstream.
+for kv in autocorking_size=65536 wmem=65536 rmem=65536 smcr_buf_type=0 \
+	  smcr_testlink_time=30 smcr_max_links_per_lgr=2 \
+	  smcr_max_conns_per_lgr=255 limit_smc_hs=0; do
+	expect_eq "default ${kv%%=*}" "${kv#*=}" "$(cat "$dir/${kv%%=*}" 2>&1)"
+done
+
+# Out of range: refused, value kept.
+for kv in wmem=16383 rmem=1000 smcr_buf_type=3 smcr_max_links_per_lgr=0 \
+	  smcr_max_links_per_lgr=3 smcr_max_conns_per_lgr=15 \
+	  smcr_max_conns_per_lgr=256 limit_smc_hs=2; do
+	name=${kv%%=*}
+	before=$(cat "$dir/$name")
+	if echo "${kv#*=}" >"$dir/$name" 2>/dev/null; then
+		fail "$kv accepted"
+	else
+		expect_eq "$kv refused, value kept" "$before" "$(cat "$dir/$name")"
+	fi
+done
+
+# Per namespace: a new one starts from the defaults; changes stay home.
+ip netns add smc-sysctl
+in_ns="ip netns exec smc-sysctl"
+echo 32768 >"$dir/wmem" && echo 262144 >"$dir/rmem" &&
+	echo 1 >"$dir/limit_smc_hs" && echo 7 >"$dir/smcr_testlink_time"
+expect_eq "init netns: values written" "32768 262144 1 7" \
+	"$(cat $dir/wmem $dir/rmem $dir/limit_smc_hs $dir/smcr_testlink_time | xargs)"
+expect_eq "other netns: still the defaults" "65536 65536 0 30" \
+	"$($in_ns cat $dir/wmem $dir/rmem $dir/limit_smc_hs $dir/smcr_testlink_time | xargs)"
+$in_ns sh -c "echo 20000 >$dir/wmem"
+expect_eq "other netns: its write stays there" "20000 32768" \
+	"$($in_ns cat $dir/wmem) $(cat $dir/wmem)"
+
+# wmem/rmem: new sockets hold twice the value, as upstream; the DMB is
+# half the receive buffer (256 KiB here, less the CDC header in the ring).
+out=$(probe "$SMC_TOOLS/smc_diag_dump")
+echo "# $out"
+expect_eq "init netns: SO_SNDBUF is 2 x wmem" 65536 "$(field sndbuf= "$out")"
+expect_eq "init netns: SO_RCVBUF is 2 x rmem" 524288 "$(field rcvbuf= "$out")"
+expect_eq "init netns: limit_smc_hs on: new socket has SMC_LIMIT_HS" 1 \
+	"$(field limit_hs= "$out")"
+rmbe=$(field rmbe: "$out")
+if [ -n "$rmbe" ] && [ "$rmbe" -gt 250000 ] && [ "$rmbe" -le 262144 ]; then
+	ok "rmem 256 KiB: the connection's DMB ring is $rmbe bytes"
+else
+	fail "rmem 256 KiB: DMB ring '$rmbe' (expected 256 KiB less a header)"
+fi
+out=$(NS=$in_ns probe)
+echo "# $out"
+expect_eq "other netns: its own wmem and rmem apply" "40000 131072 0" \
+	"$(field sndbuf= "$out") $(field rcvbuf= "$out") $(field limit_hs= "$out")"
+echo 0 >"$dir/limit_smc_hs"
+expect_eq "limit_smc_hs off: new socket without SMC_LIMIT_HS" 0 \
+	"$(field limit_hs= "$(probe)")"
+
+# The default rmem gives the default 64 KiB DMB.
+echo 65536 >"$dir/rmem"
+out=$(probe "$SMC_TOOLS/smc_diag_dump")
+rmbe=$(field rmbe: "$out")
+if [ -n "$rmbe" ] && [ "$rmbe" -gt 60000 ] && [ "$rmbe" -le 65536 ]; then
+	ok "rmem 64 KiB: the DMB ring is $rmbe bytes"
+else
+	fail "rmem 64 KiB: DMB ring '$rmbe'"
+fi
+
+# Writing needs root over the namespace.
+if setpriv --reuid=65534 --regid=65534 --clear-groups \
+	sh -c "echo 50000 >$dir/wmem" 2>/dev/null; then
+	fail "unprivileged write accepted"
+else
+	expect_eq "unprivileged write refused" 32768 "$(cat $dir/wmem)"
+fi
+expect_eq "unprivileged read works" 32768 \
+	"$(setpriv --reuid=65534 --regid=65534 --clear-groups cat $dir/wmem)"
+
+# A namespace's table goes with it, and with the module.
+ip netns del smc-sysctl
+ok "netns with its sysctls deleted"
+rmmod smc_loopback smc_diag smc
+if [ ! -e "$dir" ]; then ok "module unloaded: net.smc gone"; else fail "net.smc still there"; fi
+modprobe smc
+expect_eq "module reloaded: defaults again" 65536 "$(cat $dir/wmem)"
+
+tap_exit
