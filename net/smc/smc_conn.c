@@ -17,6 +17,7 @@
 #include <linux/smcd_device.h>
 #include <net/sock.h>
 
+#include "smc_netns.h"
 #include "smc_pnet.h"
 #include "smc_sock.h"
 #include "smc_stats.h"
@@ -441,6 +442,57 @@ static void smc_conn_stat_peer_rmb(struct smc_sock *smc, u32 len)
 			     SMC_STAT_BUF_SMALL_PEER);
 }
 
+/* DMB memory is charged to the namespace, against net.smc.smcd_dmb_limit. */
+static bool smc_dmb_charge(struct net *net, u32 len)
+{
+	struct smc_net *sn = smc_net(net);
+	unsigned long limit = READ_ONCE(sn->smcd_dmb_limit);
+
+	if (atomic_long_add_return(len, &sn->dmb_bytes) <= limit)
+		return true;
+	atomic_long_sub(len, &sn->dmb_bytes);
+	return false;
+}
+
+static void smc_dmb_uncharge(struct net *net, u32 len)
+{
+	atomic_long_sub(len, &smc_net(net)->dmb_bytes);
+}
+
+/* Register our DMB: the size the receive buffer asks for, or smaller ones
+ * down to the minimum when memory or the namespace's limit says no (the
+ * connection is still better off on SMC-D). Returns 0 or a decline reason.
+ */
+static int smc_conn_get_dmb(struct smc_sock *smc, struct smcd_device *dev)
+{
+	struct net *net = sock_net(&smc->sk);
+	struct smc_conn *conn = &smc->conn;
+	u32 want = smc_conn_dmb_len(&smc->sk), len;
+	u32 reason = SMC_CLC_DECL_MAX_DMB;
+	int rc;
+
+	for (len = want; len >= SMCD_DMB_MIN; len /= 2) {
+		if (!smc_dmb_charge(net, len))
+			continue;
+		memset(&conn->rmb, 0, sizeof(conn->rmb));
+		conn->rmb.len = len;
+		rc = smcd_dmb_register(dev, &conn->rmb, GFP_KERNEL_ACCOUNT,
+				       smc_conn_signal, smc);
+		if (!rc) {
+			if (len < want)
+				smc_stat_buf(net, SMC_STAT_SMCD, SMC_STAT_RX,
+					     SMC_STAT_BUF_DOWNGRADE);
+			return 0;
+		}
+		smc_dmb_uncharge(net, len);
+		/* The device is out of DMBs: no size will do. */
+		if (rc == -ENOSPC)
+			return SMC_CLC_DECL_MAX_DMB;
+		reason = SMC_CLC_DECL_MEM;
+	}
+	return reason;
+}
+
 /* Set up the local half of an SMC-D connection: join the link group and
  * register our DMB. Returns 0, or a decline reason (> 0) when SMC-D cannot
  * be had but TCP can.
@@ -466,13 +518,10 @@ int smc_conn_create(struct smc_sock *smc, struct smcd_device *dev,
 	if (!lgr)
 		return SMC_CLC_DECL_MEM;
 
-	memset(&conn->rmb, 0, sizeof(conn->rmb));
-	conn->rmb.len = smc_conn_dmb_len(&smc->sk);
-	rc = smcd_dmb_register(dev, &conn->rmb, GFP_KERNEL_ACCOUNT,
-			       smc_conn_signal, smc);
+	rc = smc_conn_get_dmb(smc, dev);
 	if (rc) {
 		smc_conn_release(smc);
-		return rc == -ENOSPC ? SMC_CLC_DECL_MAX_DMB : SMC_CLC_DECL_MEM;
+		return rc;
 	}
 	conn->rmb_ring = smcd_cdc_ring_size(conn->rmb.len);
 	conn->rmb_live = true;
@@ -544,6 +593,7 @@ void smc_conn_release(struct smc_sock *smc)
 	/* No signal runs once the DMB is unregistered. */
 	if (conn->rmb_live) {
 		smcd_dmb_unregister(dev, &conn->rmb);
+		smc_dmb_uncharge(sock_net(&smc->sk), conn->rmb.len);
 		conn->rmb_live = false;
 	}
 	mutex_lock(&smcd_lgr_mutex);

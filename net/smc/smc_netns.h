@@ -51,6 +51,9 @@ struct smc_net {
 	int			smcr_max_links_per_lgr;
 	int			smcr_max_conns_per_lgr;
 	int			limit_smc_hs;
+	unsigned long		smcd_dmb_limit;	/* bytes of DMB, all sockets */
+
+	atomic_long_t		dmb_bytes;	/* charged against the limit */
 };
 
 extern unsigned int smc_net_id;

@@ -5,8 +5,9 @@
  * Names, ranges and defaults are those of the in-tree stack so that
  * existing tuning carries over. The SMC-R knobs are kept (and validated)
  * although this module has no SMC-R yet: a configuration that sets them
- * must not fail to apply.
+ * must not fail to apply. smcd_dmb_limit is ours.
  */
+#include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/stddef.h>
 #include <linux/sysctl.h>
@@ -84,6 +85,14 @@ static const struct ctl_table smc_sysctl_template[] = {
 		.extra2		= &smc_conns_max,
 	},
 	{
+		/* Ours: what the netns's DMBs may add up to, in bytes. */
+		.procname	= "smcd_dmb_limit",
+		.data		= (void *)offsetof(struct smc_net, smcd_dmb_limit),
+		.maxlen		= sizeof(unsigned long),
+		.mode		= 0644,
+		.proc_handler	= proc_doulongvec_minmax,
+	},
+	{
 		.procname	= "limit_smc_hs",
 		.data		= (void *)offsetof(struct smc_net, limit_smc_hs),
 		.maxlen		= sizeof(int),
@@ -105,6 +114,11 @@ static void smc_sysctl_defaults(struct smc_net *sn)
 	sn->smcr_max_links_per_lgr = 2;
 	sn->smcr_max_conns_per_lgr = 255;
 	sn->limit_smc_hs = 0;
+	/* A quarter of RAM: room for thousands of connections, yet no
+	 * namespace can pin the machine's memory in shared buffers.
+	 */
+	sn->smcd_dmb_limit = (totalram_pages() << PAGE_SHIFT) / 4;
+	atomic_long_set(&sn->dmb_bytes, 0);
 }
 
 int smc_sysctl_net_init(struct net *net)

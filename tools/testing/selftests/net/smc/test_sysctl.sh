@@ -5,7 +5,9 @@
 # net.smc sysctls: upstream's names, defaults and ranges; one set per
 # network namespace, none seeing another's changes; wmem and rmem size new
 # sockets and their DMB; limit_smc_hs sets new sockets' SMC_LIMIT_HS and is
-# the switch netlink turns too; only root over the namespace may write.
+# the switch netlink turns too; smcd_dmb_limit caps a namespace's DMB
+# memory (smaller DMBs first, then fallback); only root over the namespace
+# may write.
 source "$(dirname "$0")/lib.sh"
 
 repo=${SMC_REPO:-$(cd "$(dirname "$0")/../../../../.." && pwd)}
@@ -13,7 +15,7 @@ run=$repo/tools/smc_run/smc_run
 probe=/tmp/smc_sysctl_probe.py
 dir=/proc/sys/net/smc
 
-tap_plan 33
+tap_plan 39
 
 modprobe smc && modprobe smc_diag && modprobe smc_loopback ||
 	fail "modprobe smc smc_diag smc_loopback"
@@ -45,6 +47,9 @@ if len(sys.argv) > 1:
 print()
 EOF
 
+# A quarter of RAM, the default smcd_dmb_limit.
+memq=$(($(awk '/^MemTotal/ { print $2 }' /proc/meminfo) * 1024 / 4))
+
 probe()
 {
 	# shellcheck disable=SC2086
@@ -59,7 +64,7 @@ field()
 # Defaults, as upstream.
 for kv in autocorking_size=65536 wmem=65536 rmem=65536 smcr_buf_type=0 \
 	  smcr_testlink_time=30 smcr_max_links_per_lgr=2 \
-	  smcr_max_conns_per_lgr=255 limit_smc_hs=0; do
+	  smcr_max_conns_per_lgr=255 limit_smc_hs=0 smcd_dmb_limit=$memq; do
 	expect_eq "default ${kv%%=*}" "${kv#*=}" "$(cat "$dir/${kv%%=*}" 2>&1)"
 done
 
@@ -120,6 +125,59 @@ if [ -n "$rmbe" ] && [ "$rmbe" -gt 60000 ] && [ "$rmbe" -le 65536 ]; then
 else
 	fail "rmem 64 KiB: DMB ring '$rmbe'"
 fi
+
+# smcd_dmb_limit, in a namespace of its own: 176 KiB hold one connection
+# at 64 KiB a side, then one at 32 + 16 KiB (downgraded), then none: the
+# server declines with MAX_DMB and both ends continue over TCP. Closing
+# gives the memory back.
+cat >/tmp/smc_dmb_probe.py <<'EOF'
+import os, socket, subprocess, sys
+srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+srv.bind(("127.0.0.1", 0))
+srv.listen(8)
+def diag(s):
+    ino = str(os.fstat(s.fileno()).st_ino)
+    line = subprocess.run([sys.argv[1], "-i", ino, "-e", "1"],
+                          capture_output=True, text=True).stdout.split()
+    get = lambda k: [f.split("=", 1)[1] for f in line if f.startswith(k + "=")]
+    mode = (get("mode") or ["?"])[0].split("(")[0]
+    fb = (get("fallback") or ["?"])[0]
+    ci = get("conninfo")
+    rmbe = ci[0].split("rmbe:")[1].split(",")[0] if ci else "-"
+    return "%s/%s/%s" % (mode, rmbe, fb)
+def conns(n):
+    pairs = []
+    for _ in range(n):
+        c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        c.connect(srv.getsockname())
+        a, _ = srv.accept()
+        c.sendall(b"x"); a.recv(1); a.sendall(b"y"); c.recv(1)
+        pairs.append((c, a))
+    print(" ".join("cli=%s srv=%s" % (diag(c), diag(a)) for c, a in pairs))
+    for c, a in pairs:
+        c.close(); a.close()
+conns(3)
+conns(1)
+EOF
+ip netns add smc-dmb
+ip -n smc-dmb link set lo up
+ip netns exec smc-dmb sh -c "echo $((176 * 1024)) >$dir/smcd_dmb_limit"
+mapfile -t lines < <(ip netns exec smc-dmb "$run" python3 /tmp/smc_dmb_probe.py \
+	"$SMC_TOOLS/smc_diag_dump" 2>&1)
+printf '# %s\n' "${lines[@]}"
+read -r c1 s1 c2 s2 c3 s3 <<<"${lines[0]}"
+expect_eq "limit: first connection at full size" \
+	"cli=SMCD/65504/0x00000000/0x00000000 srv=SMCD/65504/0x00000000/0x00000000" "$c1 $s1"
+expect_eq "limit: second one on smaller DMBs (16 and 32 KiB)" \
+	"cli=SMCD/16352/0x00000000/0x00000000 srv=SMCD/32736/0x00000000/0x00000000" "$c2 $s2"
+expect_eq "limit: third one on TCP, server declined with MAX_DMB" \
+	"cli=TCP/-/0x05000000/0x030d0000 srv=TCP/-/0x030d0000/0x00000000" "$c3 $s3"
+expect_eq "limit: memory given back on close, full size again" \
+	"cli=SMCD/65504/0x00000000/0x00000000 srv=SMCD/65504/0x00000000/0x00000000" \
+	"${lines[1]}"
+expect_eq "limit: the init netns is not limited by it" "$memq" \
+	"$(cat $dir/smcd_dmb_limit)"
+ip netns del smc-dmb
 
 # Writing needs root over the namespace.
 if setpriv --reuid=65534 --regid=65534 --clear-groups \
