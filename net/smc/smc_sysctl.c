@@ -104,13 +104,20 @@ static const struct ctl_table smc_sysctl_template[] = {
 	{ }
 };
 
-static void smc_sysctl_defaults(struct smc_net *sn)
+/* wmem and rmem start from TCP's default buffer sizes in the namespace, as
+ * in recent upstream kernels (6.1 had a fixed 64 KiB): a 128 KiB DMB lets
+ * the reader drain one 64 KiB write while the next one arrives, where a
+ * 64 KiB ring makes every such write wait for the reader.
+ */
+static void smc_sysctl_defaults(struct net *net, struct smc_net *sn)
 {
 	sn->autocorking_size = 64 * 1024;
 	sn->smcr_buf_type = 0;
 	sn->smcr_testlink_time = 30 * HZ;
-	sn->wmem = SMC_SYSCTL_BUF_DEFAULT;
-	sn->rmem = SMC_SYSCTL_BUF_DEFAULT;
+	sn->wmem = max(READ_ONCE(net->ipv4.sysctl_tcp_wmem[1]),
+		       SMC_SYSCTL_BUF_MIN);
+	sn->rmem = max(READ_ONCE(net->ipv4.sysctl_tcp_rmem[1]),
+		       SMC_SYSCTL_BUF_MIN);
 	sn->smcr_max_links_per_lgr = 2;
 	sn->smcr_max_conns_per_lgr = 255;
 	sn->limit_smc_hs = 0;
@@ -127,7 +134,7 @@ int smc_sysctl_net_init(struct net *net)
 	struct ctl_table *table;
 	int i;
 
-	smc_sysctl_defaults(sn);
+	smc_sysctl_defaults(net, sn);
 	table = kmemdup(smc_sysctl_template, sizeof(smc_sysctl_template),
 			GFP_KERNEL);
 	if (!table)

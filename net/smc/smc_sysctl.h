@@ -7,8 +7,7 @@
 
 #include <net/net_namespace.h>
 
-/* net.smc.wmem and rmem: default and floor, as upstream. */
-#define SMC_SYSCTL_BUF_DEFAULT	(64 * 1024)
+/* net.smc.wmem and rmem: the floor, as upstream. */
 #define SMC_SYSCTL_BUF_MIN	(16 * 1024)
 
 int smc_sysctl_net_init(struct net *net);
