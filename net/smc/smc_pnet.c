@@ -244,55 +244,74 @@ static bool smc_pnet_clash(const struct smc_pnet_entry *a,
 	return a->netdev || a->port == b->port;
 }
 
+/* One entry of an ADD request: an interface or an RDMA/SMC-D device. */
+static struct smc_pnet_entry *smc_pnet_entry_new(const char *pnetid,
+						 struct nlattr *name,
+						 struct nlattr *port,
+						 bool netdev,
+						 struct netlink_ext_ack *extack)
+{
+	struct smc_pnet_entry *e = kzalloc(sizeof(*e), GFP_KERNEL_ACCOUNT);
+
+	if (!e)
+		return ERR_PTR(-ENOMEM);
+	strscpy(e->pnetid, pnetid, sizeof(e->pnetid));
+	e->netdev = netdev;
+	e->port = port ? nla_get_u8(port) : 1;
+	if (nla_strscpy(e->dev, name, sizeof(e->dev)) <= 0) {
+		NL_SET_ERR_MSG_ATTR(extack, name, "name empty");
+		kfree(e);
+		return ERR_PTR(-EINVAL);
+	}
+	return e;
+}
+
+/* An interface, a device, or both (as smc_pnet may send); all or nothing. */
 static int smc_pnet_add(struct sk_buff *skb, struct genl_info *info)
 {
 	struct smc_net *sn = smc_net(genl_info_net(info));
+	struct smc_pnet_entry *new[2] = {}, *e;
 	struct nlattr **attrs = info->attrs;
-	struct nlattr *name_attr;
-	struct smc_pnet_entry *new, *e;
-	int rc;
+	char pnetid[SMC_PNET_ID_LEN + 1];
+	int i, n = 0, rc;
 
-	/* One kind of device per entry, as the tools send them. */
-	if (!!attrs[SMC_PNETID_ETHNAME] == !!attrs[SMC_PNETID_IBNAME]) {
-		NL_SET_ERR_MSG(info->extack,
-			       "give either an interface or a device name");
+	rc = smc_pnet_parse_id(attrs[SMC_PNETID_NAME], pnetid, info->extack);
+	if (rc)
+		return rc;
+	if (!attrs[SMC_PNETID_ETHNAME] && !attrs[SMC_PNETID_IBNAME]) {
+		NL_SET_ERR_MSG(info->extack, "interface or device name missing");
 		return -EINVAL;
 	}
-	new = kzalloc(sizeof(*new), GFP_KERNEL_ACCOUNT);
-	if (!new)
-		return -ENOMEM;
-	rc = smc_pnet_parse_id(attrs[SMC_PNETID_NAME], new->pnetid,
-			       info->extack);
+	if (attrs[SMC_PNETID_ETHNAME])
+		new[n++] = smc_pnet_entry_new(pnetid, attrs[SMC_PNETID_ETHNAME],
+					      NULL, true, info->extack);
+	if (attrs[SMC_PNETID_IBNAME])
+		new[n++] = smc_pnet_entry_new(pnetid, attrs[SMC_PNETID_IBNAME],
+					      attrs[SMC_PNETID_IBPORT], false,
+					      info->extack);
+	for (i = 0; i < n; i++)
+		if (IS_ERR(new[i]))
+			rc = PTR_ERR(new[i]);
 	if (rc)
 		goto out_free;
-	new->netdev = !!attrs[SMC_PNETID_ETHNAME];
-	name_attr = new->netdev ? attrs[SMC_PNETID_ETHNAME] :
-				  attrs[SMC_PNETID_IBNAME];
-	rc = -EINVAL;
-	if (nla_strscpy(new->dev, name_attr, sizeof(new->dev)) <= 0) {
-		NL_SET_ERR_MSG_ATTR(info->extack, name_attr, "name empty");
-		goto out_free;
-	}
-	new->port = attrs[SMC_PNETID_IBPORT] ?
-		    nla_get_u8(attrs[SMC_PNETID_IBPORT]) : 1;
 
 	mutex_lock(&sn->pnet_lock);
-	rc = -ENOSPC;
-	if (sn->pnet_cnt >= SMC_PNET_MAX_ENTRIES)
-		goto out_unlock;
-	rc = -EEXIST;
+	rc = sn->pnet_cnt + n > SMC_PNET_MAX_ENTRIES ? -ENOSPC : 0;
 	list_for_each_entry(e, &sn->pnet, node)
-		if (smc_pnet_clash(e, new))
-			goto out_unlock;
-	list_add_tail(&new->node, &sn->pnet);
-	sn->pnet_cnt++;
+		for (i = 0; i < n && !rc; i++)
+			if (smc_pnet_clash(e, new[i]))
+				rc = -EEXIST;
+	for (i = 0; i < n && !rc; i++) {
+		list_add_tail(&new[i]->node, &sn->pnet);
+		sn->pnet_cnt++;
+	}
 	mutex_unlock(&sn->pnet_lock);
-	return 0;
-
-out_unlock:
-	mutex_unlock(&sn->pnet_lock);
+	if (!rc)
+		return 0;
 out_free:
-	kfree(new);
+	for (i = 0; i < n; i++)
+		if (!IS_ERR(new[i]))
+			kfree(new[i]);
 	return rc;
 }
 
