@@ -21,7 +21,11 @@
  * caller's gfp, so GFP_KERNEL_ACCOUNT charges it to the caller's memcg:
  * smaller DMBs (the common 16-64 KiB) are physically contiguous when that
  * is cheap, and large ones fall back to vmalloc instead of failing when
- * memory is fragmented.  No DMA is involved, so contiguity is never
+ * memory is fragmented. Freed DMB memory of the common sizes (16 KiB to
+ * 1 MiB) is kept in a small pool (pool_kib) and handed to the next DMB of
+ * its size, zeroed: short connections then skip the page allocator and
+ * vmalloc's mapping work. Pooled memory stays charged to the memcg that
+ * allocated it; the pool's bound keeps that small.  No DMA is involved, so contiguity is never
  * needed, while one virtually contiguous range is: clients address a DMB
  * as a flat array, through attached views too.
  *
@@ -43,6 +47,8 @@
 #include <asm/unaligned.h>
 #include <linux/hashtable.h>
 #include <linux/idr.h>
+#include <linux/list.h>
+#include <linux/log2.h>
 #include <linux/module.h>
 #include <linux/random.h>
 #include <linux/rcupdate.h>
@@ -61,6 +67,21 @@
 static unsigned int max_dmbs = 5000;
 module_param(max_dmbs, uint, 0444);
 MODULE_PARM_DESC(max_dmbs, "most DMBs registered at a time (default 5000)");
+
+static unsigned int pool_kib = 8192;
+module_param(pool_kib, uint, 0644);
+MODULE_PARM_DESC(pool_kib, "freed DMB memory kept for reuse, KiB (default 8192, 0: none)");
+
+/* Pooled sizes: 16 KiB << class, for class 0 .. SMC_LO_POOL_CLASSES - 1. */
+#define SMC_LO_POOL_MIN_SHIFT	14
+#define SMC_LO_POOL_CLASSES	7
+
+/* A pooled buffer links itself in through its own first bytes. */
+static struct {
+	spinlock_t		lock;		/* free lists and bytes */
+	struct list_head	free[SMC_LO_POOL_CLASSES];
+	size_t			bytes;
+} smc_lo_pool;
 
 enum smc_lo_state {
 	SMC_LO_LIVE,
@@ -135,11 +156,92 @@ static struct smc_lo_dmb *smc_lo_writer_get(struct smc_lo *lo, u64 token)
 	return dmb;
 }
 
+static int smc_lo_pool_class(u32 len)
+{
+	int class;
+
+	if (!is_power_of_2(len) || len < BIT(SMC_LO_POOL_MIN_SHIFT))
+		return -1;
+	class = ilog2(len) - SMC_LO_POOL_MIN_SHIFT;
+	return class < SMC_LO_POOL_CLASSES ? class : -1;
+}
+
+/* Zeroed memory for a DMB, from the pool when it has some of that size. */
+static void *smc_lo_mem_get(u32 len, gfp_t gfp, bool *recycled)
+{
+	int class = smc_lo_pool_class(len);
+	struct list_head *mem = NULL;
+
+	if (class >= 0 && READ_ONCE(pool_kib)) {
+		spin_lock(&smc_lo_pool.lock);
+		if (!list_empty(&smc_lo_pool.free[class])) {
+			mem = smc_lo_pool.free[class].next;
+			list_del(mem);
+			smc_lo_pool.bytes -= len;
+		}
+		spin_unlock(&smc_lo_pool.lock);
+	}
+	*recycled = !!mem;
+	if (!mem)
+		return kvzalloc(len, gfp);
+	/* Nothing of the last connection may show through a bad cursor. */
+	memset(mem, 0, len);
+	return mem;
+}
+
+/* Free pooled memory until the pool holds at most @max bytes; the
+ * administrator may have lowered pool_kib.
+ */
+static void smc_lo_pool_trim(size_t max)
+{
+	struct list_head *mem;
+	int class;
+
+	for (class = SMC_LO_POOL_CLASSES - 1; class >= 0; class--) {
+		for (;;) {
+			spin_lock(&smc_lo_pool.lock);
+			mem = NULL;
+			if (smc_lo_pool.bytes > max &&
+			    !list_empty(&smc_lo_pool.free[class])) {
+				mem = smc_lo_pool.free[class].next;
+				list_del(mem);
+				smc_lo_pool.bytes -= BIT(SMC_LO_POOL_MIN_SHIFT + class);
+			}
+			spin_unlock(&smc_lo_pool.lock);
+			if (!mem)
+				break;
+			kvfree(mem);
+		}
+	}
+}
+
+static void smc_lo_mem_put(void *mem, u32 len)
+{
+	size_t max = (size_t)READ_ONCE(pool_kib) * SZ_1K;
+	int class = smc_lo_pool_class(len);
+	bool kept = false, over;
+
+	if (class >= 0) {
+		spin_lock(&smc_lo_pool.lock);
+		if (smc_lo_pool.bytes + len <= max) {
+			list_add(mem, &smc_lo_pool.free[class]);
+			smc_lo_pool.bytes += len;
+			kept = true;
+		}
+		over = smc_lo_pool.bytes > max;
+		spin_unlock(&smc_lo_pool.lock);
+		if (over)
+			smc_lo_pool_trim(max);
+	}
+	if (!kept)
+		kvfree(mem);
+}
+
 /* @dmb is unlinked and nobody can pin it any more. */
 static void smc_lo_dmb_free(struct smc_lo *lo, struct smc_lo_dmb *dmb)
 {
 	ida_free(&lo->sba_ida, dmb->sba_idx);
-	kvfree(dmb->mem);
+	smc_lo_mem_put(dmb->mem, dmb->len);
 	/* Lookups under RCU may still be reading the token. */
 	kfree_rcu(dmb, rcu);
 }
@@ -181,7 +283,7 @@ static int smc_lo_register_dmb(struct smcd_device *dev, struct smcd_buf *buf,
 	dmb = kzalloc(sizeof(*dmb), gfp);
 	if (!dmb)
 		return -ENOMEM;
-	dmb->mem = kvzalloc(buf->len, gfp);
+	dmb->mem = smc_lo_mem_get(buf->len, gfp, &buf->recycled);
 	if (!dmb->mem)
 		goto err_dmb;
 	/* The index space is shared: charge nobody for it. */
@@ -209,7 +311,7 @@ static int smc_lo_register_dmb(struct smcd_device *dev, struct smcd_buf *buf,
 	return 0;
 
 err_mem:
-	kvfree(dmb->mem);
+	smc_lo_mem_put(dmb->mem, buf->len);
 err_dmb:
 	kfree(dmb);
 	return -ENOMEM;
@@ -369,7 +471,11 @@ static int __init smc_lo_init(void)
 	struct smcd_device *dev;
 	struct smc_lo *lo;
 	uuid_t uuid;
-	int rc;
+	int rc, i;
+
+	spin_lock_init(&smc_lo_pool.lock);
+	for (i = 0; i < SMC_LO_POOL_CLASSES; i++)
+		INIT_LIST_HEAD(&smc_lo_pool.free[i]);
 
 	/* smcd_device_register() checks max_dmbs. */
 	dev = smcd_device_alloc(SMC_LO_NAME, &smc_lo_ops, sizeof(*lo));
@@ -400,6 +506,7 @@ static void __exit smc_lo_exit(void)
 
 	smcd_device_unregister(smc_lo_dev);
 	smc_lo_reap(lo);
+	smc_lo_pool_trim(0);
 	ida_destroy(&lo->sba_ida);
 	smcd_device_free(smc_lo_dev);
 }

@@ -79,6 +79,8 @@ static inline bool smcd_gid_equal(const struct smcd_gid *a,
  *	filled in by smcd_dmb_register()
  * @owner: the client's object behind the DMB (e.g. its connection);
  *	filled in by smcd_dmb_register()
+ * @recycled: set by the driver when the memory was reused from an earlier
+ *	DMB rather than allocated (for statistics); zeroed either way
  *
  * A view filled by attach_dmb() describes a peer's DMB: @token, @cpu_addr,
  * @len and @sba_idx are the peer DMB's; @signal and @owner stay untouched.
@@ -91,6 +93,7 @@ struct smcd_buf {
 	dma_addr_t	dma_addr;
 	void		(*signal)(struct smcd_buf *buf);
 	void		*owner;
+	bool		recycled;
 };
 
 struct smcd_device;

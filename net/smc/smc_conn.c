@@ -424,7 +424,9 @@ static void smc_conn_stat_rmb(struct smc_sock *smc)
 {
 	struct net *net = sock_net(&smc->sk);
 
-	smc_stat_buf(net, SMC_STAT_SMCD, SMC_STAT_RX, SMC_STAT_BUF_ALLOC);
+	smc_stat_buf(net, SMC_STAT_SMCD, SMC_STAT_RX,
+		     smc->conn.rmb.recycled ? SMC_STAT_BUF_REUSE :
+					      SMC_STAT_BUF_ALLOC);
 	smc_stat_buf_size(net, SMC_STAT_SMCD, SMC_STAT_RX, smc->conn.rmb.len);
 	if (READ_ONCE(smc->sk.sk_rcvbuf) / 2 > smc->conn.rmb.len)
 		smc_stat_buf(net, SMC_STAT_SMCD, SMC_STAT_RX,
