@@ -6,6 +6,7 @@
 #   make demo       boot a guest, run AF_SMC beside TCP, show the path taken
 #   make check      install what is missing, build, run every test
 #   make bench      AF_SMC vs TCP vs Unix sockets, in one guest
+#   make soak       the soak test for 10 minutes (make check runs 1)
 #   make install    install the modules with DKMS (modprobe smc -> ours)
 #                   and smc_run with its preload library (PREFIX=/usr/local)
 #   make uninstall  remove them again
@@ -25,7 +26,7 @@ UNIT		:= $(SELFTESTS)/unit
 KBUILD_ARGS	:= -C $(KDIR) M=$(TOP) \
 		   NOSTDINC_FLAGS="-I$(TOP)/include/uapi -I$(TOP)/include"
 
-.PHONY: all modules clean-modules tools test-modules deps check check-run demo demo-run bench bench-run \
+.PHONY: all modules clean-modules tools test-modules deps check check-run demo demo-run bench bench-run soak soak-run \
 	install uninstall checkpatch clean unit
 
 all: modules tools
@@ -65,6 +66,14 @@ demo-run: all
 
 bench: deps
 	@$(MAKE) --no-print-directory bench-run
+
+soak: deps
+	@$(MAKE) --no-print-directory soak-run
+
+# The selftest, longer: a release check, not part of make check.
+soak-run: all
+	@$(SELFTESTS)/vm/run-guest --timeout 1200 \
+		-- /usr/bin/env SMC_SOAK_SECS=600 $(SELFTESTS)/test_soak.sh
 
 # Results (plots included) stay in .build/bench.
 bench-run: all
