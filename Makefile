@@ -7,7 +7,8 @@
 #   make check      install what is missing, build, run every test
 #   make bench      AF_SMC vs TCP vs Unix sockets, in one guest
 #   make install    install the modules with DKMS (modprobe smc -> ours)
-#                   and smc_run with its preload library (PREFIX=/usr/local)
+#                   and smc_run with its preload library, the smc admin
+#                   tool and its man page (PREFIX=/usr/local)
 #   make uninstall  remove them again
 #   make checkpatch checkpatch.pl --strict over our sources
 #   make C=1        build with sparse; W=1 for extra warnings
@@ -38,6 +39,7 @@ modules:
 tools:
 	$(MAKE) -C $(SELFTESTS)
 	$(MAKE) -C $(TOP)/tools/smc_run
+	$(MAKE) -C $(TOP)/tools/smc
 
 # Test-only kernel modules (never installed); they link against ours.
 test-modules: modules
@@ -75,10 +77,12 @@ bench-run: all
 install: tools
 	$(TOP)/scripts/dkms-install install
 	$(MAKE) -C $(TOP)/tools/smc_run install
+	$(MAKE) -C $(TOP)/tools/smc install
 
 uninstall:
 	$(TOP)/scripts/dkms-install uninstall
 	$(MAKE) -C $(TOP)/tools/smc_run uninstall
+	$(MAKE) -C $(TOP)/tools/smc uninstall
 
 checkpatch:
 	@$(TOP)/scripts/checkpatch
@@ -89,6 +93,7 @@ clean-modules:
 clean: clean-modules
 	-$(MAKE) -C $(SELFTESTS) clean
 	-$(MAKE) -C $(TOP)/tools/smc_run clean
+	-$(MAKE) -C $(TOP)/tools/smc clean
 	-$(MAKE) -C $(SELFTESTS)/modules clean
 	-$(MAKE) -C $(UNIT) clean
 	rm -rf $(TOP)/.build

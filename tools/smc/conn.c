@@ -5,7 +5,6 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <inttypes.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
@@ -172,12 +171,14 @@ static void text_details(const struct smc_diag_conninfo *ci,
 		       ci->rx_prod_flags, ci->rx_conn_state_flags,
 		       ci->tx_prod_flags, ci->tx_conn_state_flags);
 	}
-	if (dmb)
-		printf("\tdmb linkid 0x%08x token 0x%016" PRIx64
-		       " peer_token 0x%016" PRIx64 " gid 0x%016" PRIx64
-		       " peer_gid 0x%016" PRIx64 "\n", dmb->linkid,
-		       (uint64_t)dmb->token, (uint64_t)dmb->peer_token,
-		       (uint64_t)dmb->my_gid, (uint64_t)dmb->peer_gid);
+	if (dmb) {
+		printf("\tdmb linkid 0x%08x token 0x%016llx peer_token 0x%016llx\n",
+		       dmb->linkid, (unsigned long long)dmb->token,
+		       (unsigned long long)dmb->peer_token);
+		printf("\tgid 0x%016llx peer_gid 0x%016llx\n",
+		       (unsigned long long)dmb->my_gid,
+		       (unsigned long long)dmb->peer_gid);
+	}
 	if (lgr)
 		printf("\tlgr role %s ibdev %.64s port %u link %u gid %.40s peer_gid %.40s\n",
 		       lgr->role ? "server" : "client", lgr->lnk[0].ibname,
@@ -284,9 +285,9 @@ static int conn_cb(const struct nlmsghdr *nlh, void *data)
 		printf("%-16s %-6s %-9s %-24s %-24s %-5s %s\n", "State", "UID",
 		       "Inode", "Local Address", "Peer Address", "Mode",
 		       "Fallback reason");
-	printf("%-16s %-6u %-9" PRIu64 " %-24s %-24s %-5s",
+	printf("%-16s %-6u %-9llu %-24s %-24s %-5s",
 	       state_name(m->diag_state), m->diag_uid,
-	       (uint64_t)m->diag_inode, local, listen || init ? "*" : peer,
+	       (unsigned long long)m->diag_inode, local, listen || init ? "*" : peer,
 	       listen || init ? "-" : mode_name(m->diag_mode));
 	if (have_fb && m->diag_mode == SMC_DIAG_MODE_FALLBACK_TCP &&
 	    fb.reason) {

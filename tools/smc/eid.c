@@ -104,21 +104,18 @@ static int ueid_show(struct smc_genl *g)
 	return EXIT_OK;
 }
 
-static int ueid_change(struct smc_genl *g, __u8 cmd, const char *eid)
+static int ueid_change(struct smc_genl *g, __u8 cmd, const char *eid,
+		       const char *wire)
 {
 	char buf[SMC_REQ_BUF];
-	char wire[SMC_MAX_EID_LEN + 1];
-	const char *why, *what;
 	struct nlmsghdr *nlh;
+	const char *what;
 	int err;
 
 	what = cmd == SMC_NETLINK_ADD_UEID ? "adding the user EID" :
 					     "removing the user EID";
-	why = ueid_check(eid, wire);
-	if (why)
-		return usage_error("invalid user EID \"%s\": %s", eid, why);
 	nlh = smc_genl_msg(g, buf, cmd, false);
-	mnl_attr_put(nlh, SMC_NLA_EID_TABLE_ENTRY, sizeof(wire), wire);
+	mnl_attr_put(nlh, SMC_NLA_EID_TABLE_ENTRY, SMC_MAX_EID_LEN + 1, wire);
 	err = smc_genl_talk(g, nlh, NULL, NULL);
 	switch (err) {
 	case 0:
@@ -138,7 +135,8 @@ static int ueid_change(struct smc_genl *g, __u8 cmd, const char *eid)
 		return EXIT_FAIL;
 	case -EAGAIN:
 		/* s390: the system EID took over as the last UEID went */
-		printf("Info: the system EID was activated because the last user EID was removed\n");
+		printf("Info: the system EID was activated because the last %s\n",
+		       "user EID was removed");
 		return EXIT_OK;
 	}
 	return smc_report_error(err, what);
@@ -147,7 +145,9 @@ static int ueid_change(struct smc_genl *g, __u8 cmd, const char *eid)
 int cmd_ueid(int argc, char **argv)
 {
 	static const char *const cmds[] = { "show", "add", "del", "flush" };
+	char wire[SMC_MAX_EID_LEN + 1];
 	struct smc_genl g;
+	const char *why;
 	int c = 0, rc, err;
 
 	if (argc > 0) {
@@ -163,6 +163,12 @@ int cmd_ueid(int argc, char **argv)
 	if ((c == 0 || c == 3) && argc > 1)
 		return usage_error("ueid %s: unexpected argument \"%s\"",
 				   cmds[c], argv[1]);
+	if (c == 1 || c == 2) {
+		why = ueid_check(argv[1], wire);
+		if (why)
+			return usage_error("invalid user EID \"%s\": %s",
+					   argv[1], why);
+	}
 	rc = smc_genl_open(&g, SMC_GENL_FAMILY_NAME);
 	if (rc)
 		return rc;
@@ -171,10 +177,10 @@ int cmd_ueid(int argc, char **argv)
 		rc = ueid_show(&g);
 		break;
 	case 1:
-		rc = ueid_change(&g, SMC_NETLINK_ADD_UEID, argv[1]);
+		rc = ueid_change(&g, SMC_NETLINK_ADD_UEID, argv[1], wire);
 		break;
 	case 2:
-		rc = ueid_change(&g, SMC_NETLINK_REMOVE_UEID, argv[1]);
+		rc = ueid_change(&g, SMC_NETLINK_REMOVE_UEID, argv[1], wire);
 		break;
 	default:
 		err = smc_genl_simple(&g, SMC_NETLINK_FLUSH_UEID, false, NULL,
@@ -262,7 +268,8 @@ int cmd_seid(int argc, char **argv)
 					  SMC_NETLINK_DISABLE_SEID,
 				      false, NULL, NULL);
 		if (err == -ENOENT && c == 2) {
-			err_msg("the system EID cannot be disabled while no user EID is defined");
+			err_msg("the system EID cannot be disabled while %s",
+				"no user EID is defined");
 			rc = EXIT_FAIL;
 		} else if (err) {
 			rc = smc_report_error(err, c == 1 ?

@@ -4,7 +4,6 @@
  * stack of open containers to place commas, and indents when -p
  * (pretty) was given.
  */
-#include <inttypes.h>
 #include <stdio.h>
 
 #include "smc.h"
@@ -121,7 +120,7 @@ void jw_str(const char *key, const char *val)
 void jw_u64(const char *key, __u64 val)
 {
 	jw_key(key);
-	printf("%" PRIu64, (uint64_t)val);
+	printf("%llu", (unsigned long long)val);
 }
 
 void jw_int(const char *key, long long val)

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <linux/types.h>
 
 #include <libmnl/libmnl.h>
@@ -146,7 +147,16 @@ int cmd_reason(int argc, char **argv);
 /* ---- helpers (smc.c) ---- */
 
 bool matches(const char *arg, const char *word);
-int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void err_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Messages on stderr; FMT must be a string literal (so that the compiler
+ * checks the arguments against it).  usage_error() evaluates to the
+ * exit status of a usage error.
+ */
+#define err_msg(fmt, ...) \
+	fprintf(stderr, "Error: " fmt "\n", ##__VA_ARGS__)
+#define usage_error(fmt, ...) \
+	(fprintf(stderr, "Error: " fmt "\nTry '%s help'.\n", ##__VA_ARGS__, \
+		 progname), EXIT_USAGE)
 
 #endif /* SMC_TOOL_H */

@@ -4,7 +4,6 @@
  * (GET_STATS, one message) and its fallback reasons (GET_FBACK_STATS,
  * one message per reason and side; the totals ride in the first one).
  */
-#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -212,7 +211,7 @@ static void text_hist(const char *label, const struct nlattr *nest)
 	printf("    %-14s", label);
 	for (j = 1; j <= SMC_NLA_STATS_PLOAD_MAX; j++) {
 		get_u64(hb, j, &v);
-		printf(" %s:%" PRIu64, bucket_keys[j], (uint64_t)v);
+		printf(" %s:%llu", bucket_keys[j], (unsigned long long)v);
 	}
 	printf("\n");
 }
@@ -228,16 +227,13 @@ static void text_rmb(const char *label, const struct nlattr *nest)
 	smc_attr_table(nest, sub, SMC_NLA_STATS_RMB_MAX);
 	for (j = 1; j <= SMC_NLA_STATS_RMB_MAX; j++)
 		get_u64(sub, j, &v[j]);
-	printf("    %-14s alloc %" PRIu64 " reuse %" PRIu64
-	       " downgrade %" PRIu64 " full %" PRIu64 " full(peer) %" PRIu64
-	       " too small %" PRIu64 " too small(peer) %" PRIu64 "\n", label,
-	       (uint64_t)v[SMC_NLA_STATS_RMB_ALLOC_CNT],
-	       (uint64_t)v[SMC_NLA_STATS_RMB_REUSE_CNT],
-	       (uint64_t)v[SMC_NLA_STATS_RMB_DGRADE_CNT],
-	       (uint64_t)v[SMC_NLA_STATS_RMB_FULL_CNT],
-	       (uint64_t)v[SMC_NLA_STATS_RMB_FULL_PEER_CNT],
-	       (uint64_t)v[SMC_NLA_STATS_RMB_SIZE_SM_CNT],
-	       (uint64_t)v[SMC_NLA_STATS_RMB_SIZE_SM_PEER_CNT]);
+#define R(x) ((unsigned long long)v[SMC_NLA_STATS_RMB_##x])
+	printf("    %-14s alloc %llu reuse %llu downgrade %llu", label,
+	       R(ALLOC_CNT), R(REUSE_CNT), R(DGRADE_CNT));
+	printf(" full %llu full(peer) %llu", R(FULL_CNT), R(FULL_PEER_CNT));
+	printf(" too small %llu too small(peer) %llu\n", R(SIZE_SM_CNT),
+	       R(SIZE_SM_PEER_CNT));
+#undef R
 }
 
 static void text_tech(const char *title, const struct nlattr *nest)
@@ -254,18 +250,16 @@ static void text_tech(const char *title, const struct nlattr *nest)
 	smc_attr_table(nest, tb, SMC_NLA_STATS_T_MAX);
 	for (i = 0; i <= SMC_NLA_STATS_T_MAX; i++)
 		get_u64(tb, i, &v[i]);
-#define V(x) ((uint64_t)v[SMC_NLA_STATS_T_##x])
-	printf("  Connections    client v1 %" PRIu64 " v2 %" PRIu64
-	       "  server v1 %" PRIu64 " v2 %" PRIu64 "\n",
+#define V(x) ((unsigned long long)v[SMC_NLA_STATS_T_##x])
+	printf("  Connections    client v1 %llu v2 %llu  server v1 %llu v2 %llu\n",
 	       V(CLNT_V1_SUCC), V(CLNT_V2_SUCC), V(SRV_V1_SUCC),
 	       V(SRV_V2_SUCC));
-	printf("  Data           rx %" PRIu64 " bytes in %" PRIu64
-	       " calls  tx %" PRIu64 " bytes in %" PRIu64 " calls\n",
-	       V(RX_BYTES), V(RX_CNT), V(TX_BYTES), V(TX_CNT));
-	printf("  Calls          sendpage %" PRIu64 " splice %" PRIu64
-	       " cork %" PRIu64 " nodelay %" PRIu64 " urgent %" PRIu64 "\n",
-	       V(SENDPAGE_CNT), V(SPLICE_CNT), V(CORK_CNT), V(NDLY_CNT),
-	       V(URG_DATA_CNT));
+	printf("  Data           rx %llu bytes in %llu calls", V(RX_BYTES),
+	       V(RX_CNT));
+	printf("  tx %llu bytes in %llu calls\n", V(TX_BYTES), V(TX_CNT));
+	printf("  Calls          sendpage %llu splice %llu cork %llu",
+	       V(SENDPAGE_CNT), V(SPLICE_CNT), V(CORK_CNT));
+	printf(" nodelay %llu urgent %llu\n", V(NDLY_CNT), V(URG_DATA_CNT));
 #undef V
 	if (!opts.details)
 		return;
@@ -301,9 +295,9 @@ static void text_fallback(const struct stats *s)
 {
 	unsigned int i, side;
 
-	printf("Fallbacks to TCP  client %" PRIu64 "  server %" PRIu64 "\n",
-	       (uint64_t)(s->have_totals ? s->fb_clnt : 0),
-	       (uint64_t)(s->have_totals ? s->fb_srv : 0));
+	printf("Fallbacks to TCP  client %llu  server %llu\n",
+	       (unsigned long long)(s->have_totals ? s->fb_clnt : 0),
+	       (unsigned long long)(s->have_totals ? s->fb_srv : 0));
 	for (side = 0; side < 2; side++)
 		for (i = 0; i < s->nr; i++) {
 			if (s->r[i].server != side)
@@ -375,8 +369,8 @@ int cmd_stats(int argc, char **argv)
 		text_tech("SMC-D", st.tech[0]);
 	if (want_r)
 		text_tech("SMC-R", st.tech[1]);
-	printf("Handshake errors  client %" PRIu64 "  server %" PRIu64 "\n",
-	       (uint64_t)st.clnt_hs_err, (uint64_t)st.srv_hs_err);
+	printf("Handshake errors  client %llu  server %llu\n",
+	       (unsigned long long)st.clnt_hs_err, (unsigned long long)st.srv_hs_err);
 	text_fallback(&st);
 	return EXIT_OK;
 }

@@ -65,11 +65,12 @@
 
 #define REQ_MAX		65536
 #define RX_MAX		(256 * 1024)
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define NLA_ALIGNED(x)	(((x) + 3U) & ~3U)
 
 static bool decode_all_nests;
 
-static void usage(void)
+static void die_usage(void)
 {
 	fprintf(stderr,
 		"usage: smc_nlprobe [-d] [-f FLAGS] [-V VER] [-t SECS] [-N] FAMILY CMD\n"
@@ -85,7 +86,7 @@ static const char *errname(int e)
 	return n ? n : "UNKNOWN";
 }
 
-static unsigned long long number(const char *s, unsigned long long max)
+static unsigned long long parse_num(const char *s, unsigned long long max)
 {
 	unsigned long long v;
 	char *end;
@@ -94,7 +95,7 @@ static unsigned long long number(const char *s, unsigned long long max)
 	v = strtoull(s, &end, 0);
 	if (errno || end == s || *end || v > max) {
 		fprintf(stderr, "smc_nlprobe: bad number \"%s\"\n", s);
-		usage();
+		die_usage();
 	}
 	return v;
 }
@@ -113,17 +114,17 @@ static unsigned int parse_flags(const char *s)
 	char *copy, *tok, *save;
 
 	if (isdigit((unsigned char)s[0]))
-		return number(s, 0xffff);
+		return parse_num(s, 0xffff);
 	copy = strdup(s);
 	for (tok = strtok_r(copy, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
-		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		for (i = 0; i < ARRAY_SIZE(names); i++)
 			if (!strcmp(tok, names[i].name))
 				break;
-		if (i == sizeof(names) / sizeof(names[0])) {
+		if (i == ARRAY_SIZE(names)) {
 			fprintf(stderr, "smc_nlprobe: unknown flag \"%s\"\n",
 				tok);
-			usage();
+			die_usage();
 		}
 		flags |= names[i].flag;
 	}
@@ -157,19 +158,19 @@ static void put_attr(char *buf, size_t *off, const char *spec,
 
 	kind = strchr(copy, ':');
 	if (!kind)
-		usage();
+		die_usage();
 	*kind++ = '\0';
 	val = strchr(kind, ':');
 	if (val)
 		*val++ = '\0';
-	type = number(copy, 0xffff);
+	type = parse_num(copy, 0xffff);
 
 	if (!strcmp(kind, "u8") || !strcmp(kind, "u16") ||
 	    !strcmp(kind, "u32") || !strcmp(kind, "u64")) {
 		plen = atoi(kind + 1) / 8;
 		if (!val)
-			usage();
-		v = number(val, plen == 8 ? ~0ULL : (1ULL << (plen * 8)) - 1);
+			die_usage();
+		v = parse_num(val, plen == 8 ? ~0ULL : (1ULL << (plen * 8)) - 1);
 		if (plen == 1) {
 			payload[0] = v;
 		} else if (plen == 2) {
@@ -190,18 +191,18 @@ static void put_attr(char *buf, size_t *off, const char *spec,
 			val = "";
 		plen = strlen(val) + (kind[0] == 's');
 		if (plen > sizeof(payload))
-			usage();
+			die_usage();
 		memcpy(payload, val, plen);	/* "str" takes the NUL too */
 	} else if (!strcmp(kind, "hex")) {
 		if (!val)
 			val = "";
 		if (strlen(val) % 2 || strlen(val) / 2 > sizeof(payload))
-			usage();
+			die_usage();
 		for (i = 0; val[2 * i]; i++) {
 			int hi = hexval(val[2 * i]), lo = hexval(val[2 * i + 1]);
 
 			if (hi < 0 || lo < 0)
-				usage();
+				die_usage();
 			payload[i] = hi << 4 | lo;
 		}
 		plen = i;
@@ -209,12 +210,12 @@ static void put_attr(char *buf, size_t *off, const char *spec,
 		plen = 0;
 	} else {
 		fprintf(stderr, "smc_nlprobe: unknown kind \"%s\"\n", kind);
-		usage();
+		die_usage();
 	}
 	if (trunc >= 0 && (size_t)trunc < plen)
 		plen = trunc;
 	if (*off + NLA_HDRLEN + NLA_ALIGNED(plen) > REQ_MAX)
-		usage();
+		die_usage();
 
 	nla = (struct nlattr *)(buf + *off);
 	nla->nla_type = type;
@@ -379,7 +380,7 @@ static void print_attrs(const unsigned char *p, int len, int depth)
 		printf("%*s%d trailing bytes\n", depth * 2, "", len);
 }
 
-/* NLMSG_ERROR: errno (positive), printed with the extended ack */
+/* NLMSG_ERROR: 0 or a negative errno, printed with the extended ack */
 static int print_error(const struct nlmsghdr *nlh)
 {
 	const struct nlmsgerr *e = NLMSG_DATA(nlh);
@@ -389,7 +390,7 @@ static int print_error(const struct nlmsghdr *nlh)
 
 	if (len < (int)sizeof(e->error)) {
 		printf("error (short message)\n");
-		return EBADMSG;
+		return -EBADMSG;
 	}
 	err = -e->error;
 	if (!err) {
@@ -415,7 +416,7 @@ static int print_error(const struct nlmsghdr *nlh)
 		off += NLA_ALIGNED(a->nla_len);
 	}
 	printf("\n");
-	return err;
+	return -err;
 }
 
 int main(int argc, char **argv)
@@ -440,27 +441,27 @@ int main(int argc, char **argv)
 			flags = parse_flags(optarg);
 			break;
 		case 'V':
-			version = number(optarg, 255);
+			version = parse_num(optarg, 255);
 			break;
 		case 't':
-			wait_ms = number(optarg, 3600) * 1000;
+			wait_ms = parse_num(optarg, 3600) * 1000;
 			break;
 		case 'N':
 			decode_all_nests = true;
 			break;
 		default:
-			usage();
+			die_usage();
 		}
 	}
 	if (argc - optind < 2)
-		usage();
+		die_usage();
 	family = argv[optind];
-	cmd = number(argv[optind + 1], 255);
+	cmd = parse_num(argv[optind + 1], 255);
 
 	fd = nl_open();
 	set_timeout(fd, wait_ms);
 	if (isdigit((unsigned char)family[0]))
-		id = number(family, 0xffff);
+		id = parse_num(family, 0xffff);
 	else
 		id = resolve(fd, family);
 	if (!id) {
@@ -472,11 +473,11 @@ int main(int argc, char **argv)
 	off = NLMSG_HDRLEN + GENL_HDRLEN;
 	for (optind += 2; optind < argc; optind++) {
 		if (!strcmp(argv[optind], "--len") && optind + 1 < argc) {
-			len_override = number(argv[++optind], 0xffff);
+			len_override = parse_num(argv[++optind], 0xffff);
 			continue;
 		}
 		if (!strcmp(argv[optind], "--trunc") && optind + 1 < argc) {
-			trunc = number(argv[++optind], REQ_MAX);
+			trunc = parse_num(argv[++optind], REQ_MAX);
 			continue;
 		}
 		put_attr(req, &off, argv[optind], len_override, trunc);
@@ -525,7 +526,7 @@ int main(int argc, char **argv)
 			       nlh->nlmsg_seq, nlh->nlmsg_len);
 			if (nlh->nlmsg_type == NLMSG_ERROR) {
 				printf("\n");
-				rc = print_error(nlh);
+				rc = -print_error(nlh);
 				if (rc && !err)
 					err = rc;
 				end = true;
