@@ -17,7 +17,9 @@
 #include <linux/smcd_device.h>
 #include <net/sock.h>
 
+#include "smc_pnet.h"
 #include "smc_sock.h"
+#include "smc_stats.h"
 #include "smc_conn.h"
 #include "smc_clc_wire.h"
 
@@ -310,6 +312,7 @@ again:
  * now finds it; a removal that started earlier is refused here.
  */
 static struct smcd_lgr *smcd_lgr_join(struct smc_conn *conn,
+				      struct net *net,
 				      struct smcd_device *dev,
 				      const struct smcd_gid *peer_gid,
 				      bool server, bool *created)
@@ -321,6 +324,7 @@ static struct smcd_lgr *smcd_lgr_join(struct smc_conn *conn,
 		goto out;
 	list_for_each_entry(lgr, &smcd_lgr_list, node) {
 		if (lgr->dev == dev && lgr->server == server &&
+		    net_eq(read_pnet(&lgr->net), net) &&
 		    smcd_gid_equal(&lgr->peer_gid, peer_gid)) {
 			*created = false;
 			goto found;
@@ -331,6 +335,7 @@ static struct smcd_lgr *smcd_lgr_join(struct smc_conn *conn,
 		goto out;
 	smcd_device_get(dev);
 	lgr->dev = dev;
+	write_pnet(&lgr->net, net);
 	lgr->peer_gid = *peer_gid;
 	lgr->server = server;
 	lgr->id = smcd_lgr_new_id();
@@ -356,6 +361,86 @@ static void smcd_lgr_leave(struct smcd_lgr *lgr)
 	kfree(lgr);
 }
 
+void smcd_lgr_note_peer(struct smcd_lgr *lgr, const u8 *eid,
+			const struct smc_clc_fce_info *fce)
+{
+	mutex_lock(&smcd_lgr_mutex);
+	memcpy(lgr->neg_eid, eid, sizeof(lgr->neg_eid));
+	if (fce) {
+		lgr->peer_os = fce->os_type;
+		lgr->peer_release = fce->release;
+		memcpy(lgr->peer_host, fce->hostname, sizeof(lgr->peer_host));
+	}
+	lgr->peer_known = true;
+	mutex_unlock(&smcd_lgr_mutex);
+}
+
+/* The @n-th link group of @net (from 0), for a dump that resumes by
+ * position; link groups that come and go meanwhile may shift it, as with
+ * any netlink dump.
+ */
+int smcd_lgr_info_nth(struct net *net, long n, struct smcd_lgr_info *info)
+{
+	struct smcd_lgr *lgr;
+	int rc = -ENOENT;
+
+	mutex_lock(&smcd_lgr_mutex);
+	list_for_each_entry(lgr, &smcd_lgr_list, node) {
+		if (!net_eq(read_pnet(&lgr->net), net) || n--)
+			continue;
+		smcd_device_get(lgr->dev);
+		info->dev = lgr->dev;
+		info->peer_gid = lgr->peer_gid;
+		info->id = lgr->id;
+		info->nconns = lgr->nconns;
+		info->server = lgr->server;
+		info->peer_known = lgr->peer_known;
+		info->peer_os = lgr->peer_os;
+		info->peer_release = lgr->peer_release;
+		memcpy(info->neg_eid, lgr->neg_eid, sizeof(info->neg_eid));
+		memcpy(info->peer_host, lgr->peer_host, sizeof(info->peer_host));
+		rc = 0;
+		break;
+	}
+	mutex_unlock(&smcd_lgr_mutex);
+	return rc;
+}
+
+/* How many of @net's link groups use @dev. */
+u32 smcd_lgr_count(struct net *net, struct smcd_device *dev)
+{
+	struct smcd_lgr *lgr;
+	u32 n = 0;
+
+	mutex_lock(&smcd_lgr_mutex);
+	list_for_each_entry(lgr, &smcd_lgr_list, node)
+		n += lgr->dev == dev && net_eq(read_pnet(&lgr->net), net);
+	mutex_unlock(&smcd_lgr_mutex);
+	return n;
+}
+
+static void smc_conn_stat_rmb(struct smc_sock *smc)
+{
+	struct net *net = sock_net(&smc->sk);
+
+	smc_stat_buf(net, SMC_STAT_SMCD, SMC_STAT_RX, SMC_STAT_BUF_ALLOC);
+	smc_stat_buf_size(net, SMC_STAT_SMCD, SMC_STAT_RX, smc->conn.rmb.len);
+	if (READ_ONCE(smc->sk.sk_rcvbuf) / 2 > smc->conn.rmb.len)
+		smc_stat_buf(net, SMC_STAT_SMCD, SMC_STAT_RX,
+			     SMC_STAT_BUF_SMALL);
+}
+
+/* Our send "buffer" is the peer's DMB. */
+static void smc_conn_stat_peer_rmb(struct smc_sock *smc, u32 len)
+{
+	struct net *net = sock_net(&smc->sk);
+
+	smc_stat_buf_size(net, SMC_STAT_SMCD, SMC_STAT_TX, len);
+	if (READ_ONCE(smc->sk.sk_sndbuf) / 2 > len)
+		smc_stat_buf(net, SMC_STAT_SMCD, SMC_STAT_TX,
+			     SMC_STAT_BUF_SMALL_PEER);
+}
+
 /* Set up the local half of an SMC-D connection: join the link group and
  * register our DMB. Returns 0, or a decline reason (> 0) when SMC-D cannot
  * be had but TCP can.
@@ -376,7 +461,8 @@ int smc_conn_create(struct smc_sock *smc, struct smcd_device *dev,
 	conn->abort_owed = false;
 	conn->tx_held = false;
 	conn->urg_state = SMC_URG_NONE;
-	lgr = smcd_lgr_join(conn, dev, peer_gid, server, first_contact);
+	lgr = smcd_lgr_join(conn, sock_net(&smc->sk), dev, peer_gid, server,
+			    first_contact);
 	if (!lgr)
 		return SMC_CLC_DECL_MEM;
 
@@ -390,6 +476,7 @@ int smc_conn_create(struct smc_sock *smc, struct smcd_device *dev,
 	}
 	conn->rmb_ring = smcd_cdc_ring_size(conn->rmb.len);
 	conn->rmb_live = true;
+	smc_conn_stat_rmb(smc);
 	memset(&conn->rx_prod, 0, sizeof(conn->rx_prod));
 	conn->rx_cons = conn->rx_prod;
 	conn->rx_cons_sent = conn->rx_prod;
@@ -412,6 +499,7 @@ int smc_conn_connect_peer(struct smc_sock *smc, u64 peer_token,
 
 	if (!ring)
 		return -EPROTO;
+	smc_conn_stat_peer_rmb(smc, peer_dmb_len);
 	/* The signal path may be looking at the cursors right now. */
 	spin_lock_irq(&conn->lock);
 	conn->peer_token = peer_token;
@@ -511,15 +599,15 @@ static void smc_conn_device_remove(struct smcd_device *dev)
 	}
 }
 
-static bool smc_conn_match_v2(struct smcd_device *dev, void *arg)
+static bool smc_conn_match_v2(struct smcd_device *dev, void *net)
 {
-	return dev->ops->supports_v2(dev);
+	return dev->ops->supports_v2(dev) && smc_pnet_smcd_usable(net, dev);
 }
 
 /* The first device an SMC-Dv2 proposal can offer, referenced. */
 struct smcd_device *smc_conn_proposal_device(struct net *net)
 {
-	return smcd_device_find(smc_conn_match_v2, NULL);
+	return smcd_device_find(smc_conn_match_v2, net);
 }
 
 /* Devices are looked up per connection; nothing to set up in advance. */

@@ -14,7 +14,10 @@
 #include <linux/smcd_device.h>
 #include <linux/spinlock.h>
 
+#include <net/net_namespace.h>
+
 #include "smc_cdc_wire.h"
+#include "smc_clc_wire.h"
 
 /* DMB sizes: as the in-tree stack, 16 KiB up to 1 MiB for SMC-D. */
 #define SMCD_DMB_MIN	(16 * 1024)
@@ -23,14 +26,40 @@
 #define SMC_CONN_BOUNCE	(16 * 1024)
 
 /* All connections between this host's device and one peer GID, per role. */
+/* All connections between this host's device and one peer GID, per role
+ * and network namespace: namespaces never share a link group, so that
+ * neither sees the other's in a dump nor shares its fate.
+ */
 struct smcd_lgr {
 	struct list_head	node;		/* smcd_lgr_list */
 	struct smcd_device	*dev;		/* holds a user reference */
+	possible_net_t		net;		/* its sockets hold the netns */
 	struct smcd_gid		peer_gid;
 	u32			id;		/* link id on the wire */
 	bool			server;
 	struct list_head	conns;		/* smc_conn.lgr_node */
 	int			nconns;		/* members, some still joining */
+
+	/* What the first contact told us, for administrators. */
+	bool			peer_known;
+	u8			peer_os;
+	u8			peer_release;
+	u8			neg_eid[SMC_CLC_EID_LEN];
+	u8			peer_host[SMC_CLC_HOSTNAME_LEN];
+};
+
+/* A link group as netlink reports it; @dev is referenced. */
+struct smcd_lgr_info {
+	struct smcd_device	*dev;
+	struct smcd_gid		peer_gid;
+	u32			id;
+	u32			nconns;
+	bool			server;
+	bool			peer_known;
+	u8			peer_os;
+	u8			peer_release;
+	u8			neg_eid[SMC_CLC_EID_LEN];
+	u8			peer_host[SMC_CLC_HOSTNAME_LEN];
 };
 
 struct smc_sock;
@@ -103,6 +132,10 @@ void smc_conn_send_abort(struct smc_sock *smc);
 u32 smc_conn_readable(struct smc_conn *conn);
 u32 smc_conn_writable(struct smc_conn *conn);
 u8 smc_dmb_size_code(u32 len);
+void smcd_lgr_note_peer(struct smcd_lgr *lgr, const u8 *eid,
+			const struct smc_clc_fce_info *fce);
+int smcd_lgr_info_nth(struct net *net, long n, struct smcd_lgr_info *info);
+u32 smcd_lgr_count(struct net *net, struct smcd_device *dev);
 
 /* smc_data.c */
 int smc_data_sendmsg(struct smc_sock *smc, struct msghdr *msg, size_t len);

@@ -12,6 +12,7 @@
 #include <net/tcp.h>
 
 #include "smc_sock.h"
+#include "smc_stats.h"
 
 /* Wake sleepers and pollers, and raise SIGIO as TCP does when its connect
  * ends: on whichever socket holds the O_ASYNC registration by now (the TCP
@@ -111,6 +112,7 @@ void smc_connect_work(struct work_struct *work)
 					    connect_work);
 	struct sock *sk = &smc->sk;
 	struct sock *tsk;
+	int rc;
 
 	lock_sock(sk);
 	if (smc->connect_phase != SMC_CONNECT_TCP || !smc->tcp)
@@ -122,7 +124,10 @@ void smc_connect_work(struct work_struct *work)
 		goto out;	/* not decided yet; we run again */
 	case TCP_ESTABLISHED:
 	case TCP_CLOSE_WAIT:
-		smc_connect_finish(smc, smc_client_negotiate(smc));
+		rc = smc_client_negotiate(smc);
+		if (rc < 0)
+			smc_stat_hs_error(sock_net(sk), false);
+		smc_connect_finish(smc, rc);
 		break;
 	default:
 		smc_connect_tcp_failed(smc);

@@ -18,6 +18,7 @@
 #include <net/tcp.h>
 
 #include "smc_sock.h"
+#include "smc_stats.h"
 #include "smc_conn.h"
 
 /* The longest TCP_CORK holds data back, as tcp(7) documents for TCP. */
@@ -241,6 +242,8 @@ int smc_data_sendmsg(struct smc_sock *smc, struct msghdr *msg, size_t len)
 		}
 		space = smc_conn_writable(conn);
 		if (!space) {
+			smc_stat_buf(sock_net(sk), SMC_STAT_SMCD, SMC_STAT_TX,
+				     SMC_STAT_BUF_FULL_PEER);
 			smc_tx_blocked(smc);
 			if (!timeo) {
 				rc = -EAGAIN;
@@ -281,8 +284,13 @@ int smc_data_sendmsg(struct smc_sock *smc, struct msghdr *msg, size_t len)
 	if (!len && !hold)
 		smc_data_push(smc);
 	release_sock(sk);
-	if (sent)
+	if (sent) {
+		smc_stat_payload(sock_net(sk), SMC_STAT_SMCD, SMC_STAT_TX, sent);
+		if (urgent)
+			smc_stat_event(sock_net(sk), SMC_STAT_SMCD,
+				       SMC_STAT_URGENT);
 		return sent;
+	}
 	if (rc == -EPIPE && !(msg->msg_flags & MSG_NOSIGNAL))
 		send_sig(SIGPIPE, current, 0);
 	return rc;
@@ -434,6 +442,9 @@ int smc_data_recvmsg(struct smc_sock *smc, struct msghdr *msg, size_t len,
 	lock_sock(sk);
 	while (copied < len) {
 		avail = conn->lgr ? smc_conn_readable(conn) : 0;
+		if (!copied && avail && avail == conn->rmb_ring)
+			smc_stat_buf(sock_net(sk), SMC_STAT_SMCD, SMC_STAT_RX,
+				     SMC_STAT_BUF_FULL);
 		skip = 0;
 		mark = avail ? smc_rx_mark(conn) : -1;
 		if (mark == 0 && copied)
@@ -488,6 +499,9 @@ int smc_data_recvmsg(struct smc_sock *smc, struct msghdr *msg, size_t len,
 		remove_wait_queue(sk_sleep(sk), &wait);
 	}
 	release_sock(sk);
+	if (copied && !(flags & MSG_PEEK))
+		smc_stat_payload(sock_net(sk), SMC_STAT_SMCD, SMC_STAT_RX,
+				 copied);
 	return copied ? copied : rc;
 }
 

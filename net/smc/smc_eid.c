@@ -10,6 +10,7 @@
  * which is all SMC-D over the loopback device needs, and two kernels only
  * match when their firmware says they are the same machine.
  */
+#include <linux/ctype.h>
 #include <linux/dmi.h>
 #include <linux/random.h>
 #include <linux/siphash.h>
@@ -21,7 +22,6 @@
 #define SMC_SEID_PREFIX	"SMCNG-X86-SEID-"
 
 static u8 smc_seid_value[SMC_EID_LEN];
-static bool smc_seid_on = true;
 
 void smc_eid_init(void)
 {
@@ -47,14 +47,103 @@ const u8 *smc_seid(void)
 	return smc_seid_value;
 }
 
-bool smc_seid_enabled(void)
+bool smc_seid_enabled(struct net *net)
 {
-	return READ_ONCE(smc_seid_on);
+	return !READ_ONCE(smc_net(net)->seid_off);
 }
 
-void smc_seid_set_enabled(bool on)
+/* Without the SEID a namespace needs a UEID, or SMC-Dv2 has no EID. */
+int smc_seid_set_enabled(struct net *net, bool on)
 {
-	WRITE_ONCE(smc_seid_on, on);
+	struct smc_net *sn = smc_net(net);
+	int rc = 0;
+
+	spin_lock_bh(&sn->ueid_lock);
+	if (!on && !sn->ueid_cnt)
+		rc = -ENOENT;
+	else
+		WRITE_ONCE(sn->seid_off, !on);
+	spin_unlock_bh(&sn->ueid_lock);
+	return rc;
+}
+
+/* An EID is upper case letters, digits, '.' and '-', starts with a letter
+ * or digit, has no "..", and is padded with blanks to its full length.
+ */
+bool smc_eid_valid(const u8 *eid)
+{
+	int i = 0;
+
+	if (!isupper(eid[0]) && !isdigit(eid[0]))
+		return false;
+	for (i = 1; i < SMC_EID_LEN && eid[i] != ' '; i++) {
+		if (!isupper(eid[i]) && !isdigit(eid[i]) &&
+		    eid[i] != '.' && eid[i] != '-')
+			return false;
+		if (eid[i] == '.' && eid[i - 1] == '.')
+			return false;
+	}
+	for (; i < SMC_EID_LEN; i++)
+		if (eid[i] != ' ')
+			return false;
+	return true;
+}
+
+int smc_ueid_add(struct net *net, const u8 *eid)
+{
+	struct smc_net *sn = smc_net(net);
+	int i, rc = 0;
+
+	if (!smc_eid_valid(eid))
+		return -EINVAL;
+	spin_lock_bh(&sn->ueid_lock);
+	for (i = 0; i < sn->ueid_cnt; i++)
+		if (!memcmp(sn->ueid[i], eid, SMC_EID_LEN))
+			rc = -EEXIST;
+	if (!rc && sn->ueid_cnt == SMC_MAX_UEID)
+		rc = -ERANGE;
+	if (!rc)
+		memcpy(sn->ueid[sn->ueid_cnt++], eid, SMC_EID_LEN);
+	spin_unlock_bh(&sn->ueid_lock);
+	return rc;
+}
+
+/* Removing the last UEID brings a disabled SEID back, or no EID would be
+ * left; -EAGAIN tells the caller so (the removal is done), as on s390.
+ */
+int smc_ueid_remove(struct net *net, const u8 *eid)
+{
+	struct smc_net *sn = smc_net(net);
+	int i, rc = -ENOENT;
+
+	if (!smc_eid_valid(eid))
+		return -EINVAL;
+	spin_lock_bh(&sn->ueid_lock);
+	for (i = 0; i < sn->ueid_cnt; i++) {
+		if (memcmp(sn->ueid[i], eid, SMC_EID_LEN))
+			continue;
+		memmove(sn->ueid[i], sn->ueid[i + 1],
+			(sn->ueid_cnt - i - 1) * SMC_EID_LEN);
+		sn->ueid_cnt--;
+		rc = 0;
+		break;
+	}
+	if (!rc && !sn->ueid_cnt && sn->seid_off) {
+		WRITE_ONCE(sn->seid_off, false);
+		rc = -EAGAIN;
+	}
+	spin_unlock_bh(&sn->ueid_lock);
+	return rc;
+}
+
+void smc_ueid_flush(struct net *net)
+{
+	struct smc_net *sn = smc_net(net);
+
+	spin_lock_bh(&sn->ueid_lock);
+	sn->ueid_cnt = 0;
+	WRITE_ONCE(sn->seid_off, false);
+	spin_unlock_bh(&sn->ueid_lock);
 }
 
 int smc_ueid_count(struct net *net)
@@ -108,7 +197,7 @@ bool smc_eid_negotiate_smcd(struct net *net,
 {
 	int i;
 
-	if (prop->has_smcd_v2ext && prop->seid_valid && smc_seid_enabled() &&
+	if (prop->has_smcd_v2ext && prop->seid_valid && smc_seid_enabled(net) &&
 	    !memcmp(prop->seid, smc_seid_value, SMC_EID_LEN)) {
 		memcpy(eid, smc_seid_value, SMC_EID_LEN);
 		return true;

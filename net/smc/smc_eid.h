@@ -16,8 +16,13 @@
 
 void smc_eid_init(void);
 const u8 *smc_seid(void);
-bool smc_seid_enabled(void);
-void smc_seid_set_enabled(bool on);
+bool smc_seid_enabled(struct net *net);
+int smc_seid_set_enabled(struct net *net, bool on);
+
+bool smc_eid_valid(const u8 *eid);
+int smc_ueid_add(struct net *net, const u8 *eid);
+int smc_ueid_remove(struct net *net, const u8 *eid);
+void smc_ueid_flush(struct net *net);
 
 int smc_ueid_count(struct net *net);
 /* Copy up to @max_eids UEIDs into @out, SMC_EID_LEN bytes each. */

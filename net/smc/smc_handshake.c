@@ -24,6 +24,8 @@
 #include "smc_sock.h"
 #include "smc_conn.h"
 #include "smc_eid.h"
+#include "smc_pnet.h"
+#include "smc_stats.h"
 #include "smc_clc_wire.h"
 
 /* How long a peer may take for each CLC message. */
@@ -142,7 +144,7 @@ static void smc_local_gid(struct smcd_device *dev, struct smcd_gid *gid)
 }
 
 /* The node name as CLC carries it: blank padded, no terminator. */
-static void smc_clc_hostname(u8 *out)
+void smc_clc_hostname(u8 *out)
 {
 	const char *name = utsname()->nodename;
 	size_t len = strnlen(name, SMC_CLC_HOSTNAME_LEN);
@@ -220,7 +222,7 @@ static int smc_client_propose(struct smc_sock *smc, struct smcd_device *dev,
 	pi->eid_cnt = min_t(u8, pi->eid_cnt, SMC_MAX_UEID);
 	pi->eids = (const u8 (*)[SMC_CLC_EID_LEN])ueids;
 	pi->has_smcd_v2ext = true;
-	pi->seid_valid = smc_seid_enabled();
+	pi->seid_valid = smc_seid_enabled(sock_net(&smc->sk));
 	if (pi->seid_valid)
 		memcpy(pi->seid, smc_seid(), SMC_EID_LEN);
 	/* An emulated device's 128-bit GID takes two entries. */
@@ -259,9 +261,15 @@ static int smc_client_accepted(struct smc_sock *smc, struct smcd_device *dev,
 	if (!rc)
 		rc = smc_clc_send_acc_conf(smc, SMC_CLC_CONFIRM,
 					   acc->first_contact, acc->eid);
-	if (rc)
+	if (rc) {
 		smc_conn_release(smc);
-	return rc;
+		return rc;
+	}
+	smcd_lgr_note_peer(smc->conn.lgr, acc->eid,
+			   acc->first_contact ? &acc->fce : NULL);
+	smc_stat_event(sock_net(&smc->sk), SMC_STAT_SMCD,
+		       SMC_STAT_CLNT_V2_SUCC);
+	return 0;
 }
 
 static int smc_client_smcd(struct smc_sock *smc, struct smcd_device *dev)
@@ -337,7 +345,8 @@ static bool smc_server_match(struct smcd_device *dev, void *arg)
 }
 
 /* Walk the proposal's GID/CHID list; an emulated device uses two slots. */
-static struct smcd_device *smc_server_find_smcd(const struct smc_clc_prop_info *p,
+static struct smcd_device *smc_server_find_smcd(struct net *net,
+						const struct smc_clc_prop_info *p,
 						struct smcd_gid *peer)
 {
 	struct smcd_device *dev;
@@ -352,6 +361,10 @@ static struct smcd_device *smc_server_find_smcd(const struct smc_clc_prop_info *
 				continue;
 		}
 		dev = smcd_device_find(smc_server_match, (void *)&p->ism[i]);
+		if (dev && !smc_pnet_smcd_usable(net, dev)) {
+			smcd_device_put(dev);
+			continue;
+		}
 		if (dev) {
 			peer->gid = p->ism[i].gid;
 			peer->gid_ext = step == 2 ? p->ism[i + 1].gid : 0;
@@ -496,7 +509,7 @@ static u32 smc_server_select(struct smc_sock *smc,
 	if (reason)
 		return reason;
 	if (d2) {
-		*dev = smc_server_find_smcd(p, peer);
+		*dev = smc_server_find_smcd(sock_net(&smc->sk), p, peer);
 		if (*dev && smc_eid_negotiate_smcd(sock_net(&smc->sk), p, eid))
 			return 0;
 		if (*dev)
@@ -585,6 +598,12 @@ static int smc_server_confirm(struct smc_sock *smc)
 	if (conf->smcd && conf->hdr.version >= SMC_CLC_V2)
 		rc = smc_conn_connect_peer(smc, conf->d.token,
 					   smc_clc_size_decode(conf->d.dmbe_size));
+	if (!rc) {
+		smcd_lgr_note_peer(smc->conn.lgr, conf->eid,
+				   conf->first_contact ? &conf->fce : NULL);
+		smc_stat_event(sock_net(&smc->sk), SMC_STAT_SMCD,
+			       SMC_STAT_SRV_V2_SUCC);
+	}
 	kfree(mi);
 	if (!rc)
 		return 0;

@@ -17,6 +17,7 @@
 #include <net/tcp.h>
 
 #include "smc_sock.h"
+#include "smc_stats.h"
 #include "smc_clc_wire.h"
 
 /* How long a peer may take to send its first CLC message. */
@@ -248,6 +249,8 @@ void smc_handshake_work(struct work_struct *work)
 		}
 		rc = -ETIMEDOUT;
 	}
+	if (rc < 0)
+		smc_stat_hs_error(sock_net(csk), true);
 	if (child->tcp_role == SMC_TCP_HANDSHAKE)
 		smc_tcp_unhook(child);
 	if (!rc)

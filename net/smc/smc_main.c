@@ -13,6 +13,7 @@
 #include "smc_sock.h"
 #include "smc_conn.h"
 #include "smc_eid.h"
+#include "smc_netlink.h"
 #include "smc_netns.h"
 
 struct workqueue_struct *smc_hs_wq;
@@ -59,13 +60,18 @@ static int __init smc_module_init(void)
 	rc = smc_conn_module_init();
 	if (rc)
 		goto out_devices;
-	rc = sock_register(&smc_family);
+	rc = smc_netlink_init();
 	if (rc)
 		goto out_conn;
+	rc = sock_register(&smc_family);
+	if (rc)
+		goto out_netlink;
 
 	static_branch_inc(&tcp_have_smc);
 	return 0;
 
+out_netlink:
+	smc_netlink_exit();
 out_conn:
 	smc_conn_module_exit();
 out_devices:
@@ -87,6 +93,7 @@ static void __exit smc_module_exit(void)
 {
 	static_branch_dec(&tcp_have_smc);
 	sock_unregister(PF_SMC);
+	smc_netlink_exit();
 	smc_conn_module_exit();
 	smcd_device_exit();
 	destroy_workqueue(smc_connect_wq);

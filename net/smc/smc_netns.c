@@ -10,6 +10,9 @@
 #include <net/netns/generic.h>
 
 #include "smc_netns.h"
+#include "smc_pnet.h"
+#include "smc_stats.h"
+#include "smc_sysctl.h"
 
 unsigned int smc_net_id __read_mostly;
 
@@ -64,14 +67,30 @@ u64 smc_netns_fallback_count(struct net *net, u32 reason, bool server)
 static int __net_init smc_net_init(struct net *net)
 {
 	struct smc_net *sn = smc_net(net);
+	int rc;
 
 	spin_lock_init(&sn->fallback_lock);
 	spin_lock_init(&sn->ueid_lock);
-	return 0;
+	smc_pnet_net_init(net);
+	rc = smc_stats_net_init(net);
+	if (rc)
+		return rc;
+	rc = smc_sysctl_net_init(net);
+	if (rc)
+		smc_stats_net_exit(net);
+	return rc;
+}
+
+static void __net_exit smc_net_exit(struct net *net)
+{
+	smc_sysctl_net_exit(net);
+	smc_pnet_net_exit(net);
+	smc_stats_net_exit(net);
 }
 
 static struct pernet_operations smc_net_ops = {
 	.init = smc_net_init,
+	.exit = smc_net_exit,
 	.id   = &smc_net_id,
 	.size = sizeof(struct smc_net),
 };

@@ -5,6 +5,7 @@
 #ifndef _SMC_NETNS_H
 #define _SMC_NETNS_H
 
+#include <linux/mutex.h>
 #include <linux/smc.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -21,16 +22,35 @@ struct smc_fallback_slot {
 	u64	client;
 };
 
+struct smc_stats;
+struct ctl_table_header;
+
 struct smc_net {
 	spinlock_t		fallback_lock;	/* fallback[] and totals */
 	struct smc_fallback_slot fallback[SMC_FALLBACK_SLOTS];
 	u64			fallback_server;
 	u64			fallback_client;
-	bool			limit_smc_hs;
+	struct smc_stats __percpu *stats;
 
 	spinlock_t		ueid_lock;	/* ueid[], ueid_cnt */
 	u8			ueid[SMC_MAX_UEID][SMC_MAX_EID_LEN];
 	int			ueid_cnt;
+	bool			seid_off;	/* the SEID is not offered */
+
+	struct mutex		pnet_lock;	/* pnet list */
+	struct list_head	pnet;		/* struct smc_pnet_entry */
+	int			pnet_cnt;
+
+	/* net.smc sysctls; read with READ_ONCE */
+	struct ctl_table_header	*sysctl;
+	unsigned int		autocorking_size;
+	unsigned int		smcr_buf_type;
+	int			smcr_testlink_time;	/* jiffies */
+	int			wmem;
+	int			rmem;
+	int			smcr_max_links_per_lgr;
+	int			smcr_max_conns_per_lgr;
+	int			limit_smc_hs;
 };
 
 extern unsigned int smc_net_id;

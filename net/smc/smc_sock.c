@@ -18,11 +18,11 @@
 #include <net/tcp.h>
 
 #include "smc_sock.h"
+#include "smc_stats.h"
 #include "smc_netns.h"
 #include "smc_clc_wire.h"
 
 /* Initial buffer sizes as upstream: twice net.smc.wmem / net.smc.rmem. */
-#define SMC_DEFAULT_BUF		(64 * 1024)
 
 static struct smc_hashinfo smc_v4_sockets = {
 	.lock = __RW_LOCK_UNLOCKED(smc_v4_sockets.lock),
@@ -111,12 +111,15 @@ struct sock *smc_sock_alloc(struct net *net, struct socket *sock, int protocol)
 	sk->sk_protocol = protocol;
 	sk->sk_state = SMC_INIT;
 	sk->sk_destruct = smc_sock_destruct;
-	WRITE_ONCE(sk->sk_sndbuf, 2 * SMC_DEFAULT_BUF);
-	WRITE_ONCE(sk->sk_rcvbuf, 2 * SMC_DEFAULT_BUF);
+	/* As upstream: the sysctls name the buffer, the socket holds twice
+	 * that, like TCP's accounting of overhead.
+	 */
+	WRITE_ONCE(sk->sk_sndbuf, 2 * READ_ONCE(smc_net(net)->wmem));
+	WRITE_ONCE(sk->sk_rcvbuf, 2 * READ_ONCE(smc_net(net)->rmem));
 
 	smc = smc_sk(sk);
 	smc_conn_init(smc);
-	smc->limit_hs = smc_net(net)->limit_smc_hs;
+	smc->limit_hs = !!READ_ONCE(smc_net(net)->limit_smc_hs);
 	INIT_WORK(&smc->connect_work, smc_connect_work);
 	INIT_WORK(&smc->accept_work, smc_accept_work);
 	INIT_WORK(&smc->handshake_work, smc_handshake_work);
@@ -427,8 +430,11 @@ static ssize_t smc_sendpage(struct socket *sock, struct page *page,
 	int rc;
 
 	tcp = smc_io_path(smc, flags & MSG_DONTWAIT, false, &smcd, &rc);
-	if (smcd)
+	if (smcd) {
+		smc_stat_event(sock_net(&smc->sk), SMC_STAT_SMCD,
+			       SMC_STAT_SENDPAGE);
 		return sock_no_sendpage(sock, page, offset, size, flags);
+	}
 	if (!tcp)
 		return rc;
 	return tcp->ops->sendpage(tcp, page, offset, size, flags);
@@ -445,9 +451,12 @@ static ssize_t smc_splice_read(struct socket *sock, loff_t *ppos,
 
 	tcp = smc_io_path(smc, flags & SPLICE_F_NONBLOCK, true, &smcd, &rc);
 	/* Our recvmsg, through the file's read_iter. */
-	if (smcd)
+	if (smcd) {
+		smc_stat_event(sock_net(&smc->sk), SMC_STAT_SMCD,
+			       SMC_STAT_SPLICE);
 		return generic_file_splice_read(sock->file, ppos, pipe, len,
 						flags);
+	}
 	if (!tcp)
 		return rc;
 	/* TCP's splice reads the file's flags through its own socket, which
@@ -512,6 +521,19 @@ static int smc_setsockopt_smc(struct smc_sock *smc, int optname,
 	return 0;
 }
 
+/* Count TCP_CORK and TCP_NODELAY switched on over SMC-D, as upstream. */
+static void smc_stat_sockopt(struct smc_sock *smc, int optname)
+{
+	struct tcp_sock *tp = tcp_sk(smc->tcp->sk);
+	bool on = optname == TCP_CORK ? tp->nonagle & TCP_NAGLE_CORK :
+					 tp->nonagle & TCP_NAGLE_OFF;
+
+	if (on)
+		smc_stat_event(sock_net(&smc->sk), SMC_STAT_SMCD,
+			       optname == TCP_CORK ? SMC_STAT_CORK :
+						     SMC_STAT_NODELAY);
+}
+
 static int smc_setsockopt(struct socket *sock, int level, int optname,
 			  sockptr_t optval, unsigned int optlen)
 {
@@ -534,8 +556,10 @@ static int smc_setsockopt(struct socket *sock, int level, int optname,
 	/* Uncorking, or TCP_NODELAY, sends what is held back, as on TCP. */
 	if (!rc && level == SOL_TCP &&
 	    (optname == TCP_CORK || optname == TCP_NODELAY) &&
-	    smc_uses_smcd(smc))
+	    smc_uses_smcd(smc)) {
+		smc_stat_sockopt(smc, optname);
 		smc_data_uncork(smc);
+	}
 	if (!rc && smc_tcp_opt_forces_fallback(level, optname) &&
 	    smc->sk.sk_state == SMC_INIT &&
 	    smc->connect_phase == SMC_CONNECT_IDLE)

@@ -172,5 +172,6 @@ int smc_listen_shutdown(struct smc_sock *lsmc, int how);
 /* smc_handshake.c */
 int smc_client_negotiate(struct smc_sock *smc);
 int smc_server_negotiate(struct smc_sock *smc);
+void smc_clc_hostname(u8 *out);
 
 #endif /* _SMC_SOCK_H */

@@ -1,0 +1,373 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * smc-ng: the PNET table and its generic netlink family "SMC_PNETID".
+ *
+ * Each network namespace has its own table: an entry assigns a PNET ID to
+ * a network interface (by name) or to an RDMA or SMC-D device (by name and
+ * port). Names are stored, not resolved, so an entry may be made before
+ * its interface exists, as with the in-tree stack. An SMC-D device named
+ * here carries that PNET ID for this namespace only; other namespaces see
+ * the device as its driver registered it.
+ */
+#include <linux/ctype.h>
+#include <linux/list.h>
+#include <linux/netdevice.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+#include <net/sock.h>
+
+#include "smc_netns.h"
+#include "smc_pnet.h"
+
+/* Bounds what one namespace's root can make the kernel hold. */
+#define SMC_PNET_MAX_ENTRIES	256
+#define SMC_PNET_DEV_LEN	64	/* RDMA device names are the longest */
+#define SMC_PNET_PORT_NONE	255	/* what GET reports for interfaces */
+
+struct smc_pnet_entry {
+	struct list_head	node;
+	char			pnetid[SMC_PNET_ID_LEN + 1];
+	bool			netdev;		/* else an RDMA/SMC-D device */
+	char			dev[SMC_PNET_DEV_LEN];
+	u8			port;
+};
+
+void smc_pnet_net_init(struct net *net)
+{
+	struct smc_net *sn = smc_net(net);
+
+	mutex_init(&sn->pnet_lock);
+	INIT_LIST_HEAD(&sn->pnet);
+	sn->pnet_cnt = 0;
+}
+
+static void smc_pnet_flush(struct smc_net *sn)
+{
+	struct smc_pnet_entry *e, *tmp;
+
+	mutex_lock(&sn->pnet_lock);
+	list_for_each_entry_safe(e, tmp, &sn->pnet, node) {
+		list_del(&e->node);
+		kfree(e);
+	}
+	sn->pnet_cnt = 0;
+	mutex_unlock(&sn->pnet_lock);
+}
+
+void smc_pnet_net_exit(struct net *net)
+{
+	smc_pnet_flush(smc_net(net));
+}
+
+/* An SMC-D device's own PNET ID is blank or NUL padded. */
+static bool smc_pnet_from_device(const u8 *raw, char *out)
+{
+	int len = SMCD_PNETID_LEN;
+
+	while (len && (raw[len - 1] == ' ' || !raw[len - 1]))
+		len--;
+	if (!len)
+		return false;
+	memcpy(out, raw, len);
+	out[len] = '\0';
+	return true;
+}
+
+bool smc_pnet_of_smcd(struct net *net, struct smcd_device *dev,
+		      char pnetid[SMC_PNET_ID_LEN + 1])
+{
+	struct smc_net *sn = smc_net(net);
+	struct smc_pnet_entry *e;
+	bool found = false;
+
+	mutex_lock(&sn->pnet_lock);
+	list_for_each_entry(e, &sn->pnet, node) {
+		if (!e->netdev && !strcmp(e->dev, dev->name)) {
+			strscpy(pnetid, e->pnetid, SMC_PNET_ID_LEN + 1);
+			found = true;
+			break;
+		}
+	}
+	mutex_unlock(&sn->pnet_lock);
+	return found || smc_pnet_from_device(dev->pnetid, pnetid);
+}
+
+bool smc_pnet_smcd_usable(struct net *net, struct smcd_device *dev)
+{
+	struct smc_net *sn = smc_net(net);
+	char pnetid[SMC_PNET_ID_LEN + 1];
+	struct smc_pnet_entry *e;
+	bool usable = false;
+
+	if (!smc_pnet_of_smcd(net, dev, pnetid))
+		return true;
+	mutex_lock(&sn->pnet_lock);
+	list_for_each_entry(e, &sn->pnet, node) {
+		if (!e->netdev || strcmp(e->pnetid, pnetid))
+			continue;
+		rcu_read_lock();
+		usable = !!dev_get_by_name_rcu(net, e->dev);
+		rcu_read_unlock();
+		if (usable)
+			break;
+	}
+	mutex_unlock(&sn->pnet_lock);
+	return usable;
+}
+
+/* ---- generic netlink "SMC_PNETID" ---- */
+
+static struct genl_family smc_pnet_family;
+
+static const struct nla_policy smc_pnet_policy[SMC_PNETID_MAX + 1] = {
+	[SMC_PNETID_NAME]	= { .type = NLA_NUL_STRING,
+				    .len = SMC_PNET_ID_LEN },
+	[SMC_PNETID_ETHNAME]	= { .type = NLA_NUL_STRING,
+				    .len = IFNAMSIZ - 1 },
+	[SMC_PNETID_IBNAME]	= { .type = NLA_NUL_STRING,
+				    .len = SMC_PNET_DEV_LEN - 1 },
+	[SMC_PNETID_IBPORT]	= NLA_POLICY_RANGE(NLA_U8, 1, 2),
+};
+
+/* Letters and digits only, as the in-tree stack; stored upper case. */
+static int smc_pnet_parse_id(const struct nlattr *attr, char *out,
+			     struct netlink_ext_ack *extack)
+{
+	int i, len;
+
+	if (!attr) {
+		NL_SET_ERR_MSG(extack, "PNET ID missing");
+		return -EINVAL;
+	}
+	len = nla_strscpy(out, attr, SMC_PNET_ID_LEN + 1);
+	if (len <= 0) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "PNET ID empty or too long");
+		return -EINVAL;
+	}
+	for (i = 0; i < len; i++) {
+		if (!isalnum(out[i])) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "PNET ID takes letters and digits");
+			return -EINVAL;
+		}
+		out[i] = toupper(out[i]);
+	}
+	return 0;
+}
+
+static int smc_pnet_fill(struct sk_buff *skb, const struct smc_pnet_entry *e,
+			 u32 portid, u32 seq, int flags)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &smc_pnet_family, flags,
+			  SMC_PNETID_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	/* Tools print all four without checking: fill the other side in. */
+	if (nla_put_string(skb, SMC_PNETID_NAME, e->pnetid) ||
+	    nla_put_string(skb, SMC_PNETID_ETHNAME, e->netdev ? e->dev : "n/a") ||
+	    nla_put_string(skb, SMC_PNETID_IBNAME, e->netdev ? "n/a" : e->dev) ||
+	    nla_put_u8(skb, SMC_PNETID_IBPORT,
+		       e->netdev ? SMC_PNET_PORT_NONE : e->port)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static int smc_pnet_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct smc_net *sn = smc_net(sock_net(skb->sk));
+	struct smc_pnet_entry *e;
+	long idx = 0;
+
+	mutex_lock(&sn->pnet_lock);
+	list_for_each_entry(e, &sn->pnet, node) {
+		if (idx++ < cb->args[0])
+			continue;
+		if (smc_pnet_fill(skb, e, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, NLM_F_MULTI))
+			break;
+		cb->args[0] = idx;
+	}
+	mutex_unlock(&sn->pnet_lock);
+	return skb->len;
+}
+
+/* GET with a name answers like a dump restricted to that name, ending in
+ * NLMSG_DONE, which is what existing tools wait for.
+ */
+static int smc_pnet_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct smc_net *sn = smc_net(genl_info_net(info));
+	char pnetid[SMC_PNET_ID_LEN + 1];
+	struct smc_pnet_entry *e;
+	struct nlmsghdr *done;
+	struct sk_buff *msg;
+	int rc;
+
+	rc = smc_pnet_parse_id(info->attrs[SMC_PNETID_NAME], pnetid,
+			       info->extack);
+	if (rc)
+		return rc;
+	msg = nlmsg_new(SMC_PNET_MAX_ENTRIES * 128, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	mutex_lock(&sn->pnet_lock);
+	list_for_each_entry(e, &sn->pnet, node) {
+		if (strcmp(e->pnetid, pnetid))
+			continue;
+		rc = smc_pnet_fill(msg, e, info->snd_portid, info->snd_seq,
+				   NLM_F_MULTI);
+		if (rc)
+			break;
+	}
+	mutex_unlock(&sn->pnet_lock);
+	done = rc ? NULL : nlmsg_put(msg, info->snd_portid, info->snd_seq,
+				     NLMSG_DONE, 0, NLM_F_MULTI);
+	if (!done) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+static bool smc_pnet_clash(const struct smc_pnet_entry *a,
+			   const struct smc_pnet_entry *b)
+{
+	if (a->netdev != b->netdev || strcmp(a->dev, b->dev))
+		return false;
+	return a->netdev || a->port == b->port;
+}
+
+static int smc_pnet_add(struct sk_buff *skb, struct genl_info *info)
+{
+	struct smc_net *sn = smc_net(genl_info_net(info));
+	struct nlattr **attrs = info->attrs;
+	struct nlattr *name_attr;
+	struct smc_pnet_entry *new, *e;
+	int rc;
+
+	/* One kind of device per entry, as the tools send them. */
+	if (!!attrs[SMC_PNETID_ETHNAME] == !!attrs[SMC_PNETID_IBNAME]) {
+		NL_SET_ERR_MSG(info->extack,
+			       "give either an interface or a device name");
+		return -EINVAL;
+	}
+	new = kzalloc(sizeof(*new), GFP_KERNEL_ACCOUNT);
+	if (!new)
+		return -ENOMEM;
+	rc = smc_pnet_parse_id(attrs[SMC_PNETID_NAME], new->pnetid,
+			       info->extack);
+	if (rc)
+		goto out_free;
+	new->netdev = !!attrs[SMC_PNETID_ETHNAME];
+	name_attr = new->netdev ? attrs[SMC_PNETID_ETHNAME] :
+				  attrs[SMC_PNETID_IBNAME];
+	rc = -EINVAL;
+	if (nla_strscpy(new->dev, name_attr, sizeof(new->dev)) <= 0) {
+		NL_SET_ERR_MSG_ATTR(info->extack, name_attr, "name empty");
+		goto out_free;
+	}
+	new->port = attrs[SMC_PNETID_IBPORT] ?
+		    nla_get_u8(attrs[SMC_PNETID_IBPORT]) : 1;
+
+	mutex_lock(&sn->pnet_lock);
+	rc = -ENOSPC;
+	if (sn->pnet_cnt >= SMC_PNET_MAX_ENTRIES)
+		goto out_unlock;
+	rc = -EEXIST;
+	list_for_each_entry(e, &sn->pnet, node)
+		if (smc_pnet_clash(e, new))
+			goto out_unlock;
+	list_add_tail(&new->node, &sn->pnet);
+	sn->pnet_cnt++;
+	mutex_unlock(&sn->pnet_lock);
+	return 0;
+
+out_unlock:
+	mutex_unlock(&sn->pnet_lock);
+out_free:
+	kfree(new);
+	return rc;
+}
+
+static int smc_pnet_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct smc_net *sn = smc_net(genl_info_net(info));
+	char pnetid[SMC_PNET_ID_LEN + 1];
+	struct smc_pnet_entry *e, *tmp;
+	int rc;
+
+	rc = smc_pnet_parse_id(info->attrs[SMC_PNETID_NAME], pnetid,
+			       info->extack);
+	if (rc)
+		return rc;
+	rc = -ENOENT;
+	mutex_lock(&sn->pnet_lock);
+	list_for_each_entry_safe(e, tmp, &sn->pnet, node) {
+		if (strcmp(e->pnetid, pnetid))
+			continue;
+		list_del(&e->node);
+		kfree(e);
+		sn->pnet_cnt--;
+		rc = 0;
+	}
+	mutex_unlock(&sn->pnet_lock);
+	return rc;
+}
+
+static int smc_pnet_flush_cmd(struct sk_buff *skb, struct genl_info *info)
+{
+	smc_pnet_flush(smc_net(genl_info_net(info)));
+	return 0;
+}
+
+/* Reads are for everyone; changes need CAP_NET_ADMIN over the netns. */
+static const struct genl_ops smc_pnet_ops[] = {
+	{
+		.cmd	= SMC_PNETID_GET,
+		.doit	= smc_pnet_get,
+		.dumpit	= smc_pnet_dump,
+	},
+	{
+		.cmd	= SMC_PNETID_ADD,
+		.flags	= GENL_UNS_ADMIN_PERM,
+		.doit	= smc_pnet_add,
+	},
+	{
+		.cmd	= SMC_PNETID_DEL,
+		.flags	= GENL_UNS_ADMIN_PERM,
+		.doit	= smc_pnet_del,
+	},
+	{
+		.cmd	= SMC_PNETID_FLUSH,
+		.flags	= GENL_UNS_ADMIN_PERM,
+		.doit	= smc_pnet_flush_cmd,
+	},
+};
+
+static struct genl_family smc_pnet_family __ro_after_init = {
+	.name		= SMCR_GENL_FAMILY_NAME,
+	.version	= SMCR_GENL_FAMILY_VERSION,
+	.maxattr	= SMC_PNETID_MAX,
+	.policy		= smc_pnet_policy,
+	.netnsok	= true,
+	.module		= THIS_MODULE,
+	.ops		= smc_pnet_ops,
+	.n_ops		= ARRAY_SIZE(smc_pnet_ops),
+};
+
+int smc_pnet_genl_init(void)
+{
+	return genl_register_family(&smc_pnet_family);
+}
+
+void smc_pnet_genl_exit(void)
+{
+	genl_unregister_family(&smc_pnet_family);
+}
