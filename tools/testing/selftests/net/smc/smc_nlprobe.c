@@ -28,7 +28,7 @@
  *   -V VER    genl version byte (default 1)
  *   -t SECS   how long to wait for the end of the replies (default 3)
  *   -N        also decode attributes without NLA_F_NESTED as nests
- *             when they parse as such
+ *             when they parse as such (and are longer than 4 bytes)
  *
  * Output, one line each:
  *   request family NAME id ID cmd C version V flags 0xF len L
@@ -298,12 +298,16 @@ static unsigned int resolve(int fd, const char *name)
 	return id & 0xffff;
 }
 
-/* Whether @len bytes at @p are exactly a sequence of attributes */
+/*
+ * Whether @len bytes at @p are exactly a sequence of attributes.  Four
+ * bytes never count: they are far more likely a u32 (say 4) than a nest
+ * holding one empty attribute.
+ */
 static bool parses_as_nest(const unsigned char *p, int len)
 {
 	const struct nlattr *a;
 
-	if (len < NLA_HDRLEN)
+	if (len <= NLA_HDRLEN)
 		return false;
 	while (len >= NLA_HDRLEN) {
 		a = (const struct nlattr *)p;

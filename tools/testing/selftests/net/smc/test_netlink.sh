@@ -51,12 +51,17 @@ mkns()
 	ip netns add "$1" && ip -n "$1" link set lo up
 }
 
-# probe_rc EXPECTED_ERRNO DESCRIPTION PROBE-ARGS...: smc_nlprobe's result
+# probe_rc EXPECTED_ERRNO DESCRIPTION [-n NS] PROBE-ARGS...: smc_nlprobe's
+# result (in namespace NS)
 probe_rc()
 {
-	local want=$1 desc=$2 out rc
+	local want=$1 desc=$2 out rc ns=()
 	shift 2
-	out=$("$probe" "$@" 2>&1)
+	if [ "$1" = -n ]; then
+		ns=(ip netns exec "$2")
+		shift 2
+	fi
+	out=$("${ns[@]}" "$probe" "$@" 2>&1)
 	rc=$?
 	printf '%s\n' "$out" | grep -E '^(request|error|result)' | sed 's/^/# /'
 	expect_eq "$desc (errno $want)" "$want" "$rc"
@@ -135,23 +140,20 @@ expect_eq "dev: no SMC-R device" 0 "$(jget "" '.smcr | length' dev)"
 expect_eq "dev: loopback unused" 0 "$(jget "" '.smcd[0].use_cnt' dev)"
 expect_eq "dev: port nest present" 1 "$(jget "" '.smcd[0].ports | length' dev)"
 
-# Connections held open: AF_SMC client and server in one process, each
-# pair has exchanged a byte (so the handshake is over); the test looks
-# while they are open, then lets them go.
+# Connections held open: client and server in one process, run under
+# smc_run so that its TCP sockets are AF_SMC sockets; each pair has
+# exchanged a byte (so the handshake is over). The test looks while they
+# are open, then lets them go.
 cat >/tmp/hold.py <<'EOF'
 import os, socket, sys, time
-sfam, cfam, port, n, ready, release = sys.argv[1:7]
-def mk(f):
-    if f == "smc":
-        return socket.socket(43, socket.SOCK_STREAM, 0)
-    return socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-srv = mk(sfam)
+port, n, ready, release = sys.argv[1:5]
+srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 srv.bind(("127.0.0.1", int(port)))
 srv.listen(64)
 cl, ac = [], []
 for i in range(int(n)):
-    c = mk(cfam)
+    c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     c.connect(("127.0.0.1", int(port)))
     cl.append(c)
 for i in range(int(n)):
@@ -167,12 +169,14 @@ for s in cl + ac + [srv]:
     s.close()
 EOF
 
-# hold NS SFAM CFAM PORT N: start holding, wait until they are up
+# hold NS PORT N: start holding N AF_SMC pairs, wait until they are up
+# (not through check: it would wait for the background process)
 hold()
 {
 	rm -f /tmp/hold.ready /tmp/hold.release
-	ip netns exec "$1" /usr/bin/python3 /tmp/hold.py "$2" "$3" "$4" "$5" \
-		/tmp/hold.ready /tmp/hold.release &
+	ip netns exec "$1" "$SMC_REPO/tools/smc_run/smc_run" /usr/bin/python3 \
+		/tmp/hold.py "$2" "$3" /tmp/hold.ready /tmp/hold.release \
+		>/tmp/hold.log 2>&1 &
 	hold_pid=$!
 	for _ in $(seq 100); do
 		[ -e /tmp/hold.ready ] && return 0
@@ -189,7 +193,8 @@ unhold()
 
 mkns hd
 mkns hx
-check "3 SMC-D connections held open in a namespace" hold hd smc smc 7300 3
+hold hd 7300 3 && ok "3 SMC-D connections held open in a namespace" ||
+	fail "3 SMC-D connections held open in a namespace"
 expect_eq "dev: loopback in use there (link groups)" yes \
 	"$(jget hd '.smcd[0].use_cnt > 0 | if . then "yes" else "no" end' dev)"
 echo "# use_cnt $(jget hd '.smcd[0].use_cnt' dev)"
@@ -297,7 +302,8 @@ expect_eq "fallback: raw dump has 4 messages" 4 \
 expect_eq "fallback: raw dump has the totals once" "1 1" \
 	"$(grep -c '^    2:8:' <<<"$raw") $(grep -c '^    3:8:' <<<"$raw")"
 # Sockets that fell back show it in sock_diag, with the reason in words.
-check "fallback: 2 AF_SMC pairs held open without a device" hold fa smc smc 7323 2
+hold fa 7323 2 && ok "fallback: 2 AF_SMC pairs held open without a device" ||
+	fail "fallback: 2 AF_SMC pairs held open without a device"
 conns=$(ip netns exec fa "$smc" -j conn)
 expect_eq "conn: fallen back sockets are in mode TCP" "TCP" \
 	"$(jq -r '[.[].mode] | unique | join(",")' <<<"$conns")"
@@ -328,10 +334,10 @@ expect_eq "ueid: the four in order, upper case, unpadded" \
 expect_eq "ueid: raw entries are 32 blank-padded characters + NUL" \
 	"4 4" "$(ip netns exec ua "$probe" -d $GEN 9 | awk '/^  1:33:.*str=/ { n++ } /^msg .* cmd 9 / { m++ } END { print n + 0, m + 0 }')"
 run_rc 1 "ueid: a fifth is refused" u ueid add ECHO
-probe_rc 34 "ueid: a fifth gets ERANGE" $GEN 10 1:str:"$(printf '%-32s' ECHO)"
-probe_rc 17 "ueid: a duplicate gets EEXIST" $GEN 10 1:str:"$(printf '%-32s' ALPHA)"
+probe_rc 34 "ueid: a fifth gets ERANGE" -n ua $GEN 10 1:str:"$(printf '%-32s' ECHO)"
+probe_rc 17 "ueid: a duplicate gets EEXIST" -n ua $GEN 10 1:str:"$(printf '%-32s' ALPHA)"
 run_rc 1 "ueid: a duplicate is refused" u ueid add alpha
-probe_rc 2 "ueid: removing an unknown one gets ENOENT" $GEN 11 1:str:"$(printf '%-32s' ZULU)"
+probe_rc 2 "ueid: removing an unknown one gets ENOENT" -n ua $GEN 11 1:str:"$(printf '%-32s' ZULU)"
 run_rc 1 "ueid: removing an unknown one is refused" u ueid del ZULU
 run_rc 0 "ueid: del BRAVO.1" u ueid del BRAVO.1
 expect_eq "ueid: three left" "ALPHA CHARLIE-2 D3" "$(jget ua 'join(" ")' ueid)"
@@ -448,7 +454,7 @@ mp 22 "DEL without a name" 3
 expect_eq "malformed pnet: the table did not change" "$pbefore" \
 	"$(jget pa -c pnet)"
 run_rc 1 "pnet: del of an unknown ID is refused" p pnet del NET9
-probe_rc 2 "pnet: del of an unknown ID gets ENOENT" $PNET 3 1:str:NET9
+probe_rc 2 "pnet: del of an unknown ID gets ENOENT" -n pa $PNET 3 1:str:NET9
 run_rc 0 "pnet: del NET2" p pnet del NET2
 expect_eq "pnet: NET1 left" NET1 "$(jget pa '[.[].pnetid] | join(" ")' pnet)"
 run_rc 0 "pnet: flush" p pnet flush
