@@ -269,14 +269,14 @@ ip netns exec sa "$smc" stats | sed 's/^/# /'
 # 0x03010000), 1 TCP client to an AF_SMC server (server 0x03010000).
 mkns fa
 rmmod smc_loopback
-ns="ip netns exec fa"
-NS_SRV=$ns NS_CLI=$ns check "fallback: 3 AF_SMC pairs without a device" \
+in_fa="ip netns exec fa"
+NS_SRV=$in_fa NS_CLI=$in_fa check "fallback: 3 AF_SMC pairs without a device" \
 	stream_pair nodev -p 7320 -C 3 -n 1000 -- -c 127.0.0.1 -p 7320 -C 3 -n 1000
 expect_eq "fallback: they ran over TCP with the client reason" "tcp 0x03030000" \
 	"$(stream_field /tmp/nodev.cli path) $(stream_field /tmp/nodev.cli reason)"
-NS_SRV=$ns NS_CLI=$ns check "fallback: 2 AF_SMC clients to a TCP server" \
+NS_SRV=$in_fa NS_CLI=$in_fa check "fallback: 2 AF_SMC clients to a TCP server" \
 	stream_pair tcpsrv -f tcp -p 7321 -C 2 -n 1000 -- -c 127.0.0.1 -p 7321 -C 2 -n 1000
-NS_SRV=$ns NS_CLI=$ns check "fallback: 1 TCP client to an AF_SMC server" \
+NS_SRV=$in_fa NS_CLI=$in_fa check "fallback: 1 TCP client to an AF_SMC server" \
 	stream_pair tcpcli -p 7322 -C 1 -n 1000 -- -c 127.0.0.1 -f tcp -p 7322 -C 1 -n 1000
 fb=$(ip netns exec fa "$smc" -j stats)
 printf '%s\n' "$fb" | jq -c .fallback | sed 's/^/# /'
