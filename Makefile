@@ -8,7 +8,8 @@
 #   make bench      AF_SMC vs TCP vs Unix sockets, in one guest
 #   make soak       the soak test for 10 minutes (make check runs 1)
 #   make install    install the modules with DKMS (modprobe smc -> ours)
-#                   and smc_run with its preload library (PREFIX=/usr/local)
+#                   and smc_run with its preload library, the smc admin
+#                   tool and its man page (PREFIX=/usr/local)
 #   make uninstall  remove them again
 #   make checkpatch checkpatch.pl --strict over our sources
 #   make C=1        build with sparse; W=1 for extra warnings
@@ -39,6 +40,7 @@ modules:
 tools:
 	$(MAKE) -C $(SELFTESTS)
 	$(MAKE) -C $(TOP)/tools/smc_run
+	$(MAKE) -C $(TOP)/tools/smc
 
 # Test-only kernel modules (never installed); they link against ours.
 test-modules: modules
@@ -84,10 +86,12 @@ bench-run: all
 install: tools
 	$(TOP)/scripts/dkms-install install
 	$(MAKE) -C $(TOP)/tools/smc_run install
+	$(MAKE) -C $(TOP)/tools/smc install
 
 uninstall:
 	$(TOP)/scripts/dkms-install uninstall
 	$(MAKE) -C $(TOP)/tools/smc_run uninstall
+	$(MAKE) -C $(TOP)/tools/smc uninstall
 
 checkpatch:
 	@$(TOP)/scripts/checkpatch
@@ -98,6 +102,7 @@ clean-modules:
 clean: clean-modules
 	-$(MAKE) -C $(SELFTESTS) clean
 	-$(MAKE) -C $(TOP)/tools/smc_run clean
+	-$(MAKE) -C $(TOP)/tools/smc clean
 	-$(MAKE) -C $(SELFTESTS)/modules clean
 	-$(MAKE) -C $(UNIT) clean
 	rm -rf $(TOP)/.build
