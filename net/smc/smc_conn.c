@@ -22,6 +22,7 @@
 #include "smc_sock.h"
 #include "smc_stats.h"
 #include "smc_conn.h"
+#include "smc_fault.h"
 #include "smc_clc_wire.h"
 
 static LIST_HEAD(smcd_lgr_list);
@@ -331,7 +332,7 @@ static struct smcd_lgr *smcd_lgr_join(struct smc_conn *conn,
 			goto found;
 		}
 	}
-	lgr = kzalloc(sizeof(*lgr), GFP_KERNEL);
+	lgr = smc_kzalloc(sizeof(*lgr), GFP_KERNEL);
 	if (!lgr)
 		goto out;
 	smcd_device_get(dev);
@@ -476,6 +477,10 @@ static int smc_conn_get_dmb(struct smc_sock *smc, struct smcd_device *dev)
 	for (len = want; len >= SMCD_DMB_MIN; len /= 2) {
 		if (!smc_dmb_charge(net, len))
 			continue;
+		if (smc_fault()) {
+			smc_dmb_uncharge(net, len);
+			return SMC_CLC_DECL_MEM;
+		}
 		memset(&conn->rmb, 0, sizeof(conn->rmb));
 		conn->rmb.len = len;
 		rc = smcd_dmb_register(dev, &conn->rmb, GFP_KERNEL_ACCOUNT,

@@ -24,6 +24,7 @@
 #include "smc_sock.h"
 #include "smc_conn.h"
 #include "smc_eid.h"
+#include "smc_fault.h"
 #include "smc_pnet.h"
 #include "smc_stats.h"
 #include "smc_clc_wire.h"
@@ -84,7 +85,7 @@ static int smc_clc_read(struct smc_sock *smc, u8 expected, bool block)
 	int want, total, n;
 
 	if (!smc->rx_buf) {
-		smc->rx_buf = kmalloc(SMC_CLC_MAX_LEN, GFP_KERNEL);
+		smc->rx_buf = smc_kmalloc(SMC_CLC_MAX_LEN, GFP_KERNEL);
 		if (!smc->rx_buf)
 			return -ENOMEM;
 	}
@@ -124,7 +125,7 @@ static void smc_clc_read_done(struct smc_sock *smc)
 static union smc_clc_msg_info *smc_clc_decode_rx(struct smc_sock *smc,
 						 u8 expected, int *err)
 {
-	union smc_clc_msg_info *mi = kzalloc(sizeof(*mi), GFP_KERNEL);
+	union smc_clc_msg_info *mi = smc_kzalloc(sizeof(*mi), GFP_KERNEL);
 
 	*err = -ENOMEM;
 	if (!mi)
@@ -164,8 +165,8 @@ static int smc_clc_send_acc_conf(struct smc_sock *smc, u8 type,
 	u8 *buf;
 	int len;
 
-	ai = kzalloc(sizeof(*ai), GFP_KERNEL);
-	buf = kmalloc(SMC_CLC_ACC_MAX_LEN, GFP_KERNEL);
+	ai = smc_kzalloc(sizeof(*ai), GFP_KERNEL);
+	buf = smc_kmalloc(SMC_CLC_ACC_MAX_LEN, GFP_KERNEL);
 	len = -ENOMEM;
 	if (!ai || !buf)
 		goto out;
@@ -205,8 +206,8 @@ static int smc_client_propose(struct smc_sock *smc, struct smcd_device *dev,
 	u8 *buf;
 	int len;
 
-	pi = kzalloc(sizeof(*pi), GFP_KERNEL);
-	buf = kmalloc(SMC_CLC_MAX_LEN, GFP_KERNEL);
+	pi = smc_kzalloc(sizeof(*pi), GFP_KERNEL);
+	buf = smc_kmalloc(SMC_CLC_MAX_LEN, GFP_KERNEL);
 	len = -ENOMEM;
 	if (!pi || !buf)
 		goto out;
@@ -280,11 +281,15 @@ static int smc_client_smcd(struct smc_sock *smc, struct smcd_device *dev)
 	long old_timeo;
 	int rc;
 
-	ueids = kcalloc(SMC_MAX_UEID, SMC_EID_LEN, GFP_KERNEL);
+	ueids = smc_fault() ? NULL :
+		kcalloc(SMC_MAX_UEID, SMC_EID_LEN, GFP_KERNEL);
 	if (!ueids)
 		return smc_decline_fallback(smc, SMC_CLC_DECL_MEM, SMC_CLC_V2);
 	rc = smc_client_propose(smc, dev, ueids);
 	kfree(ueids);
+	/* Nothing was sent yet: the server may still be told to use TCP. */
+	if (rc == -ENOMEM)
+		return smc_decline_fallback(smc, SMC_CLC_DECL_MEM, SMC_CLC_V2);
 	if (rc)
 		return rc;
 

@@ -17,6 +17,7 @@
 #include <net/tcp.h>
 
 #include "smc_sock.h"
+#include "smc_fault.h"
 #include "smc_stats.h"
 #include "smc_clc_wire.h"
 
@@ -162,7 +163,8 @@ static void smc_child_start(struct smc_sock *lsmc, struct socket *tcp)
 	struct sock *csk;
 
 	smc_child_restore_tcp(lsmc, tcp->sk);
-	csk = smc_sock_alloc(sock_net(lsk), NULL, lsk->sk_protocol);
+	csk = smc_fault() ? NULL :
+	      smc_sock_alloc(sock_net(lsk), NULL, lsk->sk_protocol);
 	if (!csk) {
 		sock_release(tcp);
 		return;

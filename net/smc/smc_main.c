@@ -13,10 +13,15 @@
 #include "smc_sock.h"
 #include "smc_conn.h"
 #include "smc_eid.h"
+#include "smc_fault.h"
 #include "smc_netlink.h"
 #include "smc_netns.h"
 
 struct workqueue_struct *smc_hs_wq;
+
+unsigned int smc_fault_pct;
+module_param_named(fault_pct, smc_fault_pct, uint, 0644);
+MODULE_PARM_DESC(fault_pct, "tests only: fail this percentage of connection set-up allocations");
 struct workqueue_struct *smc_connect_wq;
 
 static const struct net_proto_family smc_family = {
