@@ -19,7 +19,7 @@
 
 #include "smc_sock.h"
 
-/* Linux 6.11 gave the number a name; 6.1's IPPROTO_MAX (263) admits it. */
+/* Newer uapi headers name the number; 6.1's IPPROTO_MAX (263) admits it. */
 #ifndef IPPROTO_SMC
 #define IPPROTO_SMC	256
 #endif
