@@ -33,14 +33,17 @@ struct smc_sock6 {
 };
 
 static int smc_inet_init_sock(struct sock *sk);
+static void smc_inet_destroy_sock(struct sock *sk);
 
 /* Names as on kernels with IPPROTO_SMC in tree, in /proc/net/protocols. */
 static struct proto smc_inet_proto = SMC_PROTO("INET_SMC", &smc_v4_sockets,
 					       sizeof(struct smc_sock),
-					       smc_inet_init_sock);
+					       smc_inet_init_sock,
+					       smc_inet_destroy_sock);
 static struct proto smc_inet6_proto = SMC_PROTO("INET6_SMC", &smc_v6_sockets,
 						sizeof(struct smc_sock6),
-						smc_inet_init_sock);
+						smc_inet_init_sock,
+						smc_inet_destroy_sock);
 
 /* Not INET_PROTOSW_ICSK: the connection sock is our internal TCP socket;
  * this one is never hashed in TCP's tables.
@@ -62,16 +65,21 @@ static struct inet_protosw smc_inet6_protosw = {
 /* Called by inet_create()/inet6_create() once the sock is an inet sock. */
 static int smc_inet_init_sock(struct sock *sk)
 {
-	int rc;
-
 	smc_sock_setup(sk);
-	rc = smc_sock_open_tcp(smc_sk(sk), sk->sk_family);
-	/* The caller releases the sock; inet_sock_destruct() refuses to
-	 * free a stream sock that is not closed.
-	 */
-	if (rc)
-		sk->sk_state = SMC_CLOSED;
-	return rc;
+	return smc_sock_open_tcp(smc_sk(sk), sk->sk_family);
+}
+
+/* Only sk_common_release() calls this: inet_create()/inet6_create() gave
+ * up on the socket after our init (which failed, or a BPF program of the
+ * cgroup refused the socket). Our own release never does.
+ */
+static void smc_inet_destroy_sock(struct sock *sk)
+{
+	lock_sock(sk);
+	/* inet_sock_destruct() frees only closed stream socks. */
+	sk->sk_state = SMC_CLOSED;
+	smc_sock_release_tcp(smc_sk(sk));
+	release_sock(sk);
 }
 
 /* A child of an IPPROTO_SMC listener is made by us, not by the inet

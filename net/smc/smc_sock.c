@@ -74,10 +74,10 @@ void smc_set_keepalive(struct sock *sk, int on)
 }
 
 struct proto smc_proto = SMC_PROTO("SMC", &smc_v4_sockets,
-				   sizeof(struct smc_sock), NULL);
+				   sizeof(struct smc_sock), NULL, NULL);
 EXPORT_SYMBOL_GPL(smc_proto);
 struct proto smc_proto6 = SMC_PROTO("SMC6", &smc_v6_sockets,
-				    sizeof(struct smc_sock), NULL);
+				    sizeof(struct smc_sock), NULL, NULL);
 EXPORT_SYMBOL_GPL(smc_proto6);
 
 static void smc_sock_destruct(struct sock *sk)

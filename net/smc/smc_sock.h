@@ -154,12 +154,13 @@ void smc_sock_unlist(struct sock *sk);
 void smc_set_keepalive(struct sock *sk, int on);
 
 /* Every SMC proto, AF_SMC's and IPPROTO_SMC's (smc_inet.c), is this one
- * with its own name, object size and init; the protos of one IP version
- * share a socket list, so that sock_diag reports every SMC socket.
+ * with its own name, object size, init and destroy; the protos of one IP
+ * version share a socket list, so that sock_diag reports every SMC socket.
  */
-#define SMC_PROTO(proto_name, list, size, init_fn) {		\
+#define SMC_PROTO(proto_name, list, size, init_fn, destroy_fn) {	\
 	.name = proto_name, .h.smc_hash = list,			\
-	.obj_size = size, .init = init_fn,			\
+	.obj_size = size,					\
+	.init = init_fn, .destroy = destroy_fn,			\
 	.slab_flags = SLAB_TYPESAFE_BY_RCU,			\
 	.hash = smc_sock_list, .unhash = smc_sock_unlist,	\
 	.keepalive = smc_set_keepalive, .owner = THIS_MODULE,	\

@@ -16,7 +16,7 @@ prog=$SMC_TOOLS/smc_sockapi
 smcd_gaps='shutdown(SHUT_WR): peer EOF'
 n=$("$prog" -l | wc -l)
 
-tap_plan $((2 * n + 36))
+tap_plan $((2 * n + 37))
 klog_start=$(dmesg | wc -l)
 
 if modprobe smc && modprobe smc_diag; then
@@ -192,6 +192,62 @@ for _ in $(seq 50); do
 done
 expect_eq "no IPPROTO_SMC socket left" "0 0" \
 	"$(proto_sockets INET_SMC) $(proto_sockets INET6_SMC)"
+
+# A cgroup's BPF program may refuse a socket after the protocol made it
+# (inet_create() then releases it through the proto's destroy): EPERM,
+# and nothing is left behind, neither the socket nor its TCP socket.
+bpf_refused=$(python3 - <<'PY'
+import ctypes, os, socket, struct
+libc = ctypes.CDLL(None, use_errno=True)
+NR_BPF, PROG_LOAD, PROG_ATTACH = 321, 5, 8
+CGROUP_SOCK, INET_SOCK_CREATE = 9, 2
+cg = "/sys/fs/cgroup"
+if not os.path.exists(cg + "/cgroup.procs"):
+    cg = "/tmp/ipp-cg2"
+    os.makedirs(cg, exist_ok=True)
+    if os.system("mount -t cgroup2 none " + cg) != 0:
+        raise SystemExit("no cgroup2")
+cg += "/ipp-deny"
+os.makedirs(cg, exist_ok=True)
+# r0 = 0; exit: refuse every socket
+insns = ctypes.create_string_buffer(struct.pack("<BBhiBBhi", 0xb7, 0, 0, 0,
+                                                0x95, 0, 0, 0))
+lic = ctypes.create_string_buffer(b"GPL")
+attr = ctypes.create_string_buffer(struct.pack(
+    "<IIQQIIQII16sII", CGROUP_SOCK, 2, ctypes.addressof(insns),
+    ctypes.addressof(lic), 0, 0, 0, 0, 0, b"ipp_deny", 0, INET_SOCK_CREATE),
+    128)
+prog = libc.syscall(NR_BPF, PROG_LOAD, attr, 128)
+if prog < 0:
+    raise SystemExit("BPF_PROG_LOAD: " + os.strerror(ctypes.get_errno()))
+cgfd = os.open(cg, os.O_RDONLY)
+attr = ctypes.create_string_buffer(struct.pack("<IIIII", cgfd, prog,
+                                               INET_SOCK_CREATE, 0, 0), 128)
+if libc.syscall(NR_BPF, PROG_ATTACH, attr, 128) < 0:
+    raise SystemExit("BPF_PROG_ATTACH: " + os.strerror(ctypes.get_errno()))
+with open(cg + "/cgroup.procs", "w") as f:
+    f.write(str(os.getpid()))
+out = []
+for fam in (socket.AF_INET, socket.AF_INET6):
+    for i in range(100):
+        try:
+            socket.socket(fam, socket.SOCK_STREAM, 256).close()
+            out.append("created")
+            break
+        except OSError as e:
+            if i == 99:
+                out.append(os.strerror(e.errno))
+print(" ".join(out))
+PY
+)
+for _ in $(seq 50); do
+	[ "$(proto_sockets INET_SMC) $(proto_sockets INET6_SMC)" = "0 0" ] &&
+		break
+	sleep 0.1
+done
+expect_eq "refused by a cgroup BPF program (x100 each): EPERM, no socket left" \
+	"Operation not permitted Operation not permitted 0 0" \
+	"$bpf_refused $(proto_sockets INET_SMC) $(proto_sockets INET6_SMC)"
 
 # --- the module: pinned by open sockets, loaded on demand
 modprobe -r smc_loopback smc_diag
