@@ -163,8 +163,7 @@ static void smc_child_start(struct smc_sock *lsmc, struct socket *tcp)
 	struct sock *csk;
 
 	smc_child_restore_tcp(lsmc, tcp->sk);
-	csk = smc_fault() ? NULL :
-	      smc_sock_alloc(sock_net(lsk), NULL, lsk->sk_protocol);
+	csk = smc_fault() ? NULL : smc_sock_alloc_child(lsk);
 	if (!csk) {
 		sock_release(tcp);
 		return;

@@ -71,10 +71,15 @@ static int __init smc_module_init(void)
 	rc = sock_register(&smc_family);
 	if (rc)
 		goto out_netlink;
+	rc = smc_inet_init();
+	if (rc)
+		goto out_family;
 
 	static_branch_inc(&tcp_have_smc);
 	return 0;
 
+out_family:
+	sock_unregister(PF_SMC);
 out_netlink:
 	smc_netlink_exit();
 out_conn:
@@ -97,6 +102,7 @@ out_netns:
 static void __exit smc_module_exit(void)
 {
 	static_branch_dec(&tcp_have_smc);
+	smc_inet_exit();
 	sock_unregister(PF_SMC);
 	smc_netlink_exit();
 	smc_conn_module_exit();

@@ -24,15 +24,15 @@
 
 /* Initial buffer sizes as upstream: twice net.smc.wmem / net.smc.rmem. */
 
-static struct smc_hashinfo smc_v4_sockets = {
+struct smc_hashinfo smc_v4_sockets = {
 	.lock = __RW_LOCK_UNLOCKED(smc_v4_sockets.lock),
 };
 
-static struct smc_hashinfo smc_v6_sockets = {
+struct smc_hashinfo smc_v6_sockets = {
 	.lock = __RW_LOCK_UNLOCKED(smc_v6_sockets.lock),
 };
 
-/* Every AF_SMC socket is listed so that sock_diag can walk them; the
+/* Every SMC socket is listed so that sock_diag can walk them; the
  * per-proto in-use counter behind /proc/net/protocols follows the list.
  */
 static void smc_sock_list_update(struct sock *sk, bool add)
@@ -52,19 +52,19 @@ static void smc_sock_list_update(struct sock *sk, bool add)
 		sock_prot_inuse_add(sock_net(sk), sk->sk_prot, add ? 1 : -1);
 }
 
-static int smc_sock_list(struct sock *sk)
+int smc_sock_list(struct sock *sk)
 {
 	smc_sock_list_update(sk, true);
 	return 0;
 }
 
-static void smc_sock_unlist(struct sock *sk)
+void smc_sock_unlist(struct sock *sk)
 {
 	smc_sock_list_update(sk, false);
 }
 
 /* SO_KEEPALIVE reaches us through the proto; the TCP socket keeps time. */
-static void smc_set_keepalive(struct sock *sk, int on)
+void smc_set_keepalive(struct sock *sk, int on)
 {
 	struct smc_sock *smc = smc_sk(sk);
 	struct sock *tsk = smc->tcp ? smc->tcp->sk : NULL;
@@ -73,18 +73,11 @@ static void smc_set_keepalive(struct sock *sk, int on)
 		tsk->sk_prot->keepalive(tsk, on);
 }
 
-/* The two protos differ only in their name and their socket list. */
-#define SMC_PROTO(proto_name, list) {				\
-	.name = proto_name, .h.smc_hash = list,			\
-	.obj_size = sizeof(struct smc_sock),			\
-	.slab_flags = SLAB_TYPESAFE_BY_RCU,			\
-	.hash = smc_sock_list, .unhash = smc_sock_unlist,	\
-	.keepalive = smc_set_keepalive, .owner = THIS_MODULE,	\
-}
-
-struct proto smc_proto = SMC_PROTO("SMC", &smc_v4_sockets);
+struct proto smc_proto = SMC_PROTO("SMC", &smc_v4_sockets,
+				   sizeof(struct smc_sock), NULL, NULL);
 EXPORT_SYMBOL_GPL(smc_proto);
-struct proto smc_proto6 = SMC_PROTO("SMC6", &smc_v6_sockets);
+struct proto smc_proto6 = SMC_PROTO("SMC6", &smc_v6_sockets,
+				    sizeof(struct smc_sock), NULL, NULL);
 EXPORT_SYMBOL_GPL(smc_proto6);
 
 static void smc_sock_destruct(struct sock *sk)
@@ -94,22 +87,22 @@ static void smc_sock_destruct(struct sock *sk)
 	WARN_ON_ONCE(smc->tcp);
 	kfree(smc->rx_buf);
 	smc->rx_buf = NULL;
+	if (smc->family_destruct)
+		smc->family_destruct(sk);
 }
 
-struct sock *smc_sock_alloc(struct net *net, struct socket *sock, int protocol)
+/* What makes a sock an SMC socket, once its creator has set it up as a
+ * sock of its family: sock_init_data() for AF_SMC, inet_create() or
+ * inet6_create() for IPPROTO_SMC, smc_sock_alloc_child() for a child.
+ */
+void smc_sock_setup(struct sock *sk)
 {
-	struct proto *prot = protocol == SMCPROTO_SMC6 ? &smc_proto6 :
-							 &smc_proto;
-	struct smc_sock *smc;
-	struct sock *sk;
+	struct smc_sock *smc = smc_sk(sk);
+	struct net *net = sock_net(sk);
 
-	sk = sk_alloc(net, PF_SMC, GFP_KERNEL, prot, 0);
-	if (!sk)
-		return NULL;
-	sock_init_data(sock, sk);
 	sk->sk_type = SOCK_STREAM;
-	sk->sk_protocol = protocol;
 	sk->sk_state = SMC_INIT;
+	smc->family_destruct = sk->sk_destruct;
 	sk->sk_destruct = smc_sock_destruct;
 	/* As upstream: the sysctls name the buffer, the socket holds twice
 	 * that, like TCP's accounting of overhead.
@@ -117,7 +110,6 @@ struct sock *smc_sock_alloc(struct net *net, struct socket *sock, int protocol)
 	WRITE_ONCE(sk->sk_sndbuf, 2 * READ_ONCE(smc_net(net)->wmem));
 	WRITE_ONCE(sk->sk_rcvbuf, 2 * READ_ONCE(smc_net(net)->rmem));
 
-	smc = smc_sk(sk);
 	smc_conn_init(smc);
 	smc->limit_hs = !!READ_ONCE(smc_net(net)->limit_smc_hs);
 	INIT_WORK(&smc->connect_work, smc_connect_work);
@@ -129,6 +121,41 @@ struct sock *smc_sock_alloc(struct net *net, struct socket *sock, int protocol)
 	spin_lock_init(&smc->accept_lock);
 	atomic_set(&smc->handshakes, 0);
 	sk->sk_prot->hash(sk);
+}
+
+static struct sock *smc_sock_alloc(struct net *net, struct socket *sock,
+				   int protocol)
+{
+	struct proto *prot = protocol == SMCPROTO_SMC6 ? &smc_proto6 :
+							 &smc_proto;
+	struct sock *sk;
+
+	sk = sk_alloc(net, PF_SMC, GFP_KERNEL, prot, 0);
+	if (!sk)
+		return NULL;
+	sock_init_data(sock, sk);
+	sk->sk_protocol = protocol;
+	smc_sock_setup(sk);
+	return sk;
+}
+
+/* A listener's new connection gets a socket of the listener's kind: same
+ * family, proto and protocol, so that accept() hands out an IPPROTO_SMC
+ * inet socket from an IPPROTO_SMC listener.
+ */
+struct sock *smc_sock_alloc_child(const struct sock *lsk)
+{
+	struct sock *sk;
+
+	sk = sk_alloc(sock_net(lsk), lsk->sk_family, GFP_KERNEL, lsk->sk_prot,
+		      0);
+	if (!sk)
+		return NULL;
+	sock_init_data(NULL, sk);
+	sk->sk_protocol = lsk->sk_protocol;
+	if (lsk->sk_family != PF_SMC)
+		smc_inet_child_init(sk, lsk);
+	smc_sock_setup(sk);
 	return sk;
 }
 
@@ -145,10 +172,23 @@ static void smc_tcp_hold_netns(struct sock *tsk)
 	sock_inuse_add(net, 1);
 }
 
+/* Give a new SMC socket its internal TCP socket of @family. */
+int smc_sock_open_tcp(struct smc_sock *smc, int family)
+{
+	struct net *net = sock_net(&smc->sk);
+	int rc;
+
+	rc = sock_create_kern(net, family, SOCK_STREAM, IPPROTO_TCP,
+			      &smc->tcp);
+	if (rc)
+		return rc;
+	smc_tcp_hold_netns(smc->tcp->sk);
+	return 0;
+}
+
 int smc_sock_create(struct net *net, struct socket *sock, int protocol,
 		    int kern)
 {
-	struct smc_sock *smc;
 	struct sock *sk;
 	int rc;
 
@@ -164,19 +204,15 @@ int smc_sock_create(struct net *net, struct socket *sock, int protocol,
 	if (!sk)
 		return -ENOBUFS;
 
-	smc = smc_sk(sk);
-	rc = sock_create_kern(net, protocol == SMCPROTO_SMC6 ? PF_INET6 :
-								PF_INET,
-			      SOCK_STREAM, IPPROTO_TCP, &smc->tcp);
+	rc = smc_sock_open_tcp(smc_sk(sk), protocol == SMCPROTO_SMC6 ?
+					   PF_INET6 : PF_INET);
 	if (rc) {
 		sk->sk_prot->unhash(sk);
 		sock_orphan(sk);
 		sock->sk = NULL;
 		sock_put(sk);
-		return rc;
 	}
-	smc_tcp_hold_netns(smc->tcp->sk);
-	return 0;
+	return rc;
 }
 
 /* Release the internal TCP socket; caller holds the socket lock. */
@@ -593,28 +629,35 @@ static int smc_getsockopt(struct socket *sock, int level, int optname,
 					 optlen);
 }
 
-const struct proto_ops smc_stream_ops = {
-	.family		= PF_SMC,
-	.owner		= THIS_MODULE,
-	/* connection set-up and teardown */
-	.connect	= smc_connect,
-	.listen		= smc_listen,
-	.accept		= smc_accept,
-	.bind		= smc_bind,
-	.shutdown	= smc_shutdown,
-	.release	= smc_release,
-	/* data */
-	.recvmsg	= smc_recvmsg,
-	.sendmsg	= smc_sendmsg,
-	.splice_read	= smc_splice_read,
-	.sendpage	= smc_sendpage,
-	.poll		= smc_poll,
-	/* control */
-	.getsockopt	= smc_getsockopt,
-	.setsockopt	= smc_setsockopt,
-	.ioctl		= smc_ioctl,
-	.getname	= smc_getname,
-	/* not for stream sockets of this kind */
-	.mmap		= sock_no_mmap,
-	.socketpair	= sock_no_socketpair,
-};
+/* AF_SMC and IPPROTO_SMC sockets run the same calls; the tables differ
+ * only in the family they are for.
+ */
+#define SMC_STREAM_OPS(fam) {					\
+	.family		= fam,					\
+	.owner		= THIS_MODULE,				\
+	/* connection set-up and teardown */			\
+	.connect	= smc_connect,				\
+	.listen		= smc_listen,				\
+	.accept		= smc_accept,				\
+	.bind		= smc_bind,				\
+	.shutdown	= smc_shutdown,				\
+	.release	= smc_release,				\
+	/* data */						\
+	.recvmsg	= smc_recvmsg,				\
+	.sendmsg	= smc_sendmsg,				\
+	.splice_read	= smc_splice_read,			\
+	.sendpage	= smc_sendpage,				\
+	.poll		= smc_poll,				\
+	/* control */						\
+	.getsockopt	= smc_getsockopt,			\
+	.setsockopt	= smc_setsockopt,			\
+	.ioctl		= smc_ioctl,				\
+	.getname	= smc_getname,				\
+	/* not for stream sockets of this kind */		\
+	.mmap		= sock_no_mmap,				\
+	.socketpair	= sock_no_socketpair,			\
+}
+
+const struct proto_ops smc_stream_ops = SMC_STREAM_OPS(PF_SMC);
+const struct proto_ops smc_inet_stream_ops = SMC_STREAM_OPS(PF_INET);
+const struct proto_ops smc_inet6_stream_ops = SMC_STREAM_OPS(PF_INET6);

@@ -14,6 +14,7 @@
 #include <linux/spinlock.h>
 #include <linux/timer.h>
 #include <linux/workqueue.h>
+#include <net/inet_sock.h>
 #include <net/sock.h>
 
 #include "smc_conn.h"
@@ -62,8 +63,18 @@ enum smc_tcp_role {
 };
 
 struct smc_sock {
-	struct sock		sk;	/* must be first: smc_sk() casts */
+	/* Must be first: smc_sk() casts. An IPPROTO_SMC socket is made by
+	 * inet_create()/inet6_create(), which use it as an inet_sock.
+	 */
+	union {
+		struct sock		sk;
+		struct inet_sock	inet;
+	};
 	struct socket		*tcp;	/* internal TCP socket, NULL once released */
+	/* The destructor of whoever made the sock (sock_init_data(), or the
+	 * inet layer for IPPROTO_SMC); ours runs it last.
+	 */
+	void			(*family_destruct)(struct sock *sk);
 
 	/* The shared-memory connection; conn.lgr is NULL without one. */
 	struct smc_conn		conn;
@@ -136,11 +147,39 @@ extern struct workqueue_struct *smc_hs_wq;
 extern struct workqueue_struct *smc_connect_wq;
 
 /* smc_sock.c */
-struct sock *smc_sock_alloc(struct net *net, struct socket *sock, int protocol);
+extern struct smc_hashinfo smc_v4_sockets;
+extern struct smc_hashinfo smc_v6_sockets;
+int smc_sock_list(struct sock *sk);
+void smc_sock_unlist(struct sock *sk);
+void smc_set_keepalive(struct sock *sk, int on);
+
+/* Every SMC proto, AF_SMC's and IPPROTO_SMC's (smc_inet.c), is this one
+ * with its own name, object size, init and destroy; the protos of one IP
+ * version share a socket list, so that sock_diag reports every SMC socket.
+ */
+#define SMC_PROTO(proto_name, list, size, init_fn, destroy_fn) {	\
+	.name = proto_name, .h.smc_hash = list,			\
+	.obj_size = size,					\
+	.init = init_fn, .destroy = destroy_fn,			\
+	.slab_flags = SLAB_TYPESAFE_BY_RCU,			\
+	.hash = smc_sock_list, .unhash = smc_sock_unlist,	\
+	.keepalive = smc_set_keepalive, .owner = THIS_MODULE,	\
+}
+
+void smc_sock_setup(struct sock *sk);
+int smc_sock_open_tcp(struct smc_sock *smc, int family);
+struct sock *smc_sock_alloc_child(const struct sock *lsk);
 int smc_sock_create(struct net *net, struct socket *sock, int protocol,
 		    int kern);
 void smc_sock_release_tcp(struct smc_sock *smc);
 extern const struct proto_ops smc_stream_ops;
+extern const struct proto_ops smc_inet_stream_ops;
+extern const struct proto_ops smc_inet6_stream_ops;
+
+/* smc_inet.c */
+int smc_inet_init(void);
+void smc_inet_exit(void);
+void smc_inet_child_init(struct sock *sk, const struct sock *lsk);
 
 /* smc_fallback.c */
 void smc_fallback_switch(struct smc_sock *smc, u32 reason, u32 peer_diag);

@@ -23,8 +23,8 @@
  *
  * Usage: smc_sockapi [-a KIND] [-b KIND] [-f v4,v6,mapped] [-s SUBSTR]
  *		      [-x SUBSTR] [-p] [-v] [-l] [-t SECONDS]
- *	-a, -b	the two kinds compared (tcp, smc, tcp-skew, smcd); default
- *		tcp, smc
+ *	-a, -b	the two kinds compared (tcp, smc, tcp-skew, smcd, inet,
+ *		inetd); default tcp, smc
  *	-f	address variants to run (default all three)
  *	-s	only scenarios whose name contains SUBSTR (or one of several
  *		separated by '|')
@@ -39,6 +39,9 @@
  * device); "smcd" is the same socket where the SMC-D loopback device is
  * loaded, so that its connections run over shared memory. Both must
  * behave like TCP except where a scenario records a difference by design.
+ * "inet" and "inetd" are the same two with SMC sockets of the inet
+ * families, socket(AF_INET or AF_INET6, SOCK_STREAM, IPPROTO_SMC), which
+ * report their inet family and IPPROTO_SMC instead of AF_SMC.
  *
  * "tcp-skew" is a TCP socket that starts with TCP_NODELAY and SO_KEEPALIVE
  * on: compared with "tcp" it must fail the scenarios that look at those
@@ -88,11 +91,17 @@
 #define SMCPROTO_SMC	0
 #define SMCPROTO_SMC6	1
 
+#ifndef IPPROTO_SMC
+#define IPPROTO_SMC	256
+#endif
+
 #define ARRAY_SIZE(a)	((int)(sizeof(a) / sizeof((a)[0])))
 #define SIG_RT_IO	(SIGRTMIN + 1)
 
-enum kind { K_TCP, K_SMC, K_TCP_SKEW, K_SMCD };
-static const char *const kind_names[] = { "tcp", "smc", "tcp-skew", "smcd" };
+enum kind { K_TCP, K_SMC, K_TCP_SKEW, K_SMCD, K_INET, K_INETD };
+static const char *const kind_names[] = {
+	"tcp", "smc", "tcp-skew", "smcd", "inet", "inetd",
+};
 
 struct variant {
 	const char	*name;
@@ -185,9 +194,23 @@ static void rec_rc(const char *what, long rc, int err, int sigpipes)
 	_fd;								\
 })
 
+/* An SMC socket, made either way. */
 static int smc_kind(void)
 {
-	return T.kind == K_SMC || T.kind == K_SMCD;
+	return T.kind == K_SMC || T.kind == K_SMCD || T.kind == K_INET ||
+	       T.kind == K_INETD;
+}
+
+/* An SMC socket of the inet families (IPPROTO_SMC). */
+static int inet_kind(void)
+{
+	return T.kind == K_INET || T.kind == K_INETD;
+}
+
+/* An SMC socket whose connections run over SMC-D. */
+static int smcd_kind(void)
+{
+	return T.kind == K_SMCD || T.kind == K_INETD;
 }
 
 /*
@@ -198,8 +221,8 @@ static int smc_kind(void)
 static void expect3(const char *what, const char *tcp_exp,
 		    const char *smc_exp, const char *smcd_exp, const char *got)
 {
-	const char *exp = T.kind == K_SMCD ? smcd_exp :
-			  T.kind == K_SMC ? smc_exp : tcp_exp;
+	const char *exp = smcd_kind() ? smcd_exp :
+			  smc_kind() ? smc_exp : tcp_exp;
 
 	if (!strcmp(exp, got))
 		rec("%s: as expected", what);
@@ -525,7 +548,9 @@ static int sut(int flags)
 {
 	int fd;
 
-	if (smc_kind())
+	if (inet_kind())
+		fd = socket(T.v->family, SOCK_STREAM | flags, IPPROTO_SMC);
+	else if (smc_kind())
 		fd = socket(AF_SMC, SOCK_STREAM | flags,
 			    T.v->family == AF_INET6 ? SMCPROTO_SMC6 :
 						      SMCPROTO_SMC);
@@ -794,6 +819,8 @@ enum phase { PH_FRESH, PH_CONN, PH_LISTEN, PH_TCP };
  * memory (smcd) never falls back: it stays AF_SMC. So does a socket whose TCP
  * connect failed: it continues as that TCP socket, which keeps the error
  * and may connect again. A listener never falls back and stays AF_SMC.
+ * An IPPROTO_SMC socket goes the same way, but reports its inet family
+ * and IPPROTO_SMC where an AF_SMC socket reports AF_SMC.
  */
 static void rec_family(int fd, const char *who, enum phase ph)
 {
@@ -801,9 +828,10 @@ static void rec_family(int fd, const char *who, enum phase ph)
 	char got[64], exp[64];
 
 	if (smc_kind() && (ph == PH_FRESH || ph == PH_LISTEN ||
-			   (ph == PH_CONN && T.kind == K_SMCD))) {
-		edom = AF_SMC;
-		eproto = T.v->family == AF_INET6 ? SMCPROTO_SMC6 : SMCPROTO_SMC;
+			   (ph == PH_CONN && smcd_kind()))) {
+		edom = inet_kind() ? T.v->family : AF_SMC;
+		eproto = inet_kind() ? IPPROTO_SMC :
+			 T.v->family == AF_INET6 ? SMCPROTO_SMC6 : SMCPROTO_SMC;
 	}
 	if (geto(fd, SOL_SOCKET, SO_DOMAIN, &dom))
 		dom = -errno;
@@ -916,16 +944,17 @@ static void sc_reuseport(void)
 	 * By design of the kernel, not ours: since 6.1.124 ("net: restrict
 	 * SO_REUSEPORT to inet sockets") the socket layer takes SO_REUSEPORT
 	 * only on AF_INET/AF_INET6 sockets, before any protocol sees it. An
-	 * AF_SMC socket refuses it, as with the distribution's smc.ko.
+	 * AF_SMC socket refuses it, as with the distribution's smc.ko; an
+	 * IPPROTO_SMC socket is an inet socket and takes it like TCP.
 	 */
 	a = sut(0);
 	errno = 0;
-	expect("SO_REUSEPORT", "0", "-1 EOPNOTSUPP",
+	expect("SO_REUSEPORT", "0", inet_kind() ? "0" : "-1 EOPNOTSUPP",
 	       so(a, SOL_SOCKET, SO_REUSEPORT, 1) == 0 ? "0" :
 	       errno == EOPNOTSUPP ? "-1 EOPNOTSUPP" : en(errno));
 	geto(a, SOL_SOCKET, SO_REUSEPORT, &v);
 	snprintf(got, sizeof(got), "%d", v);
-	expect("SO_REUSEPORT read back", "1", "0", got);
+	expect("SO_REUSEPORT read back", "1", inet_kind() ? "1" : "0", got);
 	close(a);
 }
 
@@ -3121,13 +3150,13 @@ static void sc_limit_hs(void)
 	 * (the accepted one inherited the listener's).
 	 */
 	expect("connected: get SMC_LIMIT_HS", tget,
-	       T.kind == K_SMCD ? "value 1" : tget,
+	       smcd_kind() ? "value 1" : tget,
 	       smc_opt_call(c, 0, SMC_LIMIT_HS, 0, 4));
 	expect("connected: set SMC_LIMIT_HS 1", tset,
-	       T.kind == K_SMCD ? "0" : tset,
+	       smcd_kind() ? "0" : tset,
 	       smc_opt_call(c, 1, SMC_LIMIT_HS, 1, 4));
 	expect("accepted: get SMC_LIMIT_HS", tget,
-	       T.kind == K_SMCD ? "value 1" : tget,
+	       smcd_kind() ? "value 1" : tget,
 	       smc_opt_call(s, 0, SMC_LIMIT_HS, 0, 4));
 	R("the connection works", send(c, "a", 1, 0));
 	close(ref);
@@ -3385,7 +3414,8 @@ static char *run_one(const struct options *o, const struct scenario *sc,
 		setpgid(0, 0);
 		child_signals();
 		T.kind = kind;
-		T.dmb_sizes = o->a == K_SMCD || o->b == K_SMCD;
+		T.dmb_sizes = o->a == K_SMCD || o->b == K_SMCD ||
+			      o->a == K_INETD || o->b == K_INETD;
 		T.out = f;
 		T.perturb = perturb ? 1 : -1;
 		for (i = 0; i < ARRAY_SIZE(variants); i++) {

@@ -21,6 +21,10 @@
  * For AF_SMC, path and reason come from a NETLINK_SOCK_DIAG query for
  * the socket's inode, made before each connection is closed (in rate
  * mode only for the first connection of each thread, unless -A).
+ * "-f inet" makes the sockets with socket(AF_INET or AF_INET6,
+ * SOCK_STREAM, IPPROTO_SMC): SMC sockets of the inet families, whose path
+ * is read the same way. The line then also has so=DOMAIN/PROTOCOL, what
+ * SO_DOMAIN and SO_PROTOCOL said of the first connection's socket.
  *
  * Exit status: 0 success, 1 error (message on stderr), 2 timeout (-t).
  */
@@ -61,14 +65,18 @@
 #define SMCPROTO_SMC	0
 #define SMCPROTO_SMC6	1
 
+#ifndef IPPROTO_SMC
+#define IPPROTO_SMC	256
+#endif
+
 #define CONNECT_RETRY_SECS	10
 #define BIND_RETRY_SECS		10
 #define RETRY_DELAY_US		100000
 
-enum family { FAM_SMC, FAM_TCP, FAM_UNIX };
+enum family { FAM_SMC, FAM_TCP, FAM_UNIX, FAM_INET };
 enum mode { MODE_STREAM, MODE_LATENCY, MODE_RATE };
 
-static const char *const family_names[] = { "smc", "tcp", "unix" };
+static const char *const family_names[] = { "smc", "tcp", "unix", "inet" };
 static const char *const mode_names[] = { "stream", "latency", "rate" };
 
 static struct {
@@ -116,6 +124,7 @@ static struct {
 	char		path[8];
 	uint32_t	reason, peer_diag;
 	int		diag_warned;
+	char		so[24];		/* SO_DOMAIN/SO_PROTOCOL, first conn */
 	uint64_t	*lat;		/* round trip times, ns */
 	size_t		nlat;
 } tot = { .lock = PTHREAD_MUTEX_INITIALIZER };
@@ -285,6 +294,9 @@ static int make_socket(int sa_family)
 		break;
 	case FAM_TCP:
 		fd = socket(sa_family, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_TCP);
+		break;
+	case FAM_INET:
+		fd = socket(sa_family, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_SMC);
 		break;
 	default:
 		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -807,11 +819,36 @@ static void run_rate(int fd, uint64_t *tx, uint64_t *rx)
 
 /* ------------------------------------------------------------ workers */
 
+/* The first connection's SO_DOMAIN/SO_PROTOCOL, before any data moved. */
+static void note_family(int fd)
+{
+	socklen_t len = sizeof(int);
+	int dom = -1, proto = -1;
+
+	pthread_mutex_lock(&tot.lock);
+	if (!tot.so[0]) {
+		if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &dom, &len))
+			dom = -errno;
+		len = sizeof(int);
+		if (getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &proto, &len))
+			proto = -errno;
+		snprintf(tot.so, sizeof(tot.so), "%d/%d", dom, proto);
+	}
+	pthread_mutex_unlock(&tot.lock);
+}
+
+/* Both kinds of SMC socket: sock_diag knows their path. */
+static int smc_family(void)
+{
+	return cfg.fam == FAM_SMC || cfg.fam == FAM_INET;
+}
+
 static void handle_conn(int fd, int conn, int want_diag, double t_start)
 {
 	uint64_t tx = 0, rx = 0;
 	double t_end;
 
+	note_family(fd);
 	switch (cfg.mode) {
 	case MODE_STREAM:
 		run_stream(fd, conn, &tx, &rx);
@@ -823,7 +860,7 @@ static void handle_conn(int fd, int conn, int want_diag, double t_start)
 		run_rate(fd, &tx, &rx);
 		break;
 	}
-	if (cfg.fam == FAM_SMC && want_diag)
+	if (smc_family() && want_diag)
 		query_path(fd, conn);
 	if (close(fd))
 		fail_errno("close", errno);
@@ -898,6 +935,7 @@ static void print_result(void)
 
 	switch (cfg.fam) {
 	case FAM_SMC:
+	case FAM_INET:
 		path = tot.have_path ? tot.path : "unknown";
 		break;
 	case FAM_TCP:
@@ -921,13 +959,14 @@ static void print_result(void)
 			 secs > 0 ? tot.conns / secs : 0);
 	}
 
-	printf("smc_stream: role=%s family=%s bytes_tx=%llu bytes_rx=%llu secs=%.3f mib_s=%.1f path=%s reason=0x%08x peer_diag=0x%08x conns=%d mode=%s%s\n",
+	printf("smc_stream: role=%s family=%s bytes_tx=%llu bytes_rx=%llu secs=%.3f mib_s=%.1f path=%s reason=0x%08x peer_diag=0x%08x conns=%d mode=%s so=%s%s\n",
 	       cfg.server ? "server" : "client", family_names[cfg.fam],
 	       (unsigned long long)tot.tx, (unsigned long long)tot.rx, secs,
 	       secs > 0 ? mib / secs : 0, path,
-	       cfg.fam == FAM_SMC ? tot.reason : 0,
-	       cfg.fam == FAM_SMC ? tot.peer_diag : 0,
-	       tot.conns, mode_names[cfg.mode], extra);
+	       smc_family() ? tot.reason : 0,
+	       smc_family() ? tot.peer_diag : 0,
+	       tot.conns, mode_names[cfg.mode], tot.so[0] ? tot.so : "-",
+	       extra);
 	fflush(stdout);
 }
 
@@ -939,7 +978,8 @@ static void usage(FILE *f)
 "usage: smc_stream -l|-c HOST [options]\n"
 "  -l            server: accept connections (-C x -P of them), then exit\n"
 "  -c HOST       client: connect to HOST (retries ECONNREFUSED for %d s)\n"
-"  -f FAMILY     smc (default), tcp or unix (abstract name from the port)\n"
+"  -f FAMILY     smc (default), tcp, unix (abstract name from the port)\n"
+"                or inet (AF_INET/AF_INET6 with IPPROTO_SMC)\n"
 "  -6            IPv6 (smc: SMCPROTO_SMC6)\n"
 "  -b ADDR       server: bind to ADDR instead of the wildcard address\n"
 "  -p PORT       port (default 12000)\n"
@@ -1052,6 +1092,8 @@ static void parse_args(int argc, char **argv)
 				cfg.fam = FAM_TCP;
 			else if (!strcmp(optarg, "unix"))
 				cfg.fam = FAM_UNIX;
+			else if (!strcmp(optarg, "inet"))
+				cfg.fam = FAM_INET;
 			else
 				fail("unknown family '%s'", optarg);
 			break;
