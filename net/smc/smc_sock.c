@@ -22,8 +22,6 @@
 #include "smc_netns.h"
 #include "smc_clc_wire.h"
 
-/* Initial buffer sizes as upstream: twice net.smc.wmem / net.smc.rmem. */
-
 struct smc_hashinfo smc_v4_sockets = {
 	.lock = __RW_LOCK_UNLOCKED(smc_v4_sockets.lock),
 };
