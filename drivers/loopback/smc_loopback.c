@@ -22,10 +22,11 @@
  * smaller DMBs (the common 16-64 KiB) are physically contiguous when that
  * is cheap, and large ones fall back to vmalloc instead of failing when
  * memory is fragmented. Freed DMB memory of the common sizes (16 KiB to
- * 1 MiB) is kept in a small pool (pool_kib) and handed to the next DMB of
- * its size, zeroed: short connections then skip the page allocator and
- * vmalloc's mapping work. Pooled memory stays charged to the memcg that
- * allocated it; the pool's bound keeps that small.  No DMA is involved, so contiguity is never
+ * 1 MiB) is kept in a small pool (pool_kib) and handed, zeroed, to the
+ * next DMB of its size charged to the same memory cgroup: short
+ * connections then skip the page allocator and vmalloc's mapping work,
+ * while every cgroup keeps paying for its own buffers (pooled ones
+ * included) and never gets another's for free.  No DMA is involved, so contiguity is never
  * needed, while one virtually contiguous range is: clients address a DMB
  * as a flat array, through attached views too.
  *
@@ -49,9 +50,11 @@
 #include <linux/idr.h>
 #include <linux/list.h>
 #include <linux/log2.h>
+#include <linux/memcontrol.h>
 #include <linux/module.h>
 #include <linux/random.h>
 #include <linux/rcupdate.h>
+#include <linux/sched.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/smcd_device.h>
@@ -76,7 +79,12 @@ MODULE_PARM_DESC(pool_kib, "freed DMB memory kept for reuse, KiB (default 8192, 
 #define SMC_LO_POOL_MIN_SHIFT	14
 #define SMC_LO_POOL_CLASSES	7
 
-/* A pooled buffer links itself in through its own first bytes. */
+/* A pooled buffer describes itself in its own first bytes. */
+struct smc_lo_pooled {
+	struct list_head	node;
+	const void		*memcg;		/* charged, for matching only */
+};
+
 static struct {
 	spinlock_t		lock;		/* free lists and bytes */
 	struct list_head	free[SMC_LO_POOL_CLASSES];
@@ -97,6 +105,7 @@ struct smc_lo_dmb {
 	u32			len;
 	u32			sba_idx;
 	struct smcd_buf		*owner_buf;	/* until the owner unregisters */
+	const void		*memcg;		/* charged for @mem, see pool */
 	refcount_t		writers;	/* registration + writers in flight */
 	unsigned int		views;
 	enum smc_lo_state	state;
@@ -166,27 +175,54 @@ static int smc_lo_pool_class(u32 len)
 	return class < SMC_LO_POOL_CLASSES ? class : -1;
 }
 
-/* Zeroed memory for a DMB, from the pool when it has some of that size. */
-static void *smc_lo_mem_get(u32 len, gfp_t gfp, bool *recycled)
+/* The memory cgroup an allocation with @gfp is charged to, as the
+ * allocator picks it; compared, never dereferenced.
+ */
+static const void *smc_lo_memcg(gfp_t gfp)
+{
+	const void *memcg = NULL;
+
+#ifdef CONFIG_MEMCG
+	if (!(gfp & __GFP_ACCOUNT))
+		return NULL;
+	memcg = current->active_memcg;
+	if (!memcg && current->mm) {
+		rcu_read_lock();
+		memcg = mem_cgroup_from_task(current);
+		rcu_read_unlock();
+	}
+#endif
+	return memcg;
+}
+
+/* Zeroed memory for a DMB: pooled memory of that size charged to the same
+ * cgroup if there is some, else new.
+ */
+static void *smc_lo_mem_get(u32 len, gfp_t gfp, const void **memcg,
+			    bool *recycled)
 {
 	int class = smc_lo_pool_class(len);
-	struct list_head *mem = NULL;
+	struct smc_lo_pooled *p, *found = NULL;
 
+	*memcg = smc_lo_memcg(gfp);
 	if (class >= 0 && READ_ONCE(pool_kib)) {
 		spin_lock(&smc_lo_pool.lock);
-		if (!list_empty(&smc_lo_pool.free[class])) {
-			mem = smc_lo_pool.free[class].next;
-			list_del(mem);
-			smc_lo_pool.bytes -= len;
+		list_for_each_entry(p, &smc_lo_pool.free[class], node) {
+			if (p->memcg == *memcg) {
+				list_del(&p->node);
+				smc_lo_pool.bytes -= len;
+				found = p;
+				break;
+			}
 		}
 		spin_unlock(&smc_lo_pool.lock);
 	}
-	*recycled = !!mem;
-	if (!mem)
+	*recycled = !!found;
+	if (!found)
 		return kvzalloc(len, gfp);
 	/* Nothing of the last connection may show through a bad cursor. */
-	memset(mem, 0, len);
-	return mem;
+	memset(found, 0, len);
+	return found;
 }
 
 /* Free pooled memory until the pool holds at most @max bytes; the
@@ -194,37 +230,40 @@ static void *smc_lo_mem_get(u32 len, gfp_t gfp, bool *recycled)
  */
 static void smc_lo_pool_trim(size_t max)
 {
-	struct list_head *mem;
+	struct smc_lo_pooled *p;
 	int class;
 
 	for (class = SMC_LO_POOL_CLASSES - 1; class >= 0; class--) {
 		for (;;) {
 			spin_lock(&smc_lo_pool.lock);
-			mem = NULL;
+			p = NULL;
 			if (smc_lo_pool.bytes > max &&
 			    !list_empty(&smc_lo_pool.free[class])) {
-				mem = smc_lo_pool.free[class].next;
-				list_del(mem);
+				p = list_last_entry(&smc_lo_pool.free[class],
+						    struct smc_lo_pooled, node);
+				list_del(&p->node);
 				smc_lo_pool.bytes -= BIT(SMC_LO_POOL_MIN_SHIFT + class);
 			}
 			spin_unlock(&smc_lo_pool.lock);
-			if (!mem)
+			if (!p)
 				break;
-			kvfree(mem);
+			kvfree(p);
 		}
 	}
 }
 
-static void smc_lo_mem_put(void *mem, u32 len)
+static void smc_lo_mem_put(void *mem, u32 len, const void *memcg)
 {
 	size_t max = (size_t)READ_ONCE(pool_kib) * SZ_1K;
 	int class = smc_lo_pool_class(len);
+	struct smc_lo_pooled *p = mem;
 	bool kept = false, over;
 
 	if (class >= 0) {
+		p->memcg = memcg;
 		spin_lock(&smc_lo_pool.lock);
 		if (smc_lo_pool.bytes + len <= max) {
-			list_add(mem, &smc_lo_pool.free[class]);
+			list_add(&p->node, &smc_lo_pool.free[class]);
 			smc_lo_pool.bytes += len;
 			kept = true;
 		}
@@ -241,7 +280,7 @@ static void smc_lo_mem_put(void *mem, u32 len)
 static void smc_lo_dmb_free(struct smc_lo *lo, struct smc_lo_dmb *dmb)
 {
 	ida_free(&lo->sba_ida, dmb->sba_idx);
-	smc_lo_mem_put(dmb->mem, dmb->len);
+	smc_lo_mem_put(dmb->mem, dmb->len, dmb->memcg);
 	/* Lookups under RCU may still be reading the token. */
 	kfree_rcu(dmb, rcu);
 }
@@ -283,7 +322,7 @@ static int smc_lo_register_dmb(struct smcd_device *dev, struct smcd_buf *buf,
 	dmb = kzalloc(sizeof(*dmb), gfp);
 	if (!dmb)
 		return -ENOMEM;
-	dmb->mem = smc_lo_mem_get(buf->len, gfp, &buf->recycled);
+	dmb->mem = smc_lo_mem_get(buf->len, gfp, &dmb->memcg, &buf->recycled);
 	if (!dmb->mem)
 		goto err_dmb;
 	/* The index space is shared: charge nobody for it. */
@@ -311,7 +350,7 @@ static int smc_lo_register_dmb(struct smcd_device *dev, struct smcd_buf *buf,
 	return 0;
 
 err_mem:
-	smc_lo_mem_put(dmb->mem, buf->len);
+	smc_lo_mem_put(dmb->mem, buf->len, dmb->memcg);
 err_dmb:
 	kfree(dmb);
 	return -ENOMEM;

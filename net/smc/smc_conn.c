@@ -12,7 +12,9 @@
  * other lock and never writes a CDC itself; window updates it owes go
  * through cdc_work.
  */
+#include <linux/memcontrol.h>
 #include <linux/random.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/smcd_device.h>
 #include <net/sock.h>
@@ -462,6 +464,21 @@ static void smc_dmb_uncharge(struct net *net, u32 len)
 	atomic_long_sub(len, &smc_net(net)->dmb_bytes);
 }
 
+/* Whom DMB memory is charged to: the memory cgroup of the process that
+ * made the socket, or of the listener's for an accepted one (which a
+ * worker made).
+ */
+static struct mem_cgroup *smc_conn_memcg(struct smc_sock *smc)
+{
+#ifdef CONFIG_MEMCG
+	if (smc->sk.sk_memcg)
+		return smc->sk.sk_memcg;
+	if (smc->listener)
+		return smc->listener->sk.sk_memcg;
+#endif
+	return NULL;
+}
+
 /* Register our DMB: the size the receive buffer asks for, or smaller ones
  * down to the minimum when memory or the namespace's limit says no (the
  * connection is still better off on SMC-D). Returns 0 or a decline reason.
@@ -472,32 +489,41 @@ static int smc_conn_get_dmb(struct smc_sock *smc, struct smcd_device *dev)
 	struct smc_conn *conn = &smc->conn;
 	u32 want = smc_conn_dmb_len(&smc->sk), len;
 	u32 reason = SMC_CLC_DECL_MAX_DMB;
-	int rc;
+	struct mem_cgroup *old_memcg;
+	int rc = 0;
 
+	/* Handshakes run in workers: charge the socket's owner, not them. */
+	old_memcg = set_active_memcg(smc_conn_memcg(smc));
 	for (len = want; len >= SMCD_DMB_MIN; len /= 2) {
 		if (!smc_dmb_charge(net, len))
 			continue;
 		if (smc_fault()) {
 			smc_dmb_uncharge(net, len);
-			return SMC_CLC_DECL_MEM;
+			rc = -ENOMEM;
+			reason = SMC_CLC_DECL_MEM;
+			break;
 		}
 		memset(&conn->rmb, 0, sizeof(conn->rmb));
 		conn->rmb.len = len;
 		rc = smcd_dmb_register(dev, &conn->rmb, GFP_KERNEL_ACCOUNT,
 				       smc_conn_signal, smc);
-		if (!rc) {
-			if (len < want)
-				smc_stat_buf(net, SMC_STAT_SMCD, SMC_STAT_RX,
-					     SMC_STAT_BUF_DOWNGRADE);
-			return 0;
-		}
+		if (!rc)
+			break;
 		smc_dmb_uncharge(net, len);
 		/* The device is out of DMBs: no size will do. */
 		if (rc == -ENOSPC)
-			return SMC_CLC_DECL_MAX_DMB;
+			break;
 		reason = SMC_CLC_DECL_MEM;
 	}
-	return reason;
+	set_active_memcg(old_memcg);
+	if (rc == -ENOSPC)
+		return SMC_CLC_DECL_MAX_DMB;
+	if (rc || len < SMCD_DMB_MIN)
+		return reason;
+	if (len < want)
+		smc_stat_buf(net, SMC_STAT_SMCD, SMC_STAT_RX,
+			     SMC_STAT_BUF_DOWNGRADE);
+	return 0;
 }
 
 /* Set up the local half of an SMC-D connection: join the link group and

@@ -29,8 +29,10 @@
 #include "smc_stats.h"
 #include "smc_clc_wire.h"
 
-/* How long a peer may take for each CLC message. */
+/* How long a peer may take for each CLC message, once it has ours. */
 #define SMC_CLC_WAIT	(6 * HZ)
+/* How long a client waits for the ACCEPT at most, delivery included. */
+#define SMC_CLC_WAIT_MAX	(60 * HZ)
 
 /* Linux peers read CLC messages by exact length; each goes out whole. */
 static int smc_clc_send(struct smc_sock *smc, void *buf, int len)
@@ -273,11 +275,26 @@ static int smc_client_accepted(struct smc_sock *smc, struct smcd_device *dev,
 	return 0;
 }
 
+/* Whether the server's TCP has acknowledged everything we sent (our
+ * PROPOSAL). Until it has, the server cannot have started to answer: its
+ * accept queue may be full and TCP retransmitting, as happens to any TCP
+ * client of a busy server, so the wait for the answer does not run yet.
+ */
+static bool smc_clc_peer_has_it(struct sock *tsk)
+{
+	const struct tcp_sock *tp = tcp_sk(tsk);
+
+	if (READ_ONCE(tsk->sk_err) || READ_ONCE(tsk->sk_state) != TCP_ESTABLISHED)
+		return true;	/* nothing left to wait for */
+	return READ_ONCE(tp->snd_una) == READ_ONCE(tp->write_seq);
+}
+
 static int smc_client_smcd(struct smc_sock *smc, struct smcd_device *dev)
 {
 	struct sock *tsk = smc->tcp->sk;
 	union smc_clc_msg_info *mi;
 	u8 (*ueids)[SMC_EID_LEN];
+	unsigned long deadline;
 	long old_timeo;
 	int rc;
 
@@ -295,7 +312,11 @@ static int smc_client_smcd(struct smc_sock *smc, struct smcd_device *dev)
 
 	old_timeo = tsk->sk_rcvtimeo;
 	tsk->sk_rcvtimeo = SMC_CLC_WAIT;
-	rc = smc_clc_read(smc, SMC_CLC_ACCEPT, true);
+	deadline = jiffies + SMC_CLC_WAIT_MAX;
+	do {
+		rc = smc_clc_read(smc, SMC_CLC_ACCEPT, true);
+	} while (rc == -ETIMEDOUT && !smc_clc_peer_has_it(tsk) &&
+		 time_before(jiffies, deadline));
 	tsk->sk_rcvtimeo = old_timeo;
 	if (rc < 0)
 		goto out;

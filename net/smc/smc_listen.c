@@ -23,6 +23,8 @@
 
 /* How long a peer may take to send its first CLC message. */
 #define SMC_CLC_WAIT	(6 * HZ)
+/* Handshakes a listener runs at once, at least (its backlog if larger). */
+#define SMC_HS_MAX_RUNNING	256
 
 static void smc_listen_kick(struct smc_sock *lsmc)
 {
@@ -38,6 +40,22 @@ static bool smc_listen_busy(const struct smc_sock *lsmc)
 
 	return atomic_read(&lsmc->handshakes) + READ_ONCE(lsmc->accept_queued)
 	       >= limit;
+}
+
+/* Whether accept_work should leave connections in TCP's queue: the
+ * application has a backlog's worth waiting in ours (as TCP's own queue
+ * stops there), or a flood has started more handshakes than we let run at
+ * once. Handshakes in flight below that do not stop it: a connection left
+ * in TCP's queue meanwhile would see its peer's CLC wait run out.
+ */
+static bool smc_listen_full(const struct smc_sock *lsmc)
+{
+	unsigned int backlog = max_t(unsigned int, 1,
+				     READ_ONCE(lsmc->sk.sk_max_ack_backlog));
+
+	return READ_ONCE(lsmc->accept_queued) >= backlog ||
+	       atomic_read(&lsmc->handshakes) >=
+	       max_t(unsigned int, backlog, SMC_HS_MAX_RUNNING);
 }
 
 /* Called by TCP for every SYN of a listener with SMC_LIMIT_HS: while our
@@ -135,13 +153,12 @@ static void smc_child_done(struct smc_sock *child, int err)
 		release_sock(lsk);
 	}
 	atomic_dec(&lsmc->handshakes);
-	if (queued) {
+	/* A handshake slot is free: serve connections waiting in TCP's queue. */
+	smc_listen_kick(lsmc);
+	if (queued)
 		lsk->sk_data_ready(lsk);
-	} else {
-		/* A slot is free: serve connections waiting in TCP's queue. */
-		smc_listen_kick(lsmc);
+	else
 		smc_child_drop(child);
-	}
 }
 
 /* TCP children inherit the listener's hooks; give them back their own. */
@@ -207,7 +224,7 @@ void smc_accept_work(struct work_struct *work)
 	for (;;) {
 		lock_sock(lsk);
 		if (lsk->sk_state != SMC_LISTEN || !lsmc->tcp ||
-		    smc_listen_busy(lsmc)) {
+		    smc_listen_full(lsmc)) {
 			release_sock(lsk);
 			break;
 		}

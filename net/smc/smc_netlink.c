@@ -497,8 +497,8 @@ static const u8 *smc_nl_eid_attr(struct genl_info *info)
 		return NULL;
 	}
 	eid = nla_data(attr);
-	if (eid[SMC_EID_LEN] || memchr(eid, '\0', SMC_EID_LEN) ||
-	    !smc_eid_valid(eid)) {
+	if (nla_len(attr) != SMC_EID_LEN + 1 || eid[SMC_EID_LEN] ||
+	    memchr(eid, '\0', SMC_EID_LEN) || !smc_eid_valid(eid)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, attr,
 				    "EID: 32 blank-padded characters A-Z 0-9 . -");
 		return NULL;
@@ -584,8 +584,11 @@ static int smc_nl_disable_hs_limit(struct sk_buff *skb, struct genl_info *info)
 
 /* ---- the family ---- */
 
+/* The length is checked by the handler: a wrong one is EINVAL, as on 6.1
+ * (a policy's ERANGE would read as "too many UEIDs" to smcd).
+ */
 static const struct nla_policy smc_nl_ueid_policy[SMC_NLA_EID_TABLE_MAX + 1] = {
-	[SMC_NLA_EID_TABLE_ENTRY] = NLA_POLICY_EXACT_LEN(SMC_EID_LEN + 1),
+	[SMC_NLA_EID_TABLE_ENTRY] = { .type = NLA_BINARY },
 };
 
 /* Other commands take no attributes at all. */

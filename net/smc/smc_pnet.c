@@ -25,6 +25,7 @@
 #define SMC_PNET_MAX_ENTRIES	256
 #define SMC_PNET_DEV_LEN	64	/* RDMA device names are the longest */
 #define SMC_PNET_PORT_NONE	255	/* what GET reports for interfaces */
+#define SMC_PNET_MAX_PORT	2
 
 struct smc_pnet_entry {
 	struct list_head	node;
@@ -128,7 +129,7 @@ static const struct nla_policy smc_pnet_policy[SMC_PNETID_MAX + 1] = {
 				    .len = IFNAMSIZ - 1 },
 	[SMC_PNETID_IBNAME]	= { .type = NLA_NUL_STRING,
 				    .len = SMC_PNET_DEV_LEN - 1 },
-	[SMC_PNETID_IBPORT]	= NLA_POLICY_RANGE(NLA_U8, 1, 2),
+	[SMC_PNETID_IBPORT]	= { .type = NLA_U8 },
 };
 
 /* Letters and digits only, as the in-tree stack; stored upper case. */
@@ -258,6 +259,12 @@ static struct smc_pnet_entry *smc_pnet_entry_new(const char *pnetid,
 	strscpy(e->pnetid, pnetid, sizeof(e->pnetid));
 	e->netdev = netdev;
 	e->port = port ? nla_get_u8(port) : 1;
+	/* Checked here, not by the policy: EINVAL, as 6.1 answers. */
+	if (e->port < 1 || e->port > SMC_PNET_MAX_PORT) {
+		NL_SET_ERR_MSG_ATTR(extack, port, "port 1 or 2");
+		kfree(e);
+		return ERR_PTR(-EINVAL);
+	}
 	if (nla_strscpy(e->dev, name, sizeof(e->dev)) <= 0) {
 		NL_SET_ERR_MSG_ATTR(extack, name, "name empty");
 		kfree(e);

@@ -100,6 +100,7 @@ static struct {
 	int		quiet;
 	int		diag_all;
 	int		bufsize;	/* SO_SNDBUF and SO_RCVBUF, 0: default */
+	int		backlog;	/* listen() backlog */
 	uint64_t	seed;
 } cfg = {
 	.fam	= FAM_SMC,
@@ -110,6 +111,7 @@ static struct {
 	.conns	= 1,
 	.par	= 1,
 	.mode	= MODE_STREAM,
+	.backlog = SOMAXCONN,
 	.seed	= 1,
 };
 
@@ -385,7 +387,7 @@ static int listen_socket(void)
 			fail_errno("bind", err);
 		usleep(RETRY_DELAY_US);
 	}
-	if (listen(fd, SOMAXCONN))
+	if (listen(fd, cfg.backlog))
 		fail_errno("listen", errno);
 	return fd;
 }
@@ -996,6 +998,7 @@ static void usage(FILE *f)
 "  -R            connection rate: connect, 1 byte each way, close\n"
 "                (-C default 1000)\n"
 "  -B BYTES      SO_SNDBUF and SO_RCVBUF (before connect and listen)\n"
+"  -k N          server: listen() backlog (default SOMAXCONN)\n"
 "  -A            rate mode: check the path of every connection, not\n"
 "                only each thread's first (path=mixed if they differ)\n"
 "  -t SECONDS    give up after SECONDS, exit status 2\n"
@@ -1077,7 +1080,7 @@ static void parse_args(int argc, char **argv)
 	uint64_t v;
 	int c;
 
-	while ((c = getopt(argc, argv, "lc:f:6b:p:n:w:r:dVs:C:P:LRAB:t:qh")) != -1) {
+	while ((c = getopt(argc, argv, "lc:f:6b:p:n:w:r:dVs:C:P:LRAB:k:t:qh")) != -1) {
 		switch (c) {
 		case 'l':
 			cfg.server = 1;
@@ -1150,6 +1153,11 @@ static void parse_args(int argc, char **argv)
 			if (parse_size(optarg, &v) || v < 1024 || v > INT_MAX / 2)
 				fail("bad buffer size '%s'", optarg);
 			cfg.bufsize = (int)v;
+			break;
+		case 'k':
+			if (parse_size(optarg, &v) || v < 1 || v > 65535)
+				fail("bad backlog '%s'", optarg);
+			cfg.backlog = (int)v;
 			break;
 		case 't':
 			cfg.timeout = parse_int(optarg, 0, INT_MAX);

@@ -6,21 +6,25 @@
 # memory freed by earlier ones (counted as reuse in the SMC-D statistics,
 # per namespace) instead of allocating; with the pool off every DMB is
 # allocated; data stays intact either way; unloading frees the pool.
+# DMBs of real connections are charged to the memory cgroup of the
+# sockets' owner (handshakes run in workers), and pooled memory only goes
+# to DMBs charged to the same cgroup.
 source "$(dirname "$0")/lib.sh"
 
 repo=${SMC_REPO:-$(cd "$(dirname "$0")/../../../../.." && pwd)}
 smc=$repo/tools/smc/smc
 param=/sys/module/smc_loopback/parameters/pool_kib
 
-tap_plan 10
+tap_plan 15
 
 modprobe smc && modprobe smc_diag && modprobe smc_loopback ||
 	fail "modprobe smc smc_diag smc_loopback"
 
-# rx_rmb_stats ALLOC REUSE of the SMC-D statistics in namespace NS.
+# rx_rmb_stats ALLOC REUSE of the SMC-D statistics in namespace NS (or
+# the initial one).
 counts()
 {
-	ip netns exec "$1" "$smc" -j stats smcd | python3 -c '
+	${1:+ip netns exec "$1"} "$smc" -j stats smcd | python3 -c '
 import json, sys
 r = json.load(sys.stdin)["smcd"]["rx_rmb_stats"]
 print(r["alloc_cnt"], r["reuse_cnt"])'
@@ -67,5 +71,80 @@ fi
 
 ip netns del pool-a
 ip netns del pool-b
+
+# Memory cgroups. One process holds 4 connections, 8 DMBs, first with
+# net.smc.rmem 16 KiB (16 KiB DMBs), then with 1 MiB (1 MiB DMBs): its
+# cgroup grows by the difference, 8 MiB less 128 KiB, though workers made
+# the DMBs.
+cg=/sys/fs/cgroup
+grep -q "^[^ ]* $cg cgroup2 " /proc/mounts || mount -t cgroup2 none $cg
+echo +memory >$cg/cgroup.subtree_control
+mkdir -p $cg/pool-x $cg/pool-y
+echo 16384 >$param
+cat >/tmp/pool_hold.py <<'EOF'
+import socket, sys
+srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+srv.bind(("127.0.0.1", 0))
+srv.listen(8)
+pairs = []
+for _ in range(4):
+    c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    c.connect(srv.getsockname())
+    pairs.append((c, srv.accept()[0]))
+print("ready", flush=True)
+sys.stdin.read()
+EOF
+# hold GROUP: the holder runs in GROUP until its stdin closes; prints how
+# much the cgroup grew (KiB) while the connections were open.
+hold()
+{
+	local g=$cg/$1 before held
+	before=$(cat "$g/memory.current")
+	rm -f /tmp/pool_fifo && mkfifo /tmp/pool_fifo
+	sh -c "echo \$\$ >$g/cgroup.procs &&
+	       exec $repo/tools/smc_run/smc_run python3 /tmp/pool_hold.py" \
+		</tmp/pool_fifo >/tmp/pool_hold.out 2>&1 &
+	exec 7>/tmp/pool_fifo
+	for _ in $(seq 100); do
+		grep -q ready /tmp/pool_hold.out && break
+		sleep 0.1
+	done
+	held=$(cat "$g/memory.current")
+	exec 7>&-
+	wait
+	echo $(((held - before) / 1024))
+}
+rmem=/proc/sys/net/smc/rmem
+rmem_was=$(cat $rmem)
+echo 16384 >$rmem
+small=$(hold pool-x)
+echo 1048576 >$rmem
+big=$(hold pool-x)
+echo "# cgroup growth: $small KiB with 16 KiB DMBs, $big KiB with 1 MiB DMBs"
+if [ $((big - small)) -ge 7500 ]; then
+	ok "DMBs are charged to the owner's cgroup (+$((big - small)) KiB for 1 MiB DMBs)"
+else
+	fail "DMBs not charged to the owner's cgroup: $small KiB, then $big KiB"
+fi
+expect_eq "two runs: 16 DMBs allocated" "16 0" "$(counts)"
+hold pool-y >/dev/null
+expect_eq "another cgroup does not get the first one's pooled memory" \
+	"24 0" "$(counts)"
+hold pool-x >/dev/null
+expect_eq "the first cgroup gets its own pooled memory back" "24 8" \
+	"$(counts)"
+# Emptying the pool takes the pooled memory off the first cgroup's bill.
+before=$(cat $cg/pool-x/memory.current)
+echo 0 >$param
+hold pool-y >/dev/null
+after=$(cat $cg/pool-x/memory.current)
+if [ $(((before - after) / 1024)) -ge 7500 ]; then
+	ok "pool emptied: its memory was the first cgroup's (-$(((before - after) / 1024)) KiB)"
+else
+	fail "pool emptied: the first cgroup shrank by $(((before - after) / 1024)) KiB only"
+fi
+echo "$rmem_was" >$rmem
+rmdir $cg/pool-x $cg/pool-y
+
 check "rmmod smc_loopback frees the pool" rmmod smc_loopback
 tap_exit
