@@ -72,7 +72,7 @@ pair()
 	0)	# The server dies: the client ends with an error or refused.
 		sleep "0.$((RANDOM % 10))"
 		kill -9 $spid 2>/dev/null
-		wait $spid
+		wait $spid 2>/dev/null
 		wait $cpid
 		crc=$?
 		[ $crc -eq 2 ] && echo "FAIL client hung after the server was killed"
@@ -82,7 +82,7 @@ pair()
 		# the next connection in accept(), where it is no longer ours.
 		sleep "0.$((RANDOM % 10))"
 		kill -9 $cpid 2>/dev/null
-		wait $cpid
+		wait $cpid 2>/dev/null
 		for i in $(seq 75); do
 			kill -0 $spid 2>/dev/null || break
 			sleep 0.2
@@ -96,12 +96,12 @@ pair()
 			cat /proc/$spid/task/*/stack
 		fi
 		kill -9 $spid 2>/dev/null
-		wait $spid
+		wait $spid 2>/dev/null
 		;;
 	*)
-		wait $spid
+		wait $spid 2>/dev/null
 		src=$?
-		wait $cpid
+		wait $cpid 2>/dev/null
 		crc=$?
 		if [ $src -eq 0 ] && [ $crc -eq 0 ]; then
 			echo ok
