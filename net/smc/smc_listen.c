@@ -140,6 +140,8 @@ static void smc_child_done(struct smc_sock *child, int err)
 	struct sock *lsk = &lsmc->sk;
 	bool queued = false;
 
+	/* Once queued, accept() may drop the child's hold on the listener. */
+	sock_hold(lsk);
 	del_timer_sync(&child->handshake_timer);
 	if (!err) {
 		lock_sock(lsk);
@@ -149,16 +151,19 @@ static void smc_child_done(struct smc_sock *child, int err)
 			WRITE_ONCE(lsmc->accept_queued, lsmc->accept_queued + 1);
 			spin_unlock_bh(&lsmc->accept_lock);
 			queued = true;
+			/* At once: poll() sees the child from now on, and a
+			 * level-triggered epoll must see it as soon.
+			 */
+			lsk->sk_data_ready(lsk);
 		}
 		release_sock(lsk);
 	}
 	atomic_dec(&lsmc->handshakes);
 	/* A handshake slot is free: serve connections waiting in TCP's queue. */
 	smc_listen_kick(lsmc);
-	if (queued)
-		lsk->sk_data_ready(lsk);
-	else
+	if (!queued)
 		smc_child_drop(child);
+	sock_put(lsk);
 }
 
 /* TCP children inherit the listener's hooks; give them back their own. */
