@@ -71,6 +71,7 @@ static int __net_init smc_net_init(struct net *net)
 
 	spin_lock_init(&sn->fallback_lock);
 	spin_lock_init(&sn->ueid_lock);
+	atomic_long_set(&sn->dmb_bytes, 0);
 	smc_pnet_net_init(net);
 	rc = smc_stats_net_init(net);
 	if (rc)

@@ -23,86 +23,61 @@ static int smc_links_max = 2;
 static int smc_conns_min = 16;
 static int smc_conns_max = 255;
 
-/* .data holds the field's offset in struct smc_net until registration. */
-static const struct ctl_table smc_sysctl_template[] = {
-	{
-		.procname	= "autocorking_size",
-		.data		= (void *)offsetof(struct smc_net, autocorking_size),
-		.maxlen		= sizeof(unsigned int),
-		.mode		= 0644,
-		.proc_handler	= proc_douintvec,
-	},
-	{
-		.procname	= "smcr_buf_type",
-		.data		= (void *)offsetof(struct smc_net, smcr_buf_type),
-		.maxlen		= sizeof(unsigned int),
-		.mode		= 0644,
-		.proc_handler	= proc_douintvec_minmax,
-		.extra1		= SYSCTL_ZERO,
-		.extra2		= SYSCTL_TWO,
-	},
-	{
-		.procname	= "smcr_testlink_time",
-		.data		= (void *)offsetof(struct smc_net, smcr_testlink_time),
-		.maxlen		= sizeof(int),
-		.mode		= 0644,
-		.proc_handler	= proc_dointvec_jiffies,
-	},
-	{
-		.procname	= "wmem",
-		.data		= (void *)offsetof(struct smc_net, wmem),
-		.maxlen		= sizeof(int),
-		.mode		= 0644,
-		.proc_handler	= proc_dointvec_minmax,
-		.extra1		= &smc_buf_min,
-		.extra2		= &smc_buf_max,
-	},
-	{
-		.procname	= "rmem",
-		.data		= (void *)offsetof(struct smc_net, rmem),
-		.maxlen		= sizeof(int),
-		.mode		= 0644,
-		.proc_handler	= proc_dointvec_minmax,
-		.extra1		= &smc_buf_min,
-		.extra2		= &smc_buf_max,
-	},
-	{
-		.procname	= "smcr_max_links_per_lgr",
-		.data		= (void *)offsetof(struct smc_net, smcr_max_links_per_lgr),
-		.maxlen		= sizeof(int),
-		.mode		= 0644,
-		.proc_handler	= proc_dointvec_minmax,
-		.extra1		= &smc_links_min,
-		.extra2		= &smc_links_max,
-	},
-	{
-		.procname	= "smcr_max_conns_per_lgr",
-		.data		= (void *)offsetof(struct smc_net, smcr_max_conns_per_lgr),
-		.maxlen		= sizeof(int),
-		.mode		= 0644,
-		.proc_handler	= proc_dointvec_minmax,
-		.extra1		= &smc_conns_min,
-		.extra2		= &smc_conns_max,
-	},
-	{
-		/* Ours: what the netns's DMBs may add up to, in bytes. */
-		.procname	= "smcd_dmb_limit",
-		.data		= (void *)offsetof(struct smc_net, smcd_dmb_limit),
-		.maxlen		= sizeof(unsigned long),
-		.mode		= 0644,
-		.proc_handler	= proc_doulongvec_minmax,
-	},
-	{
-		.procname	= "limit_smc_hs",
-		.data		= (void *)offsetof(struct smc_net, limit_smc_hs),
-		.maxlen		= sizeof(int),
-		.mode		= 0644,
-		.proc_handler	= proc_dointvec_minmax,
-		.extra1		= SYSCTL_ZERO,
-		.extra2		= SYSCTL_ONE,
-	},
-	{ }
+/* One knob: where it lives in struct smc_net, how it is parsed, its range. */
+struct smc_knob {
+	const char	*name;
+	size_t		offset;
+	size_t		size;
+	proc_handler	*handler;
+	void		*min;
+	void		*max;
 };
+
+static const struct smc_knob smc_knobs[] = {
+	{ "autocorking_size", offsetof(struct smc_net, autocorking_size),
+	  sizeof(unsigned int), proc_douintvec },
+	{ "smcr_buf_type", offsetof(struct smc_net, smcr_buf_type),
+	  sizeof(unsigned int), proc_douintvec_minmax, SYSCTL_ZERO, SYSCTL_TWO },
+	{ "smcr_testlink_time", offsetof(struct smc_net, smcr_testlink_time),
+	  sizeof(int), proc_dointvec_jiffies },
+	{ "wmem", offsetof(struct smc_net, wmem),
+	  sizeof(int), proc_dointvec_minmax, &smc_buf_min, &smc_buf_max },
+	{ "rmem", offsetof(struct smc_net, rmem),
+	  sizeof(int), proc_dointvec_minmax, &smc_buf_min, &smc_buf_max },
+	{ "smcr_max_links_per_lgr", offsetof(struct smc_net, smcr_max_links_per_lgr),
+	  sizeof(int), proc_dointvec_minmax, &smc_links_min, &smc_links_max },
+	{ "smcr_max_conns_per_lgr", offsetof(struct smc_net, smcr_max_conns_per_lgr),
+	  sizeof(int), proc_dointvec_minmax, &smc_conns_min, &smc_conns_max },
+	/* Ours: what the namespace's DMBs may add up to, in bytes. */
+	{ "smcd_dmb_limit", offsetof(struct smc_net, smcd_dmb_limit),
+	  sizeof(unsigned long), proc_doulongvec_minmax },
+	{ "limit_smc_hs", offsetof(struct smc_net, limit_smc_hs),
+	  sizeof(int), proc_dointvec_minmax, SYSCTL_ZERO, SYSCTL_ONE },
+};
+
+/* The namespace's table, pointing into its struct smc_net. */
+static struct ctl_table *smc_sysctl_table(struct smc_net *sn)
+{
+	struct ctl_table *table;
+	int i;
+
+	/* One more, zeroed, ends the table. */
+	table = kcalloc(ARRAY_SIZE(smc_knobs) + 1, sizeof(*table), GFP_KERNEL);
+	if (!table)
+		return NULL;
+	for (i = 0; i < ARRAY_SIZE(smc_knobs); i++) {
+		const struct smc_knob *k = &smc_knobs[i];
+
+		table[i].procname = k->name;
+		table[i].data = (char *)sn + k->offset;
+		table[i].maxlen = k->size;
+		table[i].mode = 0644;
+		table[i].proc_handler = k->handler;
+		table[i].extra1 = k->min;
+		table[i].extra2 = k->max;
+	}
+	return table;
+}
 
 /* wmem and rmem start from TCP's default buffer sizes in the namespace, as
  * in recent upstream kernels (6.1 had a fixed 64 KiB): a 128 KiB DMB lets
@@ -125,22 +100,17 @@ static void smc_sysctl_defaults(struct net *net, struct smc_net *sn)
 	 * namespace can pin the machine's memory in shared buffers.
 	 */
 	sn->smcd_dmb_limit = (totalram_pages() << PAGE_SHIFT) / 4;
-	atomic_long_set(&sn->dmb_bytes, 0);
 }
 
 int smc_sysctl_net_init(struct net *net)
 {
 	struct smc_net *sn = smc_net(net);
 	struct ctl_table *table;
-	int i;
 
 	smc_sysctl_defaults(net, sn);
-	table = kmemdup(smc_sysctl_template, sizeof(smc_sysctl_template),
-			GFP_KERNEL);
+	table = smc_sysctl_table(sn);
 	if (!table)
 		return -ENOMEM;
-	for (i = 0; table[i].procname; i++)
-		table[i].data = (char *)sn + (uintptr_t)table[i].data;
 
 	sn->sysctl = register_net_sysctl(net, "net/smc", table);
 	if (!sn->sysctl) {
