@@ -58,6 +58,20 @@ static bool smc_nl_any_v2_device(void)
 	return v2;
 }
 
+/* A nest is all or nothing: end it if everything went in, else take it
+ * out again.
+ */
+static int smc_nl_nest_close(struct sk_buff *skb, struct nlattr *nest,
+			     bool failed)
+{
+	if (failed) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 /* ---- system information ---- */
 
 static int smc_nl_fill_sys_info(struct sk_buff *skb, struct net *net)
@@ -65,26 +79,22 @@ static int smc_nl_fill_sys_info(struct sk_buff *skb, struct net *net)
 	u8 host[SMC_CLC_HOSTNAME_LEN];
 	bool v2 = smc_nl_any_v2_device();
 	struct nlattr *nest;
+	bool failed;
 
 	nest = nla_nest_start(skb, SMC_GEN_SYS_INFO);
 	if (!nest)
 		return -EMSGSIZE;
 	smc_clc_hostname(host);
 	/* Attribute types above SMC_NLA_SYS_MAX would overrun smcd's parser. */
-	if (nla_put_u8(skb, SMC_NLA_SYS_VER, SMC_CLC_V2) ||
-	    nla_put_u8(skb, SMC_NLA_SYS_REL, SMC_CLC_RELEASE_0) ||
-	    nla_put_u8(skb, SMC_NLA_SYS_IS_ISM_V2, v2) ||
-	    nla_put_u8(skb, SMC_NLA_SYS_IS_SMCR_V2, 0) ||
-	    smc_nl_put_fixed(skb, SMC_NLA_SYS_LOCAL_HOST, host, sizeof(host)))
-		goto cancel;
-	if (v2 && smc_nl_put_fixed(skb, SMC_NLA_SYS_SEID, smc_seid(),
-				   SMC_EID_LEN))
-		goto cancel;
-	nla_nest_end(skb, nest);
-	return 0;
-cancel:
-	nla_nest_cancel(skb, nest);
-	return -EMSGSIZE;
+	failed = nla_put_u8(skb, SMC_NLA_SYS_VER, SMC_CLC_V2) ||
+		 nla_put_u8(skb, SMC_NLA_SYS_REL, SMC_CLC_RELEASE_0) ||
+		 nla_put_u8(skb, SMC_NLA_SYS_IS_ISM_V2, v2) ||
+		 nla_put_u8(skb, SMC_NLA_SYS_IS_SMCR_V2, 0) ||
+		 smc_nl_put_fixed(skb, SMC_NLA_SYS_LOCAL_HOST, host,
+				  sizeof(host)) ||
+		 (v2 && smc_nl_put_fixed(skb, SMC_NLA_SYS_SEID, smc_seid(),
+					 SMC_EID_LEN));
+	return smc_nl_nest_close(skb, nest, failed);
 }
 
 /* One-message dumps: args[0] records that the message went out. */
@@ -139,12 +149,9 @@ static int smc_nl_fill_lgr_v2(struct sk_buff *skb,
 	    smc_nl_put_fixed(skb, SMC_NLA_LGR_V2_NEG_EID, li->neg_eid,
 			     sizeof(li->neg_eid)) ||
 	    smc_nl_put_fixed(skb, SMC_NLA_LGR_V2_PEER_HOST, li->peer_host,
-			     sizeof(li->peer_host))) {
-		nla_nest_cancel(skb, nest);
-		return -EMSGSIZE;
-	}
-	nla_nest_end(skb, nest);
-	return 0;
+			     sizeof(li->peer_host)))
+		return smc_nl_nest_close(skb, nest, true);
+	return smc_nl_nest_close(skb, nest, false);
 }
 
 static int smc_nl_fill_lgr(struct sk_buff *skb, struct net *net,
@@ -169,12 +176,9 @@ static int smc_nl_fill_lgr(struct sk_buff *skb, struct net *net,
 	    nla_put_u32(skb, SMC_NLA_LGR_D_CONNS_NUM, li->nconns) ||
 	    nla_put_u32(skb, SMC_NLA_LGR_D_CHID, dev->ops->get_chid(dev)) ||
 	    nla_put_string(skb, SMC_NLA_LGR_D_PNETID, pnetid) ||
-	    (li->peer_known && smc_nl_fill_lgr_v2(skb, li))) {
-		nla_nest_cancel(skb, nest);
-		return -EMSGSIZE;
-	}
-	nla_nest_end(skb, nest);
-	return 0;
+	    (li->peer_known && smc_nl_fill_lgr_v2(skb, li)))
+		return smc_nl_nest_close(skb, nest, true);
+	return smc_nl_nest_close(skb, nest, false);
 }
 
 static int smc_nl_get_lgr_smcd(struct sk_buff *skb,
@@ -222,12 +226,9 @@ static int smc_nl_fill_port(struct sk_buff *skb, struct net *net,
 	if (!nest)
 		return -EMSGSIZE;
 	if (nla_put_u8(skb, SMC_NLA_DEV_PORT_PNET_USR, by_user) ||
-	    nla_put_string(skb, SMC_NLA_DEV_PORT_PNETID, pnetid)) {
-		nla_nest_cancel(skb, nest);
-		return -EMSGSIZE;
-	}
-	nla_nest_end(skb, nest);
-	return 0;
+	    nla_put_string(skb, SMC_NLA_DEV_PORT_PNETID, pnetid))
+		return smc_nl_nest_close(skb, nest, true);
+	return smc_nl_nest_close(skb, nest, false);
 }
 
 /* A device message always has its PORT nest: smcd crashes without it. */
@@ -248,12 +249,9 @@ static int smc_nl_fill_dev(struct sk_buff *skb, struct net *net,
 	    nla_put_u16(skb, SMC_NLA_DEV_PCI_VENDOR, 0) ||
 	    nla_put_u16(skb, SMC_NLA_DEV_PCI_DEVICE, 0) ||
 	    nla_put_string(skb, SMC_NLA_DEV_PCI_ID, dev->name) ||
-	    smc_nl_fill_port(skb, net, dev)) {
-		nla_nest_cancel(skb, nest);
-		return -EMSGSIZE;
-	}
-	nla_nest_end(skb, nest);
-	return 0;
+	    smc_nl_fill_port(skb, net, dev))
+		return smc_nl_nest_close(skb, nest, true);
+	return smc_nl_nest_close(skb, nest, false);
 }
 
 static int smc_nl_get_dev_smcd(struct sk_buff *skb,
@@ -291,13 +289,10 @@ static int smc_nl_put_u64s(struct sk_buff *skb, int type, int first,
 	if (!nest)
 		return -EMSGSIZE;
 	for (i = 0; i < n; i++) {
-		if (nla_put_u64_64bit(skb, first + i, v[i], pad)) {
-			nla_nest_cancel(skb, nest);
-			return -EMSGSIZE;
-		}
+		if (nla_put_u64_64bit(skb, first + i, v[i], pad))
+			return smc_nl_nest_close(skb, nest, true);
 	}
-	nla_nest_end(skb, nest);
-	return 0;
+	return smc_nl_nest_close(skb, nest, false);
 }
 
 static int smc_nl_fill_tech(struct sk_buff *skb, int type,
@@ -328,16 +323,13 @@ static int smc_nl_fill_tech(struct sk_buff *skb, int type,
 			    SMC_NLA_STATS_RMB_SIZE_SM_PEER_CNT,
 			    t->buf[SMC_STAT_RX], SMC_STAT_BUF_EVENTS,
 			    SMC_NLA_STATS_RMB_PAD))
-		goto cancel;
+		return smc_nl_nest_close(skb, nest, true);
+	/* The event counters sit in the tech nest itself, not a nest of their own. */
 	for (i = 0; i < SMC_STAT_EVENTS; i++)
 		if (nla_put_u64_64bit(skb, SMC_NLA_STATS_T_CLNT_V1_SUCC + i,
 				      t->events[i], SMC_NLA_STATS_T_PAD))
-			goto cancel;
-	nla_nest_end(skb, nest);
-	return 0;
-cancel:
-	nla_nest_cancel(skb, nest);
-	return -EMSGSIZE;
+			return smc_nl_nest_close(skb, nest, true);
+	return smc_nl_nest_close(skb, nest, false);
 }
 
 static int smc_nl_fill_stats(struct sk_buff *skb, struct net *net)
@@ -345,6 +337,7 @@ static int smc_nl_fill_stats(struct sk_buff *skb, struct net *net)
 	struct smc_stats *st;
 	struct nlattr *nest;
 	int rc = -EMSGSIZE;
+	bool failed;
 
 	st = kmalloc(sizeof(*st), GFP_KERNEL);
 	if (!st)
@@ -353,19 +346,15 @@ static int smc_nl_fill_stats(struct sk_buff *skb, struct net *net)
 	nest = nla_nest_start(skb, SMC_GEN_STATS);
 	if (!nest)
 		goto out;
-	if (smc_nl_fill_tech(skb, SMC_NLA_STATS_SMCD_TECH,
-			     &st->tech[SMC_STAT_SMCD]) ||
-	    smc_nl_fill_tech(skb, SMC_NLA_STATS_SMCR_TECH,
-			     &st->tech[SMC_STAT_SMCR]) ||
-	    nla_put_u64_64bit(skb, SMC_NLA_STATS_CLNT_HS_ERR_CNT,
-			      st->hs_errors[0], SMC_NLA_STATS_PAD) ||
-	    nla_put_u64_64bit(skb, SMC_NLA_STATS_SRV_HS_ERR_CNT,
-			      st->hs_errors[1], SMC_NLA_STATS_PAD)) {
-		nla_nest_cancel(skb, nest);
-		goto out;
-	}
-	nla_nest_end(skb, nest);
-	rc = 0;
+	failed = smc_nl_fill_tech(skb, SMC_NLA_STATS_SMCD_TECH,
+				  &st->tech[SMC_STAT_SMCD]) ||
+		 smc_nl_fill_tech(skb, SMC_NLA_STATS_SMCR_TECH,
+				  &st->tech[SMC_STAT_SMCR]) ||
+		 nla_put_u64_64bit(skb, SMC_NLA_STATS_CLNT_HS_ERR_CNT,
+				   st->hs_errors[0], SMC_NLA_STATS_PAD) ||
+		 nla_put_u64_64bit(skb, SMC_NLA_STATS_SRV_HS_ERR_CNT,
+				   st->hs_errors[1], SMC_NLA_STATS_PAD);
+	rc = smc_nl_nest_close(skb, nest, failed);
 out:
 	kfree(st);
 	return rc;
@@ -415,12 +404,9 @@ static int smc_nl_fill_fback(struct sk_buff *skb, const struct smc_nl_fback *fb,
 					  SMC_NLA_FBACK_STATS_PAD))) ||
 	    nla_put_u32(skb, SMC_NLA_FBACK_STATS_RSN_CODE, s->code) ||
 	    nla_put_u16(skb, SMC_NLA_FBACK_STATS_RSN_CNT,
-			min_t(u64, count, U16_MAX))) {
-		nla_nest_cancel(skb, nest);
-		return -EMSGSIZE;
-	}
-	nla_nest_end(skb, nest);
-	return 0;
+			min_t(u64, count, U16_MAX)))
+		return smc_nl_nest_close(skb, nest, true);
+	return smc_nl_nest_close(skb, nest, false);
 }
 
 /* One message per (reason, side) that was counted; args[0] is the next
