@@ -98,3 +98,34 @@ stream_pair()
 	sed 's/^/# /' "/tmp/$name.srv" "/tmp/$name.cli"
 	[ $crc -eq 0 ] && [ $src -eq 0 ]
 }
+
+# relay PREFIX ARGS...: smc_sockapi's results become ours one for one
+# (renumbered, PREFIX before each); its comments (the differences) stay
+# comments. A scenario it never reported fails.
+relay()
+{
+	local prefix=$1 prog=$SMC_TOOLS/smc_sockapi line seen=0 i names
+	shift
+	mapfile -t names < <("$prog" -l "$@")
+	while IFS= read -r line; do
+		case $line in
+		"ok "*)		ok "$prefix${line#ok * - }"; seen=$((seen + 1)) ;;
+		"not ok "*)	fail "$prefix${line#not ok * - }"; seen=$((seen + 1)) ;;
+		"#"*)		printf '%s\n' "$line" ;;
+		esac
+	done < <("$prog" "$@" 2>&1)
+	for ((i = seen; i < ${#names[@]}; i++)); do
+		fail "$prefix${names[$i]}: no result from smc_sockapi"
+	done
+}
+
+# smcd_lgr_count NS: the SMC-D link groups of namespace NS, as the smc
+# tool reports them (the devices' use counts).
+smcd_lgr_count()
+{
+	local smc=${SMC_REPO:-$SMC_SELFTESTS/../../../../..}/tools/smc/smc
+
+	ip netns exec "$1" "$smc" -j dev show | python3 -c '
+import json, sys
+print(sum(d["use_cnt"] for d in json.load(sys.stdin)["smcd"]))'
+}

@@ -114,23 +114,6 @@ check "no device, IPv6: 4 MiB each way at once, verified" \
 	-f inet -6 -c ::1 -p 7402 -n 4M -d -V
 on_path fb6 tcp 10/6
 
-relay()
-{
-	local prefix=$1 line seen=0 i names
-	shift
-	mapfile -t names < <("$prog" -l "$@")
-	while IFS= read -r line; do
-		case $line in
-		"ok "*)		ok "$prefix${line#ok * - }"; seen=$((seen + 1)) ;;
-		"not ok "*)	fail "$prefix${line#not ok * - }"; seen=$((seen + 1)) ;;
-		"#"*)		printf '%s\n' "$line" ;;
-		esac
-	done < <("$prog" "$@" 2>&1)
-	for ((i = seen; i < ${#names[@]}; i++)); do
-		fail "$prefix${names[$i]}: no result from smc_sockapi"
-	done
-}
-
 relay "IPPROTO_SMC: " -a tcp -b inet
 
 # --- with the loopback device: SMC-D

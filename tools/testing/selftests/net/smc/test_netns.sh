@@ -77,13 +77,8 @@ init=$("$diag" | grep -c 'inode=')
 expect_eq "sock_diag in ct-a: its listener and 6 connection ends" 7 "$a"
 expect_eq "sock_diag in ct-b: nothing of ct-a's" 0 "$b"
 expect_eq "sock_diag in the initial namespace: nothing either" 0 "$init"
-lgr_count()
-{
-	ip netns exec "$1" "$smc" -j dev show |
-		python3 -c 'import json, sys; print(sum(d["use_cnt"] for d in json.load(sys.stdin)["smcd"]))'
-}
-expect_eq "link groups: ct-a has its own (client and server)" 2 "$(lgr_count ct-a)"
-expect_eq "link groups: ct-b has none" 0 "$(lgr_count ct-b)"
+expect_eq "link groups: ct-a has its own (client and server)" 2 "$(smcd_lgr_count ct-a)"
+expect_eq "link groups: ct-b has none" 0 "$(smcd_lgr_count ct-b)"
 expect_eq "DMBs of ct-a's connections registered" 6 \
 	"$(cat /sys/class/smcd/loopback-ism/dmbs)"
 

@@ -150,8 +150,7 @@ done
 expect_eq "no AF_SMC socket left" 0 "$(proto_sockets SMC)"
 expect_eq "no DMB left" 0 "$(cat /sys/class/smcd/loopback-ism/dmbs)"
 expect_eq "no link group left (device use count 0 in both namespaces)" "0 0" \
-	"$(for ns in soak-a soak-b; do ip netns exec $ns "$smc" -j dev show |
-		python3 -c 'import json, sys; print(sum(d["use_cnt"] for d in json.load(sys.stdin)["smcd"]))'; done | xargs)"
+	"$(smcd_lgr_count soak-a) $(smcd_lgr_count soak-b)"
 expect_eq "module references as before" "$refcnt_before" \
 	"$(cat /sys/module/smc/refcnt) $(cat /sys/module/smc_loopback/refcnt)"
 ip netns del soak-a

@@ -36,26 +36,6 @@ else
 	fail "modprobe smc smc_diag"
 fi
 
-# relay PREFIX ARGS...: smc_sockapi's results become ours one for one
-# (renumbered, PREFIX before each); its comments (the differences) stay
-# comments. A scenario it never reported fails.
-relay()
-{
-	local prefix=$1 line seen=0 i names
-	shift
-	mapfile -t names < <("$prog" -l "$@")
-	while IFS= read -r line; do
-		case $line in
-		"ok "*)		ok "$prefix${line#ok * - }"; seen=$((seen + 1)) ;;
-		"not ok "*)	fail "$prefix${line#not ok * - }"; seen=$((seen + 1)) ;;
-		"#"*)		printf '%s\n' "$line" ;;
-		esac
-	done < <("$prog" "$@" 2>&1)
-	for ((i = seen; i < ${#names[@]}; i++)); do
-		fail "$prefix${names[$i]}: no result from smc_sockapi"
-	done
-}
-
 relay "" -a tcp -b smc
 
 # The same over shared memory: the loopback device is there, and a
