@@ -33,6 +33,26 @@ static void smc_listen_kick(struct smc_sock *lsmc)
 		sock_put(&lsmc->sk);
 }
 
+/* A slot freed up (a handshake ended, a child was accepted): accept_work
+ * only has something to do if connections wait in TCP's queue, because it
+ * stopped taking them. Any that arrive later kick it themselves, so most
+ * slots free up without waking a worker. Listener socket lock held.
+ */
+static void smc_listen_slot_freed(struct smc_sock *lsmc)
+{
+	struct sock *tsk;
+
+	if (lsmc->sk.sk_state != SMC_LISTEN || !lsmc->tcp)
+		return;
+	tsk = lsmc->tcp->sk;
+	/* Pairs with the arrival's queue-then-wake: we see either the queued
+	 * connection or the arrival's accept_work sees the slot free.
+	 */
+	smp_mb();
+	if (!reqsk_queue_empty(&inet_csk(tsk)->icsk_accept_queue))
+		smc_listen_kick(lsmc);
+}
+
 static bool smc_listen_busy(const struct smc_sock *lsmc)
 {
 	unsigned int limit = max_t(unsigned int, 1,
@@ -143,24 +163,21 @@ static void smc_child_done(struct smc_sock *child, int err)
 	/* Once queued, accept() may drop the child's hold on the listener. */
 	sock_hold(lsk);
 	del_timer_sync(&child->handshake_timer);
-	if (!err) {
-		lock_sock(lsk);
-		if (lsk->sk_state == SMC_LISTEN) {
-			spin_lock_bh(&lsmc->accept_lock);
-			list_add_tail(&child->accept_node, &lsmc->accept_queue);
-			WRITE_ONCE(lsmc->accept_queued, lsmc->accept_queued + 1);
-			spin_unlock_bh(&lsmc->accept_lock);
-			queued = true;
-			/* At once: poll() sees the child from now on, and a
-			 * level-triggered epoll must see it as soon.
-			 */
-			lsk->sk_data_ready(lsk);
-		}
-		release_sock(lsk);
+	lock_sock(lsk);
+	if (!err && lsk->sk_state == SMC_LISTEN) {
+		spin_lock_bh(&lsmc->accept_lock);
+		list_add_tail(&child->accept_node, &lsmc->accept_queue);
+		WRITE_ONCE(lsmc->accept_queued, lsmc->accept_queued + 1);
+		spin_unlock_bh(&lsmc->accept_lock);
+		queued = true;
+		/* At once: poll() sees the child from now on, and a
+		 * level-triggered epoll must see it as soon.
+		 */
+		lsk->sk_data_ready(lsk);
 	}
 	atomic_dec(&lsmc->handshakes);
-	/* A handshake slot is free: serve connections waiting in TCP's queue. */
-	smc_listen_kick(lsmc);
+	smc_listen_slot_freed(lsmc);
+	release_sock(lsk);
 	if (!queued)
 		smc_child_drop(child);
 	sock_put(lsk);
@@ -354,11 +371,11 @@ int smc_accept(struct socket *sock, struct socket *newsock, int flags,
 	lock_sock(lsk);
 	rc = smc_accept_wait(lsmc, sock_rcvtimeo(lsk, flags & O_NONBLOCK),
 			     &child);
+	if (!rc)
+		smc_listen_slot_freed(lsmc);
 	release_sock(lsk);
 	if (rc)
 		return rc;
-	/* A slot in the backlog is free again. */
-	smc_listen_kick(lsmc);
 
 	csk = &child->sk;
 	lock_sock(csk);
