@@ -39,6 +39,7 @@ static void smc_connect_finish(struct smc_sock *smc, int err)
 	struct sock *sk = &smc->sk;
 
 	smc->connect_phase = SMC_CONNECT_DONE;
+	WRITE_ONCE(smc->connect_inline, false);
 	if (err) {
 		sk->sk_err = -err;
 		sk->sk_state = SMC_CLOSED;
@@ -64,6 +65,7 @@ static void smc_connect_finish(struct smc_sock *smc, int err)
 static void smc_connect_tcp_failed(struct smc_sock *smc)
 {
 	smc->connect_phase = SMC_CONNECT_DONE;
+	WRITE_ONCE(smc->connect_inline, false);
 	smc_tcp_unhook(smc);
 	smc_fallback_switch(smc, 0, 0);
 	smc_connect_wake(smc, POLL_ERR);
@@ -106,34 +108,67 @@ static int smc_connect_tcp_error(struct smc_sock *smc)
 	return err;
 }
 
+/* The CLC part of an active open: offer, then take the answer. @timeo as
+ * for smc_client_finish(): SMC_HS_PAUSED leaves the rest to connect_work;
+ * otherwise the outcome is recorded and 0 returned.
+ */
+static int smc_connect_negotiate(struct smc_sock *smc, long *timeo)
+{
+	int rc = 0;
+
+	if (!smc->hs_dev) {
+		rc = smc_client_offer(smc);
+		if (rc != -EINPROGRESS)
+			goto done;
+	}
+	rc = smc_client_finish(smc, timeo);
+	if (rc == SMC_HS_PAUSED)
+		return rc;
+done:
+	if (rc < 0)
+		smc_stat_hs_error(sock_net(&smc->sk), false);
+	smc_connect_finish(smc, rc);
+	return 0;
+}
+
+static bool smc_connect_tcp_pending(struct sock *tsk)
+{
+	int state = READ_ONCE(tsk->sk_state);
+
+	return state == TCP_SYN_SENT || state == TCP_SYN_RECV;
+}
+
+/* Take an active open as far as TCP lets it, socket lock held: nothing
+ * while TCP still connects, else the handshake or TCP's failure. Returns
+ * SMC_HS_PAUSED if @timeo stopped the handshake early, else 0.
+ */
+static int smc_connect_step(struct smc_sock *smc, long *timeo)
+{
+	struct sock *tsk;
+
+	if (smc->connect_phase != SMC_CONNECT_TCP || !smc->tcp)
+		return 0;
+	tsk = smc->tcp->sk;
+	if (smc_connect_tcp_pending(tsk))
+		return 0;	/* we run again */
+	switch (READ_ONCE(tsk->sk_state)) {
+	case TCP_ESTABLISHED:
+	case TCP_CLOSE_WAIT:
+		return smc_connect_negotiate(smc, timeo);
+	default:
+		smc_connect_tcp_failed(smc);
+		return 0;
+	}
+}
+
 void smc_connect_work(struct work_struct *work)
 {
 	struct smc_sock *smc = container_of(work, struct smc_sock,
 					    connect_work);
 	struct sock *sk = &smc->sk;
-	struct sock *tsk;
-	int rc;
 
 	lock_sock(sk);
-	if (smc->connect_phase != SMC_CONNECT_TCP || !smc->tcp)
-		goto out;
-	tsk = smc->tcp->sk;
-	switch (READ_ONCE(tsk->sk_state)) {
-	case TCP_SYN_SENT:
-	case TCP_SYN_RECV:
-		goto out;	/* not decided yet; we run again */
-	case TCP_ESTABLISHED:
-	case TCP_CLOSE_WAIT:
-		rc = smc_client_negotiate(smc);
-		if (rc < 0)
-			smc_stat_hs_error(sock_net(sk), false);
-		smc_connect_finish(smc, rc);
-		break;
-	default:
-		smc_connect_tcp_failed(smc);
-		break;
-	}
-out:
+	smc_connect_step(smc, NULL);
 	release_sock(sk);
 	sock_put(sk);
 }
@@ -162,6 +197,28 @@ static int smc_connect_state(struct smc_sock *smc)
 	}
 }
 
+/* connect() stops negotiating itself (a signal, its timeout): from now
+ * on TCP's events and connect_work carry the connection on.
+ */
+static void smc_connect_go_async(struct smc_sock *smc)
+{
+	if (!smc->connect_inline)
+		return;
+	WRITE_ONCE(smc->connect_inline, false);
+	smc_connect_kick(smc);
+}
+
+/* Whether connect() itself can take the next step now. */
+static bool smc_connect_can_step(struct smc_sock *smc)
+{
+	return READ_ONCE(smc->connect_inline) && smc->tcp &&
+	       !smc_connect_tcp_pending(smc->tcp->sk);
+}
+
+/* A blocking connect. One that started the connection negotiates in
+ * person, saving the hand-offs to and from a worker; one that waits for a
+ * connection started earlier sleeps until connect_work is done.
+ */
 static int smc_connect_wait(struct smc_sock *smc, long timeo)
 {
 	DEFINE_WAIT_FUNC(wait, woken_wake_function);
@@ -170,6 +227,14 @@ static int smc_connect_wait(struct smc_sock *smc, long timeo)
 
 	add_wait_queue(sk_sleep(sk), &wait);
 	while (smc->connect_phase == SMC_CONNECT_TCP) {
+		if (smc_connect_can_step(smc) &&
+		    smc_connect_step(smc, &timeo) == SMC_HS_PAUSED) {
+			rc = signal_pending(current) ? sock_intr_errno(timeo) :
+						       -EINPROGRESS;
+			break;
+		}
+		if (smc->connect_phase != SMC_CONNECT_TCP)
+			break;
 		if (!timeo) {
 			rc = -EINPROGRESS;
 			break;
@@ -179,11 +244,14 @@ static int smc_connect_wait(struct smc_sock *smc, long timeo)
 			break;
 		}
 		sk_wait_event(sk, &timeo,
-			      smc->connect_phase != SMC_CONNECT_TCP, &wait);
+			      smc->connect_phase != SMC_CONNECT_TCP ||
+			      smc_connect_can_step(smc), &wait);
 	}
 	remove_wait_queue(sk_sleep(sk), &wait);
-	if (rc)
+	if (rc) {
+		smc_connect_go_async(smc);
 		return rc;
+	}
 	if (sk->sk_state == SMC_ACTIVE) {
 		sk->sk_socket->state = SS_CONNECTED;
 		smc->tcp->state = SS_CONNECTED;
@@ -255,6 +323,7 @@ int smc_connect(struct socket *sock, struct sockaddr *addr, int alen,
 
 	if (static_branch_unlikely(&tcp_have_smc))
 		tcp_sk(smc->tcp->sk)->syn_smc = 1;
+	smc->connect_inline = !(flags & O_NONBLOCK);
 	smc_tcp_hook(smc, SMC_TCP_CONNECTING);
 	smc->connect_phase = SMC_CONNECT_TCP;
 	sock->state = SS_CONNECTING;
@@ -263,11 +332,12 @@ int smc_connect(struct socket *sock, struct sockaddr *addr, int alen,
 		/* Refused before a SYN left: the socket may try again. */
 		smc_tcp_unhook(smc);
 		smc->connect_phase = SMC_CONNECT_IDLE;
+		smc->connect_inline = false;
 		sock->state = SS_UNCONNECTED;
 		goto out;
 	}
-	smc_connect_kick(smc);
 	if (flags & O_NONBLOCK) {
+		smc_connect_kick(smc);
 		rc = -EINPROGRESS;
 		goto out;
 	}

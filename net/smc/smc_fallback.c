@@ -37,7 +37,12 @@ static void smc_tcp_event(struct smc_sock *smc, __poll_t mask)
 {
 	switch (smc->tcp_role) {
 	case SMC_TCP_CONNECTING:
-		if (mask & (EPOLLHUP | EPOLLERR | EPOLLOUT)) {
+		if (!(mask & (EPOLLHUP | EPOLLERR | EPOLLOUT)))
+			break;
+		if (READ_ONCE(smc->connect_inline)) {
+			/* connect() sleeps on our queue and goes on itself. */
+			smc_forward_wakeup(smc, mask);
+		} else {
 			sock_hold(&smc->sk);
 			if (!queue_work(smc_connect_wq, &smc->connect_work))
 				sock_put(&smc->sk);

@@ -141,6 +141,23 @@ static union smc_clc_msg_info *smc_clc_decode_rx(struct smc_sock *smc,
 	return mi;
 }
 
+/* The server's CLC memory from its ACCEPT on: once the client may take
+ * the connection for up, nothing may fail for want of memory, so the
+ * CONFIRM is read and decoded into what the PROPOSAL used.
+ */
+static void smc_server_keep(struct smc_sock *smc, union smc_clc_msg_info *mi)
+{
+	smc->rx_used = 0;
+	smc->hs_info = mi;
+}
+
+void smc_server_forget(struct smc_sock *smc)
+{
+	kfree(smc->hs_info);
+	smc->hs_info = NULL;
+	smc_clc_read_done(smc);
+}
+
 static void smc_local_gid(struct smcd_device *dev, struct smcd_gid *gid)
 {
 	dev->ops->get_gid(dev, gid);
@@ -289,55 +306,35 @@ static bool smc_clc_peer_has_it(struct sock *tsk)
 	return READ_ONCE(tp->snd_una) == READ_ONCE(tp->write_seq);
 }
 
-static int smc_client_smcd(struct smc_sock *smc, struct smcd_device *dev)
+/* Something for a CLC reader on the TCP socket: bytes, an error, or the
+ * end of the stream. Lockless, for a wait condition.
+ */
+static bool smc_clc_readable(struct sock *tsk)
 {
-	struct sock *tsk = smc->tcp->sk;
-	union smc_clc_msg_info *mi;
-	u8 (*ueids)[SMC_EID_LEN];
-	unsigned long deadline;
-	long old_timeo;
-	int rc;
+	const struct tcp_sock *tp = tcp_sk(tsk);
 
-	ueids = smc_fault() ? NULL :
-		kcalloc(SMC_MAX_UEID, SMC_EID_LEN, GFP_KERNEL);
-	if (!ueids)
-		return smc_decline_fallback(smc, SMC_CLC_DECL_MEM, SMC_CLC_V2);
-	rc = smc_client_propose(smc, dev, ueids);
-	kfree(ueids);
-	/* Nothing was sent yet: the server may still be told to use TCP. */
-	if (rc == -ENOMEM)
-		return smc_decline_fallback(smc, SMC_CLC_DECL_MEM, SMC_CLC_V2);
-	if (rc)
-		return rc;
-
-	old_timeo = tsk->sk_rcvtimeo;
-	tsk->sk_rcvtimeo = SMC_CLC_WAIT;
-	deadline = jiffies + SMC_CLC_WAIT_MAX;
-	do {
-		rc = smc_clc_read(smc, SMC_CLC_ACCEPT, true);
-	} while (rc == -ETIMEDOUT && !smc_clc_peer_has_it(tsk) &&
-		 time_before(jiffies, deadline));
-	tsk->sk_rcvtimeo = old_timeo;
-	if (rc < 0)
-		goto out;
-	mi = smc_clc_decode_rx(smc, SMC_CLC_ACCEPT, &rc);
-	if (!mi)
-		goto out;
-	if (mi->hdr.type == SMC_CLC_DECLINE)
-		smc_fallback_switch(smc, SMC_CLC_DECL_PEERDECL, mi->decl.diag);
-	else
-		rc = smc_client_accepted(smc, dev, &mi->acc);
-	kfree(mi);
-out:
-	smc_clc_read_done(smc);
-	return rc;
+	return READ_ONCE(tp->rcv_nxt) != READ_ONCE(tp->copied_seq) ||
+	       READ_ONCE(tsk->sk_err) ||
+	       (READ_ONCE(tsk->sk_shutdown) & RCV_SHUTDOWN);
 }
 
-/* Client side, with the TCP connection established. Returns 0 when the
- * connection may be used (over SMC or after a fallback), or an error.
- */
-int smc_client_negotiate(struct smc_sock *smc)
+/* The offer is answered or abandoned: forget it. */
+void smc_client_drop_offer(struct smc_sock *smc)
 {
+	smc_clc_read_done(smc);
+	if (smc->hs_dev) {
+		smcd_device_put(smc->hs_dev);
+		smc->hs_dev = NULL;
+	}
+}
+
+/* Client, TCP established: offer SMC-D, or settle for TCP at once.
+ * Returns -EINPROGRESS once the PROPOSAL is out (the device stays in
+ * hs_dev until the answer), 0 after a fallback, or an error.
+ */
+int smc_client_offer(struct smc_sock *smc)
+{
+	u8 (*ueids)[SMC_EID_LEN] = NULL;
 	struct smcd_device *dev;
 	int rc;
 
@@ -352,8 +349,87 @@ int smc_client_negotiate(struct smc_sock *smc)
 		return smc_decline_fallback(smc, SMC_CLC_DECL_NOSMCDEV,
 					    SMC_CLC_V1);
 	}
-	rc = smc_client_smcd(smc, dev);
-	smcd_device_put(dev);
+	rc = -ENOMEM;
+	if (!smc_fault())
+		ueids = kcalloc(SMC_MAX_UEID, SMC_EID_LEN, GFP_KERNEL);
+	if (ueids)
+		rc = smc_client_propose(smc, dev, ueids);
+	kfree(ueids);
+	if (rc) {
+		smcd_device_put(dev);
+		/* Nothing was sent yet: the server may still be told. */
+		if (rc == -ENOMEM)
+			return smc_decline_fallback(smc, SMC_CLC_DECL_MEM,
+						    SMC_CLC_V2);
+		return rc;
+	}
+	smc->hs_dev = dev;
+	smc->hs_wait_end = jiffies + SMC_CLC_WAIT;
+	smc->hs_deadline = jiffies + SMC_CLC_WAIT_MAX;
+	return -EINPROGRESS;
+}
+
+/* Client: wait until the answer to our PROPOSAL is in. The wait for it
+ * only runs out once the server's TCP has the PROPOSAL (up to a limit).
+ * With @timeo (connect() itself waiting, interruptible) a signal or the
+ * end of *@timeo returns SMC_HS_PAUSED; connect_work passes NULL.
+ */
+static int smc_client_await_answer(struct smc_sock *smc, long *timeo)
+{
+	struct sock *tsk = smc->tcp->sk;
+	unsigned long now;
+	long wait, left;
+	int rc;
+
+	for (;;) {
+		rc = smc_clc_read(smc, SMC_CLC_ACCEPT, false);
+		if (rc != -EAGAIN)
+			return rc;
+		now = jiffies;
+		if (time_after_eq(now, smc->hs_wait_end)) {
+			if (smc_clc_peer_has_it(tsk) ||
+			    time_after_eq(now, smc->hs_deadline))
+				return -ETIMEDOUT;
+			smc->hs_wait_end = now + SMC_CLC_WAIT;
+		}
+		wait = smc->hs_wait_end - now;
+		if (timeo) {
+			if (!*timeo)
+				return SMC_HS_PAUSED;
+			wait = min(wait, *timeo);
+		}
+		left = wait_event_interruptible_timeout(*sk_sleep(tsk),
+							smc_clc_readable(tsk),
+							wait);
+		if (timeo && *timeo != MAX_SCHEDULE_TIMEOUT)
+			*timeo -= min_t(long, *timeo, jiffies - now);
+		if (left < 0)
+			return SMC_HS_PAUSED;
+	}
+}
+
+/* Client, after smc_client_offer(): take the server's answer. Returns 0
+ * (over SMC-D, or after a fallback), an error, or SMC_HS_PAUSED (see
+ * smc_client_await_answer(); the offer stands then, for a later call).
+ */
+int smc_client_finish(struct smc_sock *smc, long *timeo)
+{
+	union smc_clc_msg_info *mi;
+	int rc;
+
+	rc = smc_client_await_answer(smc, timeo);
+	if (rc == SMC_HS_PAUSED)
+		return rc;
+	if (rc >= 0) {
+		mi = smc_clc_decode_rx(smc, SMC_CLC_ACCEPT, &rc);
+		if (mi && mi->hdr.type == SMC_CLC_DECLINE)
+			smc_fallback_switch(smc, SMC_CLC_DECL_PEERDECL,
+					    mi->decl.diag);
+		else if (mi)
+			rc = smc_client_accepted(smc, smc->hs_dev, &mi->acc);
+		kfree(mi);
+	}
+	smc_client_drop_offer(smc);
 	return rc;
 }
 
@@ -597,7 +673,8 @@ static int smc_server_proposal(struct smc_sock *smc)
 	smc->hs_phase = SMC_HS_CONFIRM;
 	WRITE_ONCE(smc->handshake_expired, false);
 	mod_timer(&smc->handshake_timer, jiffies + SMC_CLC_WAIT);
-	rc = -EAGAIN;
+	smc_server_keep(smc, mi);
+	return -EAGAIN;
 out:
 	kfree(mi);
 	return rc;
@@ -606,17 +683,16 @@ out:
 /* Server, second message: the client's CONFIRM (or a late DECLINE). */
 static int smc_server_confirm(struct smc_sock *smc)
 {
-	union smc_clc_msg_info *mi;
+	union smc_clc_msg_info *mi = smc->hs_info;
 	const struct smc_clc_accept_info *conf;
-	int rc;
+	int rc = -EPROTO;
 
-	mi = smc_clc_decode_rx(smc, SMC_CLC_CONFIRM, &rc);
-	if (!mi)
+	memset(mi, 0, sizeof(*mi));
+	if (smc_clc_decode(smc->rx_buf, smc->rx_used, SMC_CLC_CONFIRM, mi) < 0)
 		goto fail;
 	if (mi->hdr.type == SMC_CLC_DECLINE) {
 		smc_conn_release(smc);
 		smc_fallback_switch(smc, SMC_CLC_DECL_PEERDECL, mi->decl.diag);
-		kfree(mi);
 		return 0;
 	}
 	conf = &mi->acc;
@@ -629,10 +705,8 @@ static int smc_server_confirm(struct smc_sock *smc)
 				   conf->first_contact ? &conf->fce : NULL);
 		smc_stat_event(sock_net(&smc->sk), SMC_STAT_SMCD,
 			       SMC_STAT_SRV_V2_SUCC);
-	}
-	kfree(mi);
-	if (!rc)
 		return 0;
+	}
 fail:
 	smc_conn_release(smc);
 	return rc;
@@ -654,10 +728,11 @@ int smc_server_negotiate(struct smc_sock *smc)
 	if (rc < 0) {
 		if (confirm)
 			smc_conn_release(smc);
-		smc_clc_read_done(smc);
+		smc_server_forget(smc);
 		return rc;
 	}
 	rc = confirm ? smc_server_confirm(smc) : smc_server_proposal(smc);
-	smc_clc_read_done(smc);
+	if (rc != -EAGAIN)
+		smc_server_forget(smc);
 	return rc;
 }

@@ -85,6 +85,8 @@ static void smc_sock_destruct(struct sock *sk)
 	WARN_ON_ONCE(smc->tcp);
 	kfree(smc->rx_buf);
 	smc->rx_buf = NULL;
+	kfree(smc->hs_info);
+	smc->hs_info = NULL;
 	if (smc->family_destruct)
 		smc->family_destruct(sk);
 }
@@ -251,6 +253,8 @@ static int smc_release(struct socket *sock)
 		sock_put(sk);
 
 	lock_sock(sk);
+	/* An offer connect_work was left to answer, and now never will. */
+	smc_client_drop_offer(smc);
 	smc_data_close(smc);
 	sk->sk_state = SMC_CLOSED;
 	sk->sk_shutdown = SHUTDOWN_MASK;

@@ -88,6 +88,10 @@ struct smc_sock {
 	/* Active open */
 	enum smc_connect_phase	connect_phase;
 	struct work_struct	connect_work;
+	bool			connect_inline;	/* connect() negotiates itself */
+	struct smcd_device	*hs_dev;	/* offered, until answered */
+	unsigned long		hs_wait_end;	/* for the answer, see */
+	unsigned long		hs_deadline;	/* smc_client_finish() */
 
 	/* Passive open: the listener side */
 	struct list_head	accept_queue;	/* children ready for accept() */
@@ -105,6 +109,7 @@ struct smc_sock {
 	enum smc_hs_phase	hs_phase;
 	unsigned int		rx_used;	/* bytes of CLC message in rx_buf */
 	u8			*rx_buf;
+	union smc_clc_msg_info	*hs_info;	/* server: for the CONFIRM */
 
 	/* TCP callbacks saved while we chain into the TCP socket's events */
 	enum smc_tcp_role	tcp_role;
@@ -135,6 +140,8 @@ static inline bool smc_uses_smcd(const struct smc_sock *smc)
  * dump resumes after the last socket it reported however the list changed
  * in between.
  */
+union smc_clc_msg_info;
+
 struct smc_hashinfo {
 	rwlock_t		lock;
 	struct hlist_head	ht;
@@ -209,7 +216,12 @@ __poll_t smc_listen_poll(struct smc_sock *lsmc);
 int smc_listen_shutdown(struct smc_sock *lsmc, int how);
 
 /* smc_handshake.c */
-int smc_client_negotiate(struct smc_sock *smc);
+/* A client handshake stopped early, see smc_client_finish(). */
+#define SMC_HS_PAUSED	1
+int smc_client_offer(struct smc_sock *smc);
+int smc_client_finish(struct smc_sock *smc, long *timeo);
+void smc_client_drop_offer(struct smc_sock *smc);
+void smc_server_forget(struct smc_sock *smc);
 int smc_server_negotiate(struct smc_sock *smc);
 void smc_clc_hostname(u8 *out);
 

@@ -24,6 +24,11 @@
  *   hold         AF_SMC listener that never calls accept()
  *   good         well-behaved AF_SMC client: send -n bytes, expect them
  *                back (one "good:" line)
+ *   patient      AF_SMC client of a server that never answers its
+ *                PROPOSAL (bait mute): a blocking connect() bounded by
+ *                -S MS (SO_SNDTIMEO) or interrupted by a signal after
+ *                -A MS; reports what connect() returned, then how the
+ *                connection ended (one "patient:" line)
  *   devcheck     exercise the ioctl interface of /dev/smc_test_peer
  *   cases        list the attack and bait cases
  *
@@ -48,6 +53,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -79,6 +85,8 @@ static struct {
 	int		backlog;
 	size_t		prefix;
 	const char	*dev;
+	int		sndtimeo_ms;
+	int		alarm_ms;
 } cfg = {
 	.port		= 12300,
 	.bytes		= 16384,
@@ -721,6 +729,7 @@ static const struct bait baits[] = {
 	{ "accept", "send an SMC-R v1 ACCEPT first, then as decline" },
 	{ "close", "close() right after accepting" },
 	{ "rst", "RST right after accepting" },
+	{ "mute", "take the client's PROPOSAL, never answer, wait for its end" },
 };
 
 /* The CLC bytes an attack case sends, in hex (to check them elsewhere). */
@@ -1224,6 +1233,19 @@ static size_t read_exact(int fd, uint8_t *buf, size_t n, double deadline,
 	return got;
 }
 
+/* Take whatever comes, answer nothing, until the peer ends or time runs
+ * out; returns how it ended.
+ */
+static enum end drain(int fd, double deadline, size_t *rx)
+{
+	uint8_t buf[4096];
+	enum end end = END_NONE;
+
+	while (end == END_NONE)
+		*rx += read_exact(fd, buf, sizeof(buf), deadline, &end);
+	return end;
+}
+
 /* Echo everything until EOF; returns how the stream ended. */
 static enum end echo_all(int fd, double deadline, size_t *rx, size_t *tx)
 {
@@ -1310,6 +1332,13 @@ static void run_bait(const char *name)
 			close(fd);
 		report("bait: case=%s rport=%d echoed=%d first=none decline=none rx=0 tx=0 end=self",
 		       name, rport, echoed);
+		return;
+	}
+	if (!strcmp(name, "mute")) {
+		end = drain(fd, deadline, &rx);
+		report("bait: case=%s rport=%d echoed=%d rx=%zu end=%s",
+		       name, rport, echoed, rx, end_names[end]);
+		close(fd);
 		return;
 	}
 	if (!strcmp(name, "garbage")) {
@@ -1526,6 +1555,65 @@ static int run_good(void)
 	return strcmp(verdict, "ok") || x.end != END_EOF;
 }
 
+/* --------------------------------------------------------- patient */
+
+static void on_patient_alarm(int sig)
+{
+	(void)sig;	/* only there to interrupt connect() */
+}
+
+static const char *errname(int err)
+{
+	return err ? strerrorname_np(err) : "ok";
+}
+
+static int run_patient(void)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = make_addr(&ss, default_host());
+	struct timeval tv = { cfg.sndtimeo_ms / 1000,
+			      cfg.sndtimeo_ms % 1000 * 1000 };
+	struct sigaction sa = { .sa_handler = on_patient_alarm };
+	struct itimerval it = { .it_value = { cfg.alarm_ms / 1000,
+					      cfg.alarm_ms % 1000 * 1000 } };
+	struct pollfd pfd = { .events = POLLOUT };
+	double t0, first_secs;
+	int fd, first = 0, err = 0;
+	socklen_t elen = sizeof(err);
+
+	fd = socket(AF_SMC, SOCK_STREAM | SOCK_CLOEXEC,
+		    cfg.ipv6 ? SMCPROTO_SMC6 : SMCPROTO_SMC);
+	if (fd < 0)
+		die_errno("socket");
+	if (cfg.sndtimeo_ms &&
+	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)))
+		die_errno("SO_SNDTIMEO");
+	if (cfg.alarm_ms) {
+		/* No SA_RESTART: connect() returns EINTR, as the test wants. */
+		if (sigaction(SIGALRM, &sa, NULL) ||
+		    setitimer(ITIMER_REAL, &it, NULL))
+			die_errno("alarm");
+	}
+	t0 = now();
+	if (connect(fd, (struct sockaddr *)&ss, len))
+		first = errno;
+	first_secs = now() - t0;
+	if (first == EINTR || first == EINPROGRESS) {
+		/* The connection goes on without us: wait for its end. */
+		pfd.fd = fd;
+		if (poll(&pfd, 1, (int)(cfg.timeout * 1000)) < 0)
+			die_errno("poll");
+		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen))
+			die_errno("SO_ERROR");
+	} else {
+		err = first;
+	}
+	report("patient: first=%s first_secs=%.3f outcome=%s secs=%.3f",
+	       errname(first), first_secs, errname(err), now() - t0);
+	close(fd);
+	return 0;
+}
+
 /* ---------------------------------------------------------- devcheck */
 
 static int dev_expect(const char *what, unsigned long cmd, int fd, int set,
@@ -1633,7 +1721,9 @@ static void usage(FILE *f)
 "  -N CONNS    flood: connections at once (default %d)\n"
 "  -b BACKLOG  listen backlog (default %d)\n"
 "  -g BYTES    good: bytes expected before the echo (a bait's prefix)\n"
-"  -D DEV      the test device (default %s)\n",
+"  -D DEV      the test device (default %s)\n"
+"  -S MS       patient: SO_SNDTIMEO for connect()\n"
+"  -A MS       patient: SIGALRM this long into connect()\n",
 		cfg.port, cfg.bytes, cfg.timeout, cfg.conns, cfg.backlog,
 		cfg.dev);
 }
@@ -1643,7 +1733,7 @@ int main(int argc, char **argv)
 	const char *role;
 	int c;
 
-	while ((c = getopt(argc, argv, "c:6p:n:t:N:b:g:D:h")) != -1) {
+	while ((c = getopt(argc, argv, "c:6p:n:t:N:b:g:D:S:A:h")) != -1) {
 		switch (c) {
 		case 'c':
 			cfg.host = optarg;
@@ -1671,6 +1761,12 @@ int main(int argc, char **argv)
 			break;
 		case 'D':
 			cfg.dev = optarg;
+			break;
+		case 'S':
+			cfg.sndtimeo_ms = atoi(optarg);
+			break;
+		case 'A':
+			cfg.alarm_ms = atoi(optarg);
 			break;
 		case 'h':
 			usage(stdout);
@@ -1706,6 +1802,8 @@ int main(int argc, char **argv)
 		run_hold();
 	} else if (!strcmp(role, "good")) {
 		return run_good();
+	} else if (!strcmp(role, "patient")) {
+		return run_patient();
 	} else if (!strcmp(role, "devcheck")) {
 		return run_devcheck();
 	} else {

@@ -121,7 +121,7 @@ FLOOD=48
 
 D=${#drop_cases[@]} D6=${#drop6_cases[@]} S=${#stall_cases[@]} G=${#gone_cases[@]}
 plan=$((1 + 2 * ${#fallback_cases[@]} + 2 * ${#fallback6_cases[@]} + D + D6 +
-	3 + S + 1 + 2 + G + 3 + 1 + 11 + D + D6 + S + G + 1 + 9))
+	3 + S + 1 + 2 + G + 3 + 1 + 11 + 9 + D + D6 + S + G + 1 + 9))
 tap_plan $plan
 
 if ! modprobe smc || ! modprobe smc_diag; then
@@ -394,6 +394,50 @@ for name in close rst; do
 	fi
 	expect_eq "bait $name: our client's AF_SMC socket is gone" 1 \
 		"$(wait_sockets SMC 1 2)"
+done
+
+# ------------------------- our AF_SMC client vs a server that never answers
+
+# With a device to offer, a blocking connect() waits for the answer to its
+# PROPOSAL until the CLC timer (6 s) ends the connection with ETIMEDOUT.
+# A signal or SO_SNDTIMEO returns from connect() early (EINTR, EINPROGRESS,
+# as TCP's connect would) and the handshake goes on without the caller, to
+# the same end.
+modprobe smc_loopback
+patient()
+{
+	local name=$1 port=$2
+	shift 2
+	local bpid
+	"$evil" -p "$port" -t 15 bait mute >"$out/mute-$name" 2>&1 &
+	bpid=$!
+	wait_for_line "$out/mute-$name" listening
+	"$evil" -p "$port" -t 15 "$@" patient >"$out/patient-$name" 2>&1
+	wait $bpid
+}
+patient plain 7310 &
+p1=$!
+patient sndtimeo 7311 -S 300 &
+p2=$!
+patient signal 7312 -A 300 &
+wait $p1 $p2 $!
+for c in plain:ETIMEDOUT sndtimeo:EINPROGRESS signal:EINTR; do
+	name=${c%:*} first=${c#*:}
+	f=$out/patient-$name
+	sed 's/^/# /' "$out/mute-$name" "$f"
+	expect_eq "mute server, $name connect(): returns $first, ends ETIMEDOUT" \
+		"first=$first outcome=ETIMEDOUT" "$(kvs "$f" patient: first outcome)"
+	# Early returns come at 0.3 s; the end comes with the CLC timer.
+	if awk -v f="$(kv "$f" first_secs)" -v s="$(kv "$f" secs)" \
+	       -v early=$([ "$name" = plain ] && echo 0 || echo 1) \
+	       'BEGIN { exit !(s >= 5.5 && s < 10 && (early ? f < 2 : f >= 5.5)) }'; then
+		ok "mute server, $name connect(): timing as the CLC timer says"
+	else
+		fail "mute server, $name connect(): timing: first after $(kv "$f" first_secs)s, end after $(kv "$f" secs)s"
+	fi
+	expect_eq "mute server, $name: it got a PROPOSAL, then our FIN" \
+		"rx>0 end=eof" \
+		"rx$([ "$(kv "$out/mute-$name" rx)" -gt 0 ] 2>/dev/null && echo '>0' || echo =0) end=$(kv "$out/mute-$name" end)"
 done
 
 # ----------------------------------------------------- nobody left over
