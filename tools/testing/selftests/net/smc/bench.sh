@@ -16,6 +16,13 @@ port=7600
 
 modprobe smc && modprobe smc_diag && modprobe smc_loopback || exit 1
 
+# Busy CPU time of the whole guest so far, in clock ticks.
+busy_ticks()
+{
+	awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat
+}
+hz=$(getconf CLK_TCK)
+
 # Enough bytes per size for a stable figure without taking all day under
 # emulation: small messages cost per call, large ones per byte.
 volume()
@@ -44,11 +51,21 @@ field()
 	sed -n "s/.* $1=\\([^ ]*\\).*/\\1/p" | tail -n 1
 }
 
-declare -A tput lat_med lat_p99 rate path big
+declare -A tput lat_med lat_p99 rate path big cpu idle
+
+# Kernel memory per idle connection first, while the loopback device's
+# buffer pool is still empty (pooled buffers would go uncounted).
+for f in "${families[@]}"; do
+	idle[$f]=$("$here/smc_idle" -f "$f" -n 400 -p $((port + 50)) | field kib_per_conn)
+done
 
 for s in "${sizes[@]}"; do
 	for f in "${families[@]}"; do
+		t0=$(busy_ticks)
 		line=$(run "$f" -n "$(volume "$s")" -w "$s" -r "$s")
+		# CPU seconds per GiB moved (both directions) at 64 KiB.
+		[ "$s" = 65536 ] && cpu[$f]=$(awk -v t="$(($(busy_ticks) - t0))" \
+			-v hz="$hz" 'BEGIN { printf "%.2f", t / hz / 0.5 }')
 		# Each direction carries -n bytes one after the other: count one.
 		tput[$f,$s]=$(echo "$line" | field mib_s | awk '{ printf "%.1f", $1 / 2 }')
 		[ "$f" = smc ] && path[$s]=$(echo "$line" | field path)
@@ -98,6 +115,14 @@ printf '%-22s %10s %10s %10s %9s %9s\n' "connections/s" \
 	"${rate[smc]}" "${rate[tcp]}" "${rate[unix]}" \
 	"$(ratio "${rate[smc]}" "${rate[tcp]}")" \
 	"$(ratio "${rate[smc]}" "${rate[unix]}")"
+printf '%-22s %10s %10s %10s %9s %9s\n' "CPU s per GiB (64 KiB)" \
+	"${cpu[smc]}" "${cpu[tcp]}" "${cpu[unix]}" \
+	"$(ratio "${cpu[smc]}" "${cpu[tcp]}")" \
+	"$(ratio "${cpu[smc]}" "${cpu[unix]}")"
+printf '%-22s %10s %10s %10s %9s %9s\n' "KiB per idle conn" \
+	"${idle[smc]}" "${idle[tcp]}" "${idle[unix]}" \
+	"$(ratio "${idle[smc]}" "${idle[tcp]}")" \
+	"$(ratio "${idle[smc]}" "${idle[unix]}")"
 
 data=$out/bench-throughput.dat
 for s in "${sizes[@]}"; do
