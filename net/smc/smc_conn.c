@@ -10,7 +10,10 @@
  * A CDC write may run the peer connection's signal handler synchronously
  * (loopback), which takes the peer's conn->lock: so the handler takes no
  * other lock and never writes a CDC itself; window updates it owes go
- * through cdc_work.
+ * through cdc_work. Signal handlers run in process or softirq context,
+ * never in hard interrupt context (the device layer's rule), so
+ * conn->lock is taken with BHs off only: disabling interrupts on every
+ * cursor access would cost each call for nothing.
  */
 #include <linux/memcontrol.h>
 #include <linux/random.h>
@@ -33,24 +36,22 @@ static DEFINE_MUTEX(smcd_lgr_mutex);
 /* Bytes the peer has produced that we have not read yet. */
 u32 smc_conn_readable(struct smc_conn *conn)
 {
-	unsigned long flags;
 	int n;
 
-	spin_lock_irqsave(&conn->lock, flags);
+	spin_lock_bh(&conn->lock);
 	n = smc_cursor_diff(conn->rmb_ring, &conn->rx_cons, &conn->rx_prod);
-	spin_unlock_irqrestore(&conn->lock, flags);
+	spin_unlock_bh(&conn->lock);
 	return n > 0 ? n : 0;
 }
 
 /* Free bytes in the peer's ring, as far as its reports tell. */
 u32 smc_conn_writable(struct smc_conn *conn)
 {
-	unsigned long flags;
 	int used;
 
-	spin_lock_irqsave(&conn->lock, flags);
+	spin_lock_bh(&conn->lock);
 	used = smc_cursor_diff(conn->peer_ring, &conn->tx_cons, &conn->tx_prod);
-	spin_unlock_irqrestore(&conn->lock, flags);
+	spin_unlock_bh(&conn->lock);
 	return used >= 0 ? conn->peer_ring - used : 0;
 }
 
@@ -157,12 +158,11 @@ static void smc_conn_signal(struct smcd_buf *buf)
 	bool urgent = false;
 	u8 snap[SMCD_CDC_MSG_LEN], newflags = 0;
 	struct smc_cdc_info ci;
-	unsigned long flags;
 
 	memcpy(snap, buf->cpu_addr, sizeof(snap));
-	spin_lock_irqsave(&conn->lock, flags);
+	spin_lock_bh(&conn->lock);
 	if (conn->dead) {
-		spin_unlock_irqrestore(&conn->lock, flags);
+		spin_unlock_bh(&conn->lock);
 		return;
 	}
 	if (smcd_cdc_decode(snap, sizeof(snap), &ci) ||
@@ -189,7 +189,7 @@ static void smc_conn_signal(struct smcd_buf *buf)
 	}
 	owes = violated || (newflags & SMC_CDC_CF_CONN_ABORT) ||
 	       (!conn->dead && smc_conn_owes_update(conn));
-	spin_unlock_irqrestore(&conn->lock, flags);
+	spin_unlock_bh(&conn->lock);
 
 	if (owes) {
 		sock_hold(sk);
@@ -230,14 +230,13 @@ static int smc_conn_write_cdc(struct smc_sock *smc, bool abort)
 	struct smcd_device *dev;
 	u8 buf[SMCD_CDC_MSG_LEN];
 	struct smc_cdc_info ci = {};
-	unsigned long flags;
 	int rc;
 
 	spin_lock_bh(&conn->cdc_lock);
-	spin_lock_irqsave(&conn->lock, flags);
+	spin_lock_bh(&conn->lock);
 	if (!conn->lgr || !conn->peer_token ||
 	    (conn->dead && !(abort && conn->abort_owed))) {
-		spin_unlock_irqrestore(&conn->lock, flags);
+		spin_unlock_bh(&conn->lock);
 		spin_unlock_bh(&conn->cdc_lock);
 		return -ECONNRESET;
 	}
@@ -251,7 +250,7 @@ static int smc_conn_write_cdc(struct smc_sock *smc, bool abort)
 	ci.prod_flags = conn->tx_prod_flags;
 	ci.conn_flags = conn->tx_conn_flags;
 	conn->rx_cons_sent = conn->rx_cons;
-	spin_unlock_irqrestore(&conn->lock, flags);
+	spin_unlock_bh(&conn->lock);
 
 	rc = smcd_cdc_encode(buf, sizeof(buf), &ci);
 	if (rc > 0)
@@ -583,10 +582,10 @@ int smc_conn_connect_peer(struct smc_sock *smc, u64 peer_token,
 		return -EPROTO;
 	smc_conn_stat_peer_rmb(smc, peer_dmb_len);
 	/* The signal path may be looking at the cursors right now. */
-	spin_lock_irq(&conn->lock);
+	spin_lock_bh(&conn->lock);
 	conn->peer_token = peer_token;
 	conn->peer_ring = ring;
-	spin_unlock_irq(&conn->lock);
+	spin_unlock_bh(&conn->lock);
 	if (!smcd_dmb_attach(dev, peer_token, &conn->peer_view)) {
 		if (conn->peer_view.len < peer_dmb_len) {
 			smcd_dmb_detach(dev, peer_token);
@@ -606,15 +605,14 @@ void smc_conn_release(struct smc_sock *smc)
 	struct smc_conn *conn = &smc->conn;
 	struct smcd_lgr *lgr = conn->lgr;
 	struct smcd_device *dev;
-	unsigned long flags;
 
 	if (!lgr)
 		return;
 	dev = lgr->dev;
 	spin_lock_bh(&conn->cdc_lock);
-	spin_lock_irqsave(&conn->lock, flags);
+	spin_lock_bh(&conn->lock);
 	conn->dead = true;
-	spin_unlock_irqrestore(&conn->lock, flags);
+	spin_unlock_bh(&conn->lock);
 	spin_unlock_bh(&conn->cdc_lock);
 
 	if (conn->peer_attached) {

@@ -263,9 +263,9 @@ int smc_data_sendmsg(struct smc_sock *smc, struct msghdr *msg, size_t len)
 		rc = smc_tx_copy(conn, msg, n);
 		if (rc)
 			break;
-		spin_lock_irq(&conn->lock);
+		spin_lock_bh(&conn->lock);
 		smc_cursor_advance(conn->peer_ring, &conn->tx_prod, n);
-		spin_unlock_irq(&conn->lock);
+		spin_unlock_bh(&conn->lock);
 		conn->tx_prod_flags &= ~SMC_CDC_PF_WRITE_BLOCKED;
 		sent += n;
 		if (hold && smc_conn_writable(conn)) {
@@ -306,7 +306,7 @@ static void smc_rx_update_peer(struct smc_sock *smc)
 	int unreported, believed_used;
 	bool send;
 
-	spin_lock_irq(&conn->lock);
+	spin_lock_bh(&conn->lock);
 	unreported = smc_cursor_diff(ring, &conn->rx_cons_sent, &conn->rx_cons);
 	believed_used = smc_cursor_diff(ring, &conn->rx_cons_sent,
 					&conn->rx_prod);
@@ -314,7 +314,7 @@ static void smc_rx_update_peer(struct smc_sock *smc)
 	       ((conn->rx_prod_flags & SMC_CDC_PF_WRITE_BLOCKED) ||
 		(believed_used >= (int)ring / 2 &&
 		 unreported >= (int)ring / 10));
-	spin_unlock_irq(&conn->lock);
+	spin_unlock_bh(&conn->lock);
 	if (send)
 		smc_conn_send_cdc(smc);
 }
@@ -322,14 +322,13 @@ static void smc_rx_update_peer(struct smc_sock *smc)
 /* Bytes before the urgent byte, -1 without one ahead. */
 static int smc_rx_mark(struct smc_conn *conn)
 {
-	unsigned long flags;
 	int d = -1;
 
-	spin_lock_irqsave(&conn->lock, flags);
+	spin_lock_bh(&conn->lock);
 	if (conn->urg_state != SMC_URG_NONE)
 		d = smc_cursor_diff(conn->rmb_ring, &conn->rx_cons,
 				    &conn->urg_curs) - 1;
-	spin_unlock_irqrestore(&conn->lock, flags);
+	spin_unlock_bh(&conn->lock);
 	return d;
 }
 
@@ -353,20 +352,20 @@ static u32 smc_rx_readable(struct smc_sock *smc)
 /* Consume @n bytes; the urgent byte is forgotten once passed. */
 static void smc_rx_consume(struct smc_conn *conn, u32 n)
 {
-	spin_lock_irq(&conn->lock);
+	spin_lock_bh(&conn->lock);
 	smc_cursor_advance(conn->rmb_ring, &conn->rx_cons, n);
 	if (conn->urg_state != SMC_URG_NONE &&
 	    smc_cursor_diff(conn->rmb_ring, &conn->rx_cons, &conn->urg_curs) <= 0)
 		conn->urg_state = SMC_URG_NONE;
-	spin_unlock_irq(&conn->lock);
+	spin_unlock_bh(&conn->lock);
 }
 
 static void smc_rx_urgent_read(struct smc_conn *conn)
 {
-	spin_lock_irq(&conn->lock);
+	spin_lock_bh(&conn->lock);
 	if (conn->urg_state == SMC_URG_VALID)
 		conn->urg_state = SMC_URG_READ;
-	spin_unlock_irq(&conn->lock);
+	spin_unlock_bh(&conn->lock);
 }
 
 /* recv(MSG_OOB): the urgent byte, once, as tcp_recv_urg() hands it out. */
@@ -378,10 +377,10 @@ static int smc_rx_urgent(struct smc_sock *smc, struct msghdr *msg, int flags)
 	u8 byte, state;
 
 	lock_sock(sk);
-	spin_lock_irq(&conn->lock);
+	spin_lock_bh(&conn->lock);
 	state = conn->urg_state;
 	byte = conn->urg_byte;
-	spin_unlock_irq(&conn->lock);
+	spin_unlock_bh(&conn->lock);
 	if (sock_flag(sk, SOCK_URGINLINE) || state != SMC_URG_VALID) {
 		if (state == SMC_URG_NONE &&
 		    !sock_flag(sk, SOCK_URGINLINE) &&

@@ -75,7 +75,7 @@ static int smc_diag_fill_conn(struct sk_buff *skb, struct smc_sock *smc,
 	struct smcd_gid gid;
 
 	if (ext & (1 << (SMC_DIAG_CONNINFO - 1))) {
-		spin_lock_irq(&conn->lock);
+		spin_lock_bh(&conn->lock);
 		ci.token = lower_32_bits(conn->rmb.token);
 		ci.sndbuf_size = conn->peer_ring;
 		ci.rmbe_size = conn->rmb_ring;
@@ -92,7 +92,7 @@ static int smc_diag_fill_conn(struct sk_buff *skb, struct smc_sock *smc,
 		smc_diag_cursor(&ci.tx_prep, &conn->tx_prod);
 		smc_diag_cursor(&ci.tx_sent, &conn->tx_prod);
 		smc_diag_cursor(&ci.tx_fin, &conn->tx_cons);
-		spin_unlock_irq(&conn->lock);
+		spin_unlock_bh(&conn->lock);
 		if (nla_put(skb, SMC_DIAG_CONNINFO, sizeof(ci), &ci))
 			return -EMSGSIZE;
 	}
