@@ -22,6 +22,7 @@
 #include <linux/smcd_device.h>
 #include <net/sock.h>
 
+#include "smc_devorder.h"
 #include "smc_netns.h"
 #include "smc_pnet.h"
 #include "smc_sock.h"
@@ -682,7 +683,8 @@ static void smc_conn_device_remove(struct smcd_device *dev)
 
 static bool smc_conn_match_v2(struct smcd_device *dev, void *net)
 {
-	return dev->ops->supports_v2(dev) && smc_pnet_smcd_usable(net, dev);
+	return dev->ops->supports_v2(dev) && smc_pnet_smcd_usable(net, dev) &&
+	       smc_devorder_rank(net, dev) >= 0;
 }
 
 /* The first device an SMC-Dv2 proposal can offer, referenced. */

@@ -23,6 +23,7 @@
 
 #include "smc_sock.h"
 #include "smc_conn.h"
+#include "smc_devorder.h"
 #include "smc_eid.h"
 #include "smc_fault.h"
 #include "smc_pnet.h"
@@ -463,7 +464,8 @@ static struct smcd_device *smc_server_find_smcd(struct net *net,
 				continue;
 		}
 		dev = smcd_device_find(smc_server_match, (void *)&p->ism[i]);
-		if (dev && !smc_pnet_smcd_usable(net, dev)) {
+		if (dev && (!smc_pnet_smcd_usable(net, dev) ||
+			    smc_devorder_rank(net, dev) < 0)) {
 			smcd_device_put(dev);
 			continue;
 		}

@@ -52,6 +52,7 @@ struct smc_net {
 	int			smcr_max_conns_per_lgr;
 	int			limit_smc_hs;
 	unsigned long		smcd_dmb_limit;	/* bytes of DMB, all sockets */
+	u32			smcd_order;	/* see smc_devorder.c */
 
 	atomic_long_t		dmb_bytes;	/* charged against the limit */
 };

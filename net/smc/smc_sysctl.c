@@ -13,6 +13,7 @@
 #include <linux/sysctl.h>
 #include <net/net_namespace.h>
 
+#include "smc_devorder.h"
 #include "smc_netns.h"
 #include "smc_sysctl.h"
 
@@ -53,6 +54,9 @@ static const struct smc_knob smc_knobs[] = {
 	  sizeof(unsigned long), proc_doulongvec_minmax },
 	{ "limit_smc_hs", offsetof(struct smc_net, limit_smc_hs),
 	  sizeof(int), proc_dointvec_minmax, SYSCTL_ZERO, SYSCTL_ONE },
+	/* Ours: which SMC-D device kinds, in which order. */
+	{ "smcd_device_order", offsetof(struct smc_net, smcd_order),
+	  SMC_DEVORDER_TEXT_LEN, smc_devorder_sysctl },
 };
 
 /* The namespace's table, pointing into its struct smc_net. */
@@ -100,6 +104,7 @@ static void smc_sysctl_defaults(struct net *net, struct smc_net *sn)
 	 * namespace can pin the machine's memory in shared buffers.
 	 */
 	sn->smcd_dmb_limit = (totalram_pages() << PAGE_SHIFT) / 4;
+	sn->smcd_order = smc_devorder_default();
 }
 
 int smc_sysctl_net_init(struct net *net)

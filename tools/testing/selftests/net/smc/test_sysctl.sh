@@ -15,7 +15,7 @@ run=$repo/tools/smc_run/smc_run
 probe=/tmp/smc_sysctl_probe.py
 dir=/proc/sys/net/smc
 
-tap_plan 39
+tap_plan 47
 
 modprobe smc && modprobe smc_diag && modprobe smc_loopback ||
 	fail "modprobe smc smc_diag smc_loopback"
@@ -182,6 +182,54 @@ expect_eq "limit: memory given back on close, full size again" \
 expect_eq "limit: the init netns is not limited by it" "$memq" \
 	"$(cat $dir/smcd_dmb_limit)"
 ip netns del smc-dmb
+
+# smcd_device_order: which SMC-D device kinds, in which order. Client in
+# smc-ord-a, server in smc-ord-b (veth between them).
+ip netns add smc-ord-a
+ip netns add smc-ord-b
+ip link add smc-ord0 netns smc-ord-a type veth peer name smc-ord1 netns smc-ord-b
+ip -n smc-ord-a addr add 10.9.0.1/24 dev smc-ord0
+ip -n smc-ord-b addr add 10.9.0.2/24 dev smc-ord1
+ip -n smc-ord-a link set smc-ord0 up
+ip -n smc-ord-b link set smc-ord1 up
+order_a="ip netns exec smc-ord-a"
+order_b="ip netns exec smc-ord-b"
+# order_path NAME CLIENT_ORDER SERVER_ORDER: "path client-reason" of one
+# connection with those settings.
+order_path()
+{
+	local port=$((7620 + ${#order_runs}))
+	order_runs+=x
+	$order_a sh -c "echo '$2' >$dir/smcd_device_order"
+	$order_b sh -c "echo '$3' >$dir/smcd_device_order"
+	NS_SRV=$order_b NS_CLI=$order_a stream_pair "order-$1" -p $port -n 64K -- \
+		-c 10.9.0.2 -p $port -n 64K >/dev/null
+	echo "$(stream_field "/tmp/order-$1.cli" path) $(stream_field "/tmp/order-$1.cli" reason)"
+}
+order_runs=
+expect_eq "smcd_device_order: default" "loopback ism" \
+	"$($order_a cat $dir/smcd_device_order)"
+expect_eq "smcd_device_order: default, both ends: over the loopback device" \
+	"smcd 0x00000000" "$(order_path default 'loopback ism' 'loopback ism')"
+expect_eq "smcd_device_order: 'ism,loopback' reads back in order" "ism loopback" \
+	"$($order_a sh -c "echo ism,loopback >$dir/smcd_device_order; cat $dir/smcd_device_order")"
+expect_eq "smcd_device_order: client without loopback: TCP, no device to offer" \
+	"tcp 0x03030000" "$(order_path noclient ism 'loopback ism')"
+expect_eq "smcd_device_order: server without loopback: TCP, the server declined" \
+	"tcp 0x05000000" "$(order_path noserver 'loopback ism' ism)"
+expect_eq "smcd_device_order: empty: SMC-D off" \
+	"tcp 0x03030000" "$(order_path empty '' '')"
+$order_a sh -c "echo loopback >$dir/smcd_device_order"
+bad=''
+for v in roce 'loopback loopback' bogus 'ism x'; do
+	$order_a sh -c "echo '$v' >$dir/smcd_device_order" 2>/dev/null && bad="$bad '$v'"
+done
+expect_eq "smcd_device_order: unknown or repeated kinds refused, value kept" \
+	" loopback" "$bad $($order_a cat $dir/smcd_device_order)"
+expect_eq "smcd_device_order: the init netns keeps its own" "loopback ism" \
+	"$(cat $dir/smcd_device_order)"
+ip netns del smc-ord-a
+ip netns del smc-ord-b
 
 # Writing needs root over the namespace.
 if setpriv --reuid=65534 --regid=65534 --clear-groups \
