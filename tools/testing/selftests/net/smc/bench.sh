@@ -55,7 +55,7 @@ declare -A tput lat_med lat_p99 rate path big cpu idle
 
 # Kernel memory per idle connection first, while the loopback device's
 # buffer pool is still empty (pooled buffers would go uncounted).
-for f in "${families[@]}"; do
+for f in unix tcp smc; do
 	idle[$f]=$("$here/smc_idle" -f "$f" -n 400 -p $((port + 50)) | field kib_per_conn)
 done
 
