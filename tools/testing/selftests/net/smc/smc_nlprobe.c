@@ -39,6 +39,13 @@
  *   result E NAME                    (E = 0 or a positive errno)
  * Attribute LEN is the payload length (nla_len - 4).
  *
+ * Fuzzing: smc_nlprobe -z COUNT[:SEED] FAMILY... sends COUNT random
+ * requests (random family out of those named, command, flags, version,
+ * attributes of random types, lengths and contents, nests, lying nla_len
+ * and nlmsg_len) and waits for each one's end, then prints one line
+ *   fuzz: seed=S sent=N acked=A noend=X errors=E1:n,E2:n...
+ * and exits 0 if every request got its end (an ack, an error or DONE).
+ *
  * Exit status: 0, or the errno of the first error the kernel reported;
  * 252 local failure, 253 no end of the replies within -t, 254 family
  * not found, 255 usage.
@@ -75,6 +82,7 @@ static void die_usage(void)
 	fprintf(stderr,
 		"usage: smc_nlprobe [-d] [-f FLAGS] [-V VER] [-t SECS] [-N] FAMILY CMD\n"
 		"                   [[--len N] [--trunc N] TYPE:KIND[:VALUE]]...\n"
+		"       smc_nlprobe -z COUNT[:SEED] FAMILY...\n"
 		"KIND: u8 u16 u32 u64 str nstr hex flag\n");
 	exit(EXIT_USAGE);
 }
@@ -423,6 +431,162 @@ static int print_error(const struct nlmsghdr *nlh)
 	return -err;
 }
 
+/* ------------------------------------------------------------ fuzzing */
+
+#define FUZZ_MSG_MAX	2048
+
+static uint64_t fz_state;
+
+static uint32_t fz_below(uint32_t n)
+{
+	/* xorshift64*: reproducible from the seed, good enough to fuzz */
+	fz_state ^= fz_state >> 12;
+	fz_state ^= fz_state << 25;
+	fz_state ^= fz_state >> 27;
+	return n ? (uint32_t)((fz_state * 0x2545F4914F6CDD1DULL) >> 32) % n : 0;
+}
+
+static void fz_payload(unsigned char *p, size_t len)
+{
+	bool text = fz_below(2);
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		p[i] = text ? 'a' + fz_below(26) : fz_below(256);
+	/* Strings usually end in a NUL, sometimes early, sometimes not. */
+	if (text && len && fz_below(4))
+		p[fz_below(4) ? len - 1 : fz_below(len)] = 0;
+}
+
+/* A random attribute, maybe a nest of more, at @buf + *off; at most
+ * @room bytes. Its nla_len sometimes lies.
+ */
+static void fz_attr(char *buf, size_t *off, size_t room, int depth)
+{
+	struct nlattr *a = (struct nlattr *)(buf + *off);
+	size_t start = *off + NLA_HDRLEN, len, o;
+	static const size_t sizes[] = { 0, 1, 2, 4, 8, 16, 20, 32 };
+	int k;
+
+	if (room < NLA_HDRLEN + 8)
+		return;
+	a->nla_type = fz_below(16);
+	if (depth < 2 && !fz_below(4)) {
+		if (fz_below(4))
+			a->nla_type |= NLA_F_NESTED;
+		o = start;
+		for (k = fz_below(5); k > 0; k--)
+			fz_attr(buf, &o, room - (o - *off), depth + 1);
+		len = o - start;
+	} else {
+		len = fz_below(3) ? sizes[fz_below(ARRAY_SIZE(sizes))] :
+				    fz_below(120);
+		if (len > room - NLA_HDRLEN)
+			len = room - NLA_HDRLEN;
+		fz_payload((unsigned char *)buf + start, len);
+	}
+	a->nla_len = NLA_HDRLEN + len;
+	if (!fz_below(24))
+		a->nla_len = fz_below(a->nla_len + 16);
+	*off = start + NLA_ALIGNED(len);
+}
+
+/* Read until request @seq has ended; false if it did not in time. */
+static bool fz_wait_end(int fd, unsigned int seq, bool dump, int *err)
+{
+	static char rx[RX_MAX];
+	struct nlmsghdr *nlh;
+	ssize_t n;
+
+	*err = 0;
+	for (;;) {
+		n = recv(fd, rx, sizeof(rx), 0);
+		if (n < 0)
+			return false;
+		for (nlh = (struct nlmsghdr *)rx; NLMSG_OK(nlh, n);
+		     nlh = NLMSG_NEXT(nlh, n)) {
+			if (nlh->nlmsg_seq != seq)
+				continue;
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				const struct nlmsgerr *e = NLMSG_DATA(nlh);
+
+				*err = -e->error;
+				return true;
+			}
+			if (nlh->nlmsg_type == NLMSG_DONE && dump)
+				return true;
+		}
+	}
+}
+
+static int run_fuzz(int fd, const char *spec, char **families, int nfam)
+{
+	static char req[FUZZ_MSG_MAX];
+	struct nlmsghdr *nlh = (struct nlmsghdr *)req;
+	struct genlmsghdr *g = NLMSG_DATA(nlh);
+	unsigned long count = strtoul(spec, NULL, 0), i, acked = 0, noend = 0;
+	unsigned long errs[256] = { 0 };
+	const char *colon = strchr(spec, ':');
+	unsigned int ids[8];
+	uint64_t seed;
+	bool dump;
+	size_t off;
+	int f, err, k;
+
+	seed = colon ? strtoull(colon + 1, NULL, 0) : (uint64_t)getpid();
+	fz_state = seed * 2654435761ULL + 1;
+	if (nfam < 1 || nfam > (int)ARRAY_SIZE(ids))
+		die_usage();
+	for (f = 0; f < nfam; f++) {
+		ids[f] = resolve(fd, families[f]);
+		if (!ids[f]) {
+			printf("family %s not found\n", families[f]);
+			return EXIT_NOFAMILY;
+		}
+	}
+	set_timeout(fd, 2000);
+	for (i = 0; i < count; i++) {
+		memset(req, 0, sizeof(req));
+		off = NLMSG_HDRLEN + GENL_HDRLEN;
+		for (k = fz_below(6); k > 0; k--)
+			fz_attr(req, &off, sizeof(req) - off, 0);
+		dump = !fz_below(4);
+		nlh->nlmsg_len = off;
+		nlh->nlmsg_type = ids[fz_below(nfam)];
+		/* Always an ack: every request then has an end to wait for. */
+		nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK |
+				   (dump ? NLM_F_DUMP : 0);
+		nlh->nlmsg_seq = i + 1;
+		/* Mostly commands that exist (ours number below 20). */
+		g->cmd = fz_below(8) ? fz_below(20) : fz_below(256);
+		g->version = fz_below(8) ? 1 : fz_below(256);
+		/* A header that claims less than was sent (never less than a
+		 * header: the kernel would just drop it, unanswered).
+		 */
+		if (!fz_below(32))
+			nlh->nlmsg_len = NLMSG_HDRLEN + fz_below(off - NLMSG_HDRLEN);
+		if (send(fd, req, off, 0) < 0) {
+			perror("smc_nlprobe: send");
+			return EXIT_LOCAL;
+		}
+		if (!fz_wait_end(fd, i + 1, dump, &err)) {
+			noend++;
+			continue;
+		}
+		if (err)
+			errs[err & 0xff]++;
+		else
+			acked++;
+	}
+	printf("fuzz: seed=%llu sent=%lu acked=%lu noend=%lu errors=",
+	       (unsigned long long)seed, count, acked, noend);
+	for (k = 0, f = 0; k < 256; k++)
+		if (errs[k])
+			printf("%s%s:%lu", f++ ? "," : "", errname(k), errs[k]);
+	printf("%s\n", f ? "" : "none");
+	return noend ? EXIT_TIMEOUT : 0;
+}
+
 int main(int argc, char **argv)
 {
 	static char req[REQ_MAX], rx[RX_MAX];
@@ -436,8 +600,11 @@ int main(int argc, char **argv)
 	size_t off;
 	ssize_t n;
 
-	while ((opt = getopt(argc, argv, "+df:V:t:Nh")) != -1) {
+	while ((opt = getopt(argc, argv, "+df:V:t:Nz:h")) != -1) {
 		switch (opt) {
+		case 'z':
+			return run_fuzz(nl_open(), optarg, argv + optind,
+					argc - optind);
 		case 'd':
 			flags = NLM_F_REQUEST | NLM_F_DUMP;
 			break;
