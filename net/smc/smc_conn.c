@@ -676,6 +676,10 @@ static void smc_conn_device_remove(struct smcd_device *dev)
 		if (!smc)
 			break;
 		lock_sock(&smc->sk);
+		/* A peer in another kernel would otherwise wait for us
+		 * forever: the device still works until remove() returns.
+		 */
+		smc_conn_send_abort(smc);
 		smc_conn_abort(smc, ECONNRESET);
 		release_sock(&smc->sk);
 		sock_put(&smc->sk);
