@@ -686,17 +686,6 @@ static void smc_conn_device_remove(struct smcd_device *dev)
 	}
 }
 
-static bool smc_conn_match_v2(struct smcd_device *dev, void *net)
-{
-	return dev->ops->supports_v2(dev) && smc_pnet_smcd_usable(net, dev);
-}
-
-/* The first device an SMC-Dv2 proposal can offer, referenced. */
-struct smcd_device *smc_conn_proposal_device(struct net *net)
-{
-	return smcd_device_find(smc_conn_match_v2, net);
-}
-
 /* Devices are looked up per connection; nothing to set up in advance. */
 static void smc_conn_device_add(struct smcd_device *dev)
 {

@@ -198,22 +198,79 @@ out:
 	return len;
 }
 
-/* The client's SMC-Dv2 offer: every entry of @dev, the SEID, our UEIDs. */
-static int smc_client_propose(struct smc_sock *smc, struct smcd_device *dev,
+/* The devices a client's SMC-Dv2 proposal offers, referenced. */
+struct smc_offer {
+	struct smcd_device	*dev[SMC_CLC_MAX_ISM_GIDS];
+	int			cnt;
+};
+
+/* Every SMC-Dv2 device usable in @net, in registration order: one per
+ * CHID, as many as the proposal's GID/CHID entries hold (an emulated
+ * device takes two). The server takes the first it can reach, so the
+ * loopback device and devices shared with other kernels can be offered
+ * side by side.
+ */
+static void smc_offer_collect(struct net *net, struct smc_offer *o)
+{
+	struct smcd_device *dev;
+	int entries = 0, need, i;
+	u16 chid;
+
+	o->cnt = 0;
+	smcd_for_each_device(dev) {
+		if (!dev->ops->supports_v2(dev) ||
+		    !smc_pnet_smcd_usable(net, dev))
+			continue;
+		chid = dev->ops->get_chid(dev);
+		need = smc_clc_chid_is_emulated(chid) ? 2 : 1;
+		if (entries + need > SMC_CLC_MAX_ISM_GIDS)
+			continue;
+		for (i = 0; i < o->cnt; i++)
+			if (o->dev[i]->ops->get_chid(o->dev[i]) == chid)
+				break;
+		if (i < o->cnt)
+			continue;
+		smcd_device_get(dev);
+		o->dev[o->cnt++] = dev;
+		entries += need;
+	}
+}
+
+static void smc_offer_put(struct smc_offer *o)
+{
+	while (o->cnt)
+		smcd_device_put(o->dev[--o->cnt]);
+}
+
+/* The offered device the server chose, by the CHID of its ACCEPT. */
+static struct smcd_device *smc_offer_find(const struct smc_offer *o, u16 chid)
+{
+	int i;
+
+	for (i = 0; i < o->cnt; i++)
+		if (o->dev[i]->ops->get_chid(o->dev[i]) == chid)
+			return o->dev[i];
+	return NULL;
+}
+
+/* The client's SMC-Dv2 offer: every entry of the offered devices, the
+ * SEID, our UEIDs.
+ */
+static int smc_client_propose(struct smc_sock *smc, const struct smc_offer *o,
 			      u8 (*ueids)[SMC_EID_LEN])
 {
 	struct smc_clc_prop_info *pi;
+	struct smcd_device *dev;
 	struct smcd_gid gid;
-	u16 chid = dev->ops->get_chid(dev);
 	u8 *buf;
-	int len;
+	int len, i;
+	u16 chid;
 
 	pi = smc_kzalloc(sizeof(*pi), GFP_KERNEL);
 	buf = smc_kmalloc(SMC_CLC_MAX_LEN, GFP_KERNEL);
 	len = -ENOMEM;
 	if (!pi || !buf)
 		goto out;
-	smc_local_gid(dev, &gid);
 	pi->hdr.version = SMC_CLC_V2;
 	pi->hdr.typev1 = SMC_TYPE_N;
 	pi->hdr.typev2 = SMC_TYPE_D;
@@ -228,12 +285,17 @@ static int smc_client_propose(struct smc_sock *smc, struct smcd_device *dev,
 	pi->seid_valid = smc_seid_enabled(sock_net(&smc->sk));
 	if (pi->seid_valid)
 		memcpy(pi->seid, smc_seid(), SMC_EID_LEN);
-	/* An emulated device's 128-bit GID takes two entries. */
-	pi->ism[pi->ism_cnt].gid = gid.gid;
-	pi->ism[pi->ism_cnt++].chid = chid;
-	if (smc_clc_chid_is_emulated(chid)) {
-		pi->ism[pi->ism_cnt].gid = gid.gid_ext;
+	for (i = 0; i < o->cnt; i++) {
+		dev = o->dev[i];
+		chid = dev->ops->get_chid(dev);
+		smc_local_gid(dev, &gid);
+		/* An emulated device's 128-bit GID takes two entries. */
+		pi->ism[pi->ism_cnt].gid = gid.gid;
 		pi->ism[pi->ism_cnt++].chid = chid;
+		if (smc_clc_chid_is_emulated(chid)) {
+			pi->ism[pi->ism_cnt].gid = gid.gid_ext;
+			pi->ism[pi->ism_cnt++].chid = chid;
+		}
 	}
 	len = smc_clc_encode_proposal(buf, SMC_CLC_MAX_LEN, pi);
 	if (len > 0)
@@ -245,15 +307,17 @@ out:
 }
 
 /* Client: the server's ACCEPT is in; build our end and CONFIRM it. */
-static int smc_client_accepted(struct smc_sock *smc, struct smcd_device *dev,
+static int smc_client_accepted(struct smc_sock *smc, const struct smc_offer *o,
 			       const struct smc_clc_accept_info *acc)
 {
 	struct smcd_gid peer = { .gid = acc->d.gid, .gid_ext = acc->d.gid_ext };
+	struct smcd_device *dev = NULL;
 	bool first_contact;
 	int rc;
 
-	if (!acc->smcd || acc->hdr.version < SMC_CLC_V2 ||
-	    acc->d.chid != dev->ops->get_chid(dev))
+	if (acc->smcd && acc->hdr.version >= SMC_CLC_V2)
+		dev = smc_offer_find(o, acc->d.chid);
+	if (!dev)
 		return smc_decline_fallback(smc, SMC_CLC_DECL_MODEUNSUPP,
 					    SMC_CLC_V2);
 	rc = smc_conn_create(smc, dev, &peer, false, &first_contact);
@@ -289,7 +353,7 @@ static bool smc_clc_peer_has_it(struct sock *tsk)
 	return READ_ONCE(tp->snd_una) == READ_ONCE(tp->write_seq);
 }
 
-static int smc_client_smcd(struct smc_sock *smc, struct smcd_device *dev)
+static int smc_client_smcd(struct smc_sock *smc, const struct smc_offer *o)
 {
 	struct sock *tsk = smc->tcp->sk;
 	union smc_clc_msg_info *mi;
@@ -302,7 +366,7 @@ static int smc_client_smcd(struct smc_sock *smc, struct smcd_device *dev)
 		kcalloc(SMC_MAX_UEID, SMC_EID_LEN, GFP_KERNEL);
 	if (!ueids)
 		return smc_decline_fallback(smc, SMC_CLC_DECL_MEM, SMC_CLC_V2);
-	rc = smc_client_propose(smc, dev, ueids);
+	rc = smc_client_propose(smc, o, ueids);
 	kfree(ueids);
 	/* Nothing was sent yet: the server may still be told to use TCP. */
 	if (rc == -ENOMEM)
@@ -326,7 +390,7 @@ static int smc_client_smcd(struct smc_sock *smc, struct smcd_device *dev)
 	if (mi->hdr.type == SMC_CLC_DECLINE)
 		smc_fallback_switch(smc, SMC_CLC_DECL_PEERDECL, mi->decl.diag);
 	else
-		rc = smc_client_accepted(smc, dev, &mi->acc);
+		rc = smc_client_accepted(smc, o, &mi->acc);
 	kfree(mi);
 out:
 	smc_clc_read_done(smc);
@@ -338,7 +402,7 @@ out:
  */
 int smc_client_negotiate(struct smc_sock *smc)
 {
-	struct smcd_device *dev;
+	struct smc_offer offer;
 	int rc;
 
 	if (!tcp_sk(smc->tcp->sk)->syn_smc) {
@@ -346,14 +410,14 @@ int smc_client_negotiate(struct smc_sock *smc)
 		smc_fallback_switch(smc, SMC_CLC_DECL_PEERNOSMC, 0);
 		return 0;
 	}
-	dev = smc_conn_proposal_device(sock_net(&smc->sk));
-	if (!dev) {
+	smc_offer_collect(sock_net(&smc->sk), &offer);
+	if (!offer.cnt) {
 		/* Nothing to propose; without ISMv2 we speak version 1. */
 		return smc_decline_fallback(smc, SMC_CLC_DECL_NOSMCDEV,
 					    SMC_CLC_V1);
 	}
-	rc = smc_client_smcd(smc, dev);
-	smcd_device_put(dev);
+	rc = smc_client_smcd(smc, &offer);
+	smc_offer_put(&offer);
 	return rc;
 }
 
