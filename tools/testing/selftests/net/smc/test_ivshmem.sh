@@ -12,7 +12,8 @@
 # verified, the path read back through sock_diag on both ends. Also: many
 # short connections, a peer without the driver (TCP with the reasons the
 # in-tree stack gives), the driver coming back, and the driver removed
-# under load (ECONNRESET, nothing hangs).
+# under load (ECONNRESET, nothing hangs), and the driver next to the
+# loopback device (both offered; each connection takes the one it can).
 #
 # Guest 0 is the server of every scenario unless said otherwise; the
 # guests keep step through files in $SMC_OUT.
@@ -66,7 +67,7 @@ role()
 }
 
 # Guest 0 has one check more: its device goes away.
-tap_plan $((GUEST_ID == 0 ? 27 : 26))
+tap_plan $((GUEST_ID == 0 ? 33 : 32))
 
 if modprobe smc && modprobe smc_diag && modprobe smc_ivshmem; then
 	ok "modprobe smc smc_diag smc_ivshmem"
@@ -209,6 +210,48 @@ meet back
 check "driver back: 4 MiB each way, verified" \
 	xfer back "$(role 1)" 7409 -n 4M -d -V
 expect_eq "back: this end on SMC-D, no fallback" "smcd 0x00000000" "$(path back)"
+
+# --- next to the loopback device -------------------------------------------
+# With smc_loopback registered first, proposals offer both devices,
+# loopback first: a server in the other guest cannot reach that one and
+# takes the ivshmem device; inside one guest the loopback device is taken.
+check "smc_loopback registered before smc_ivshmem" \
+	eval "rmmod smc_ivshmem && modprobe smc_loopback && modprobe smc_ivshmem"
+lo=$(cat /sys/class/smcd/loopback-ism/gid 2>/dev/null)
+lo_gid=0x${lo:0:16}
+meet both
+
+# on_gid NAME GID: sock_diag shows a connection of ours ACTIVE on SMC-D
+# through the device with GID, while transfer NAME runs.
+on_gid()
+{
+	for _ in $(seq 100); do
+		"$diag" >"/tmp/$1.diag" 2>&1
+		grep -q "state=ACTIVE.*mode=SMCD.*my_gid:$2" "/tmp/$1.diag" && return 0
+		sleep 0.05
+	done
+	sed 's/^/# /' "/tmp/$1.diag"
+	return 1
+}
+
+xfer both "$(role 0)" 7410 -n 128M -d -V >/tmp/both.log 2>&1 &
+xpid=$!
+check "between the guests: on the ivshmem device ($my_gid)" on_gid both "$my_gid"
+wait $xpid
+xrc=$?
+cat /tmp/both.log
+expect_eq "between the guests: 128 MiB each way verified, this end on SMC-D" \
+	"0 smcd 0x00000000" "$xrc $(path both)"
+
+stream_pair local -p 7411 -n 128M -d -V -- -c 127.0.0.1 -p 7411 -n 128M -d -V \
+	>/tmp/local.log 2>&1 &
+xpid=$!
+check "inside the guest: on the loopback device ($lo_gid)" on_gid local "$lo_gid"
+wait $xpid
+xrc=$?
+cat /tmp/local.log
+expect_eq "inside the guest: 128 MiB each way verified, both ends on SMC-D" \
+	"0 smcd smcd" "$xrc $(stream_field /tmp/local.srv path) $(stream_field /tmp/local.cli path)"
 
 "$smc" ueid del "$UEID"
 meet end
