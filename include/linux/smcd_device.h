@@ -7,7 +7,8 @@
  * token over the CLC handshake; the peer then writes into it by token
  * ("move data") and may signal the owner afterwards. Drivers provide
  * devices (smc_loopback.ko provides an emulated one that only ever talks
- * to itself); clients (the SMC protocol in smc.ko) use them.
+ * to itself, smc_ivshmem.ko one per QEMU ivshmem device, shared between
+ * guests); clients (the SMC protocol in smc.ko) use them.
  *
  * Lifetimes
  *   A driver allocates a device with smcd_device_alloc(), fills in its
@@ -25,7 +26,8 @@
  *   and smcd_device_put() work in any context.
  *   A DMB's signal callback runs in the context of whoever raised it: for
  *   the loopback device, synchronously inside the writer's move_data() or
- *   signal_dmb() call, so in process or softirq context.  It must not sleep
+ *   signal_dmb() call, so in process or softirq context; for the ivshmem
+ *   device, in a tasklet (softirq context).  It must not sleep
  *   and must not unregister the signalled DMB; it may move data into other
  *   DMBs.  Once unregister_dmb() has returned, the DMB's callback is not
  *   running and will not be called again.

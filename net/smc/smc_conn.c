@@ -22,7 +22,6 @@
 #include <linux/smcd_device.h>
 #include <net/sock.h>
 
-#include "smc_devorder.h"
 #include "smc_netns.h"
 #include "smc_pnet.h"
 #include "smc_sock.h"
@@ -675,22 +674,14 @@ static void smc_conn_device_remove(struct smcd_device *dev)
 		if (!smc)
 			break;
 		lock_sock(&smc->sk);
+		/* A peer in another kernel would otherwise wait for us
+		 * forever: the device still works until remove() returns.
+		 */
+		smc_conn_send_abort(smc);
 		smc_conn_abort(smc, ECONNRESET);
 		release_sock(&smc->sk);
 		sock_put(&smc->sk);
 	}
-}
-
-static bool smc_conn_match_v2(struct smcd_device *dev, void *net)
-{
-	return dev->ops->supports_v2(dev) && smc_pnet_smcd_usable(net, dev) &&
-	       smc_devorder_rank(net, dev) >= 0;
-}
-
-/* The first device an SMC-Dv2 proposal can offer, referenced. */
-struct smcd_device *smc_conn_proposal_device(struct net *net)
-{
-	return smcd_device_find(smc_conn_match_v2, net);
 }
 
 /* Devices are looked up per connection; nothing to set up in advance. */

@@ -119,7 +119,6 @@ enum {
 int smc_conn_module_init(void);
 void smc_conn_module_exit(void);
 void smc_conn_init(struct smc_sock *smc);
-struct smcd_device *smc_conn_proposal_device(struct net *net);
 int smc_conn_create(struct smc_sock *smc, struct smcd_device *dev,
 		    const struct smcd_gid *peer_gid, bool server,
 		    bool *first_contact);

@@ -116,7 +116,7 @@ static int smc_connect_negotiate(struct smc_sock *smc, long *timeo)
 {
 	int rc = 0;
 
-	if (!smc->hs_dev) {
+	if (!smc->hs_offer.cnt) {
 		rc = smc_client_offer(smc);
 		if (rc != -EINPROGRESS)
 			goto done;

@@ -216,22 +216,82 @@ out:
 	return len;
 }
 
-/* The client's SMC-Dv2 offer: every entry of @dev, the SEID, our UEIDs. */
-static int smc_client_propose(struct smc_sock *smc, struct smcd_device *dev,
+/* Every SMC-Dv2 device usable in @net, in the namespace's order of
+ * device kinds (net.smc.smcd_device_order; registration order within a
+ * kind): one per CHID, as many as the proposal's GID/CHID entries hold
+ * (an emulated device takes two). The server takes the first it can
+ * reach, so the loopback device and devices shared with other kernels can
+ * be offered side by side.
+ */
+static void smc_offer_collect(struct net *net, struct smc_offer *o)
+{
+	int entries = 0, need, i, rank[SMC_CLC_MAX_ISM_GIDS], r;
+	struct smcd_device *dev;
+	u16 chid;
+
+	o->cnt = 0;
+	smcd_for_each_device(dev) {
+		r = smc_devorder_rank(net, dev);
+		if (r < 0 || !dev->ops->supports_v2(dev) ||
+		    !smc_pnet_smcd_usable(net, dev))
+			continue;
+		chid = dev->ops->get_chid(dev);
+		need = smc_clc_chid_is_emulated(chid) ? 2 : 1;
+		if (entries + need > SMC_CLC_MAX_ISM_GIDS)
+			continue;
+		for (i = 0; i < o->cnt; i++)
+			if (o->dev[i]->ops->get_chid(o->dev[i]) == chid)
+				break;
+		if (i < o->cnt)
+			continue;
+		smcd_device_get(dev);
+		/* Insert behind every device of the same or a better rank. */
+		for (i = o->cnt; i > 0 && rank[i - 1] > r; i--) {
+			o->dev[i] = o->dev[i - 1];
+			rank[i] = rank[i - 1];
+		}
+		o->dev[i] = dev;
+		rank[i] = r;
+		o->cnt++;
+		entries += need;
+	}
+}
+
+static void smc_offer_put(struct smc_offer *o)
+{
+	while (o->cnt)
+		smcd_device_put(o->dev[--o->cnt]);
+}
+
+/* The offered device the server chose, by the CHID of its ACCEPT. */
+static struct smcd_device *smc_offer_find(const struct smc_offer *o, u16 chid)
+{
+	int i;
+
+	for (i = 0; i < o->cnt; i++)
+		if (o->dev[i]->ops->get_chid(o->dev[i]) == chid)
+			return o->dev[i];
+	return NULL;
+}
+
+/* The client's SMC-Dv2 offer: every entry of the offered devices, the
+ * SEID, our UEIDs.
+ */
+static int smc_client_propose(struct smc_sock *smc, const struct smc_offer *o,
 			      u8 (*ueids)[SMC_EID_LEN])
 {
 	struct smc_clc_prop_info *pi;
+	struct smcd_device *dev;
 	struct smcd_gid gid;
-	u16 chid = dev->ops->get_chid(dev);
 	u8 *buf;
-	int len;
+	int len, i;
+	u16 chid;
 
 	pi = smc_kzalloc(sizeof(*pi), GFP_KERNEL);
 	buf = smc_kmalloc(SMC_CLC_MAX_LEN, GFP_KERNEL);
 	len = -ENOMEM;
 	if (!pi || !buf)
 		goto out;
-	smc_local_gid(dev, &gid);
 	pi->hdr.version = SMC_CLC_V2;
 	pi->hdr.typev1 = SMC_TYPE_N;
 	pi->hdr.typev2 = SMC_TYPE_D;
@@ -246,12 +306,17 @@ static int smc_client_propose(struct smc_sock *smc, struct smcd_device *dev,
 	pi->seid_valid = smc_seid_enabled(sock_net(&smc->sk));
 	if (pi->seid_valid)
 		memcpy(pi->seid, smc_seid(), SMC_EID_LEN);
-	/* An emulated device's 128-bit GID takes two entries. */
-	pi->ism[pi->ism_cnt].gid = gid.gid;
-	pi->ism[pi->ism_cnt++].chid = chid;
-	if (smc_clc_chid_is_emulated(chid)) {
-		pi->ism[pi->ism_cnt].gid = gid.gid_ext;
+	for (i = 0; i < o->cnt; i++) {
+		dev = o->dev[i];
+		chid = dev->ops->get_chid(dev);
+		smc_local_gid(dev, &gid);
+		/* An emulated device's 128-bit GID takes two entries. */
+		pi->ism[pi->ism_cnt].gid = gid.gid;
 		pi->ism[pi->ism_cnt++].chid = chid;
+		if (smc_clc_chid_is_emulated(chid)) {
+			pi->ism[pi->ism_cnt].gid = gid.gid_ext;
+			pi->ism[pi->ism_cnt++].chid = chid;
+		}
 	}
 	len = smc_clc_encode_proposal(buf, SMC_CLC_MAX_LEN, pi);
 	if (len > 0)
@@ -263,15 +328,17 @@ out:
 }
 
 /* Client: the server's ACCEPT is in; build our end and CONFIRM it. */
-static int smc_client_accepted(struct smc_sock *smc, struct smcd_device *dev,
+static int smc_client_accepted(struct smc_sock *smc, const struct smc_offer *o,
 			       const struct smc_clc_accept_info *acc)
 {
 	struct smcd_gid peer = { .gid = acc->d.gid, .gid_ext = acc->d.gid_ext };
+	struct smcd_device *dev = NULL;
 	bool first_contact;
 	int rc;
 
-	if (!acc->smcd || acc->hdr.version < SMC_CLC_V2 ||
-	    acc->d.chid != dev->ops->get_chid(dev))
+	if (acc->smcd && acc->hdr.version >= SMC_CLC_V2)
+		dev = smc_offer_find(o, acc->d.chid);
+	if (!dev)
 		return smc_decline_fallback(smc, SMC_CLC_DECL_MODEUNSUPP,
 					    SMC_CLC_V2);
 	rc = smc_conn_create(smc, dev, &peer, false, &first_contact);
@@ -323,20 +390,17 @@ static bool smc_clc_readable(struct sock *tsk)
 void smc_client_drop_offer(struct smc_sock *smc)
 {
 	smc_clc_read_done(smc);
-	if (smc->hs_dev) {
-		smcd_device_put(smc->hs_dev);
-		smc->hs_dev = NULL;
-	}
+	smc_offer_put(&smc->hs_offer);
 }
 
 /* Client, TCP established: offer SMC-D, or settle for TCP at once.
- * Returns -EINPROGRESS once the PROPOSAL is out (the device stays in
- * hs_dev until the answer), 0 after a fallback, or an error.
+ * Returns -EINPROGRESS once the PROPOSAL is out (the devices stay in
+ * hs_offer until the answer), 0 after a fallback, or an error.
  */
 int smc_client_offer(struct smc_sock *smc)
 {
+	struct smc_offer *offer = &smc->hs_offer;
 	u8 (*ueids)[SMC_EID_LEN] = NULL;
-	struct smcd_device *dev;
 	int rc;
 
 	if (!tcp_sk(smc->tcp->sk)->syn_smc) {
@@ -344,8 +408,8 @@ int smc_client_offer(struct smc_sock *smc)
 		smc_fallback_switch(smc, SMC_CLC_DECL_PEERNOSMC, 0);
 		return 0;
 	}
-	dev = smc_conn_proposal_device(sock_net(&smc->sk));
-	if (!dev) {
+	smc_offer_collect(sock_net(&smc->sk), offer);
+	if (!offer->cnt) {
 		/* Nothing to propose; without ISMv2 we speak version 1. */
 		return smc_decline_fallback(smc, SMC_CLC_DECL_NOSMCDEV,
 					    SMC_CLC_V1);
@@ -354,17 +418,16 @@ int smc_client_offer(struct smc_sock *smc)
 	if (!smc_fault())
 		ueids = kcalloc(SMC_MAX_UEID, SMC_EID_LEN, GFP_KERNEL);
 	if (ueids)
-		rc = smc_client_propose(smc, dev, ueids);
+		rc = smc_client_propose(smc, offer, ueids);
 	kfree(ueids);
 	if (rc) {
-		smcd_device_put(dev);
+		smc_offer_put(offer);
 		/* Nothing was sent yet: the server may still be told. */
 		if (rc == -ENOMEM)
 			return smc_decline_fallback(smc, SMC_CLC_DECL_MEM,
 						    SMC_CLC_V2);
 		return rc;
 	}
-	smc->hs_dev = dev;
 	smc->hs_wait_end = jiffies + SMC_CLC_WAIT;
 	smc->hs_deadline = jiffies + SMC_CLC_WAIT_MAX;
 	return -EINPROGRESS;
@@ -427,7 +490,8 @@ int smc_client_finish(struct smc_sock *smc, long *timeo)
 			smc_fallback_switch(smc, SMC_CLC_DECL_PEERDECL,
 					    mi->decl.diag);
 		else if (mi)
-			rc = smc_client_accepted(smc, smc->hs_dev, &mi->acc);
+			rc = smc_client_accepted(smc, &smc->hs_offer,
+						 &mi->acc);
 		kfree(mi);
 	}
 	smc_client_drop_offer(smc);

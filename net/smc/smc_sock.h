@@ -17,6 +17,7 @@
 #include <net/inet_sock.h>
 #include <net/sock.h>
 
+#include "smc_clc_wire.h"
 #include "smc_conn.h"
 
 #define SMCPROTO_SMC	0	/* AF_SMC socket over IPv4 */
@@ -45,6 +46,12 @@ enum smc_connect_phase {
 	SMC_CONNECT_IDLE,	/* connect() not called yet */
 	SMC_CONNECT_TCP,	/* SYN sent, waiting for the TCP handshake */
 	SMC_CONNECT_DONE,	/* connected (SMC or fallback) or failed */
+};
+
+/* The devices a client's SMC-Dv2 proposal offers, referenced. */
+struct smc_offer {
+	struct smcd_device	*dev[SMC_CLC_MAX_ISM_GIDS];
+	int			cnt;
 };
 
 /* Which CLC message a negotiating server child waits for. */
@@ -89,7 +96,7 @@ struct smc_sock {
 	enum smc_connect_phase	connect_phase;
 	struct work_struct	connect_work;
 	bool			connect_inline;	/* connect() negotiates itself */
-	struct smcd_device	*hs_dev;	/* offered, until answered */
+	struct smc_offer	hs_offer;	/* until answered */
 	unsigned long		hs_wait_end;	/* for the answer, see */
 	unsigned long		hs_deadline;	/* smc_client_finish() */
 

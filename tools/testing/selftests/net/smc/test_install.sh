@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # run-guest: --modules distro
-# timeout: 600
+# timeout: 1200
 #
 # make install / make uninstall on a machine that runs the distribution's
 # modules: DKMS builds smc-ng for the running kernel, and from then on

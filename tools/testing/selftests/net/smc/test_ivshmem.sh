@@ -1,0 +1,258 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# run-guest: --guests 2 --ivshmem 64M
+# timeout: 240
+#
+# SMC-D between two guests over QEMU's inter-VM shared memory: both guests
+# have an ivshmem-doorbell device on one memory, and smc_ivshmem.ko turns
+# each into an SMC-D device. Both devices appear (sysfs, netlink) with the
+# same CHID and their own GIDs; AF_SMC connections between the guests
+# negotiate SMC-Dv2 over their TCP connection (once a common UEID gives
+# them an EID; without one they fall back to TCP) and stream through DMBs in the shared memory, every byte
+# verified, the path read back through sock_diag on both ends. Also: many
+# short connections, a peer without the driver (TCP with the reasons the
+# in-tree stack gives), the driver coming back, and the driver removed
+# under load (ECONNRESET, nothing hangs), and the driver next to the
+# loopback device (both offered; each connection takes the one it can).
+#
+# Guest 0 is the server of every scenario unless said otherwise; the
+# guests keep step through files in $SMC_OUT.
+source "$(dirname "$0")/lib.sh"
+
+stream=$SMC_TOOLS/smc_stream
+diag=$SMC_TOOLS/smc_diag_dump
+smc=$SMC_REPO/tools/smc/smc
+peer=$((1 - GUEST_ID))
+UEID=SMCNG-IVSHMEM-TEST
+
+# meet STAGE: tell the peer we reached STAGE and wait (60 s) for it.
+meet()
+{
+	: > "$SMC_OUT/g$GUEST_ID.$1"
+	for _ in $(seq 600); do
+		[ -e "$SMC_OUT/g$peer.$1" ] && return 0
+		sleep 0.1
+	done
+	echo "# the peer did not reach '$1'"
+	return 1
+}
+
+# xfer NAME server|client PORT ARGS...: this guest's end of a transfer,
+# its result line kept in /tmp/NAME.out and shown as a comment.
+xfer()
+{
+	local name=$1 role=$2 port=$3 rc
+	shift 3
+	if [ "$role" = server ]; then
+		"$stream" -l -q -t 60 -p "$port" "$@" >"/tmp/$name.out" 2>&1
+	else
+		"$stream" -q -t 60 -c "$PEER_ADDR" -p "$port" "$@" >"/tmp/$name.out" 2>&1
+	fi
+	rc=$?
+	sed 's/^/# /' "/tmp/$name.out"
+	return $rc
+}
+
+# path NAME: "path reason[ peer_diag]" of this end, from sock_diag.
+path()
+{
+	local f=/tmp/$1.out
+	echo "$(stream_field "$f" path) $(stream_field "$f" reason)${2:+ $(stream_field "$f" peer_diag)}"
+}
+
+# role SERVER_GUEST: server if this guest is SERVER_GUEST, else client.
+role()
+{
+	[ "$GUEST_ID" -eq "$1" ] && echo server || echo client
+}
+
+# Guest 0 has one check more: its device goes away.
+tap_plan $((GUEST_ID == 0 ? 33 : 32))
+
+if modprobe smc && modprobe smc_diag && modprobe smc_ivshmem; then
+	ok "modprobe smc smc_diag smc_ivshmem"
+else
+	fail "modprobe smc smc_diag smc_ivshmem"
+	tap_exit
+fi
+
+# --- the device -----------------------------------------------------------
+sysdev=$(echo /sys/class/smcd/ivshmem-*)
+name=${sysdev##*/}
+check "device $name in /sys/class/smcd" test -e "$sysdev/chid"
+gid=$(cat "$sysdev/gid" 2>/dev/null)
+chid=$(cat "$sysdev/chid" 2>/dev/null)
+echo "# gid $gid chid $chid"
+"$smc" -j dev show >/tmp/dev.json 2>&1
+check "smc dev show lists $name with its CHID" python3 -c '
+import json, sys
+devs = json.load(open("/tmp/dev.json"))["smcd"]
+print(devs)
+sys.exit(not any(d.get("pci_id") == sys.argv[1] and d.get("pci_chid") == int(sys.argv[2], 16) for d in devs))' "$name" "$chid"
+echo "$gid $chid" >"$SMC_OUT/g$GUEST_ID.devinfo.tmp" && mv "$SMC_OUT/g$GUEST_ID.devinfo.tmp" "$SMC_OUT/g$GUEST_ID.devinfo"
+meet dev
+read -r peer_gid peer_chid < "$SMC_OUT/g$peer.devinfo"
+# 64-bit GIDs (gid_ext 0), not emulated: the CHID is below 0xff00.
+if [ "$chid" = "$peer_chid" ] && [ "$gid" != "$peer_gid" ] &&
+	[ $((chid)) -ge 1 ] && [ $((chid)) -lt $((0xff00)) ] &&
+	[ "${gid:16}" = 0000000000000000 ] && [ "${gid:0:14}" = "${peer_gid:0:14}" ]; then
+	ok "both guests' devices share CHID $chid, GIDs differ ($gid, $peer_gid)"
+else
+	fail "devices: CHID $chid/$peer_chid, GID $gid/$peer_gid"
+fi
+my_gid=0x${gid:0:16}
+peer_gid=0x${peer_gid:0:16}
+
+# Without a common EID (the guests' SEIDs differ) the server declines
+# SMC-Dv2: no SMC-Dv2 device it may use.
+check "no common EID: 1 MiB each way over TCP, verified" \
+	xfer noeid "$(role 0)" 7400 -n 1M -d -V
+want="tcp 0x03030007 0x00000000"
+[ "$GUEST_ID" -eq 1 ] && want="tcp 0x05000000 0x03030007"
+expect_eq "noeid: fallback reasons as the in-tree stack gives them" "$want" "$(path noeid x)"
+meet noeid
+
+# So both guests get the same user EID.
+check "smc ueid add $UEID" "$smc" ueid add "$UEID"
+meet eid
+
+# --- data -----------------------------------------------------------------
+check "32 MiB each way at once, random write and read sizes, verified" \
+	xfer duplex "$(role 0)" 7401 -n 32M -d -V -w 1:200000 -r 1:100000 -s 3
+expect_eq "duplex: this end on SMC-D, no fallback" "smcd 0x00000000" "$(path duplex)"
+
+check "roles swapped: 16 MiB each way, verified" \
+	xfer swapped "$(role 1)" 7402 -n 16M -d -V -w 1:70000 -r 1:70000 -s 5
+expect_eq "swapped: this end on SMC-D, no fallback" "smcd 0x00000000" "$(path swapped)"
+
+check "small writes into the ring (1-17 bytes, 64 KiB each way), verified" \
+	xfer small "$(role 0)" 7403 -n 64K -d -V -w 1:17 -r 1:5
+expect_eq "small: this end on SMC-D, no fallback" "smcd 0x00000000" "$(path small)"
+
+check "8 parallel x 4 sequential connections, 1 MiB each way, verified" \
+	xfer par "$(role 1)" 7404 -P 8 -C 4 -n 1M -d -V
+expect_eq "par: this end on SMC-D, no fallback" "smcd 0x00000000" "$(path par)"
+
+# Every connection's path is checked (-A): a DMB or link group left over
+# from the one before must not push the next onto TCP.
+check "400 short connections (connect, 1 byte each way, close), 2 threads" \
+	xfer rate "$(role 0)" 7405 -R -A -P 2 -C 200
+expect_eq "rate: every connection on SMC-D" "smcd 0x00000000" "$(path rate)"
+
+# --- sock_diag on a live connection ---------------------------------------
+# A long transfer; each guest finds its end and the two devices' GIDs.
+end=(-l)
+[ "$GUEST_ID" -eq 1 ] && end=(-c "$PEER_ADDR")
+"$stream" -q -t 60 -p 7406 -n 8G -d "${end[@]}" >/tmp/live.out 2>&1 &
+live=$!
+for _ in $(seq 50); do
+	"$diag" >/tmp/live.diag 2>&1
+	grep -q 'state=ACTIVE.*mode=SMCD.*dmbinfo=' /tmp/live.diag && break
+	sleep 0.1
+done
+sed 's/^/# /' /tmp/live.diag
+check "sock_diag: this end ACTIVE on SMC-D, my_gid ours, peer_gid the peer's" \
+	grep -q "state=ACTIVE.*mode=SMCD.*peer_gid:$peer_gid,my_gid:$my_gid" /tmp/live.diag
+meet diag
+
+# --- the driver removed under load ------------------------------------------
+# Guest 0 unloads its driver while the long transfer runs: its end fails at
+# once with ECONNRESET, and so does the peer's (told by an abort CDC sent
+# while the device is going), nothing hangs.
+if [ "$GUEST_ID" -eq 0 ]; then
+	start=$(date +%s%N)
+	check "rmmod smc_ivshmem under load" rmmod smc_ivshmem
+	wait $live
+	rc=$?
+	ms=$((($(date +%s%N) - start) / 1000000))
+	sed 's/^/# /' /tmp/live.out
+	if [ $rc -eq 1 ] && grep -qE 'ECONNRESET|EPIPE' /tmp/live.out && [ $ms -lt 5000 ]; then
+		ok "driver removed: this end failed with ECONNRESET (${ms} ms)"
+	else
+		fail "driver removed: exit $rc after ${ms} ms"
+	fi
+	check "device gone from /sys/class/smcd" test ! -e "$sysdev"
+else
+	start=$(date +%s%N)
+	wait $live
+	rc=$?
+	ms=$((($(date +%s%N) - start) / 1000000))
+	sed 's/^/# /' /tmp/live.out
+	if [ $rc -eq 1 ] && grep -qE 'ECONNRESET|EPIPE' /tmp/live.out && [ $ms -lt 5000 ]; then
+		ok "peer's driver removed: this end failed with ECONNRESET too (${ms} ms)"
+	else
+		fail "peer's driver removed: exit $rc after ${ms} ms"
+	fi
+	check "this device stays" test -e "$sysdev"
+fi
+meet removed
+
+# --- a peer without the driver -----------------------------------------------
+# Guest 0 has no device now. As client it has nothing to propose
+# (NOSMCDEV); as server it declines the peer's SMC-Dv2 proposal
+# (NOISM2SUPP), and the client records that as the peer's decline.
+check "no device on guest 0: 1 MiB each way over TCP, verified" \
+	xfer nodev "$(role 1)" 7407 -n 1M -d -V
+want="tcp 0x03030000 0x00000000"
+[ "$GUEST_ID" -eq 1 ] && want="tcp 0x05000000 0x03030000"
+expect_eq "nodev: fallback reasons as the in-tree stack gives them" "$want" "$(path nodev x)"
+
+check "guest 0 serves without a device: 1 MiB each way over TCP, verified" \
+	xfer nodev2 "$(role 0)" 7408 -n 1M -d -V
+want="tcp 0x03030003 0x00000000"
+[ "$GUEST_ID" -eq 1 ] && want="tcp 0x05000000 0x03030003"
+expect_eq "nodev2: fallback reasons as the in-tree stack gives them" "$want" "$(path nodev2 x)"
+meet fallback
+
+# --- the driver back ------------------------------------------------------------
+[ "$GUEST_ID" -eq 0 ] && modprobe smc_ivshmem
+meet back
+check "driver back: 4 MiB each way, verified" \
+	xfer back "$(role 1)" 7409 -n 4M -d -V
+expect_eq "back: this end on SMC-D, no fallback" "smcd 0x00000000" "$(path back)"
+
+# --- next to the loopback device -------------------------------------------
+# With smc_loopback registered first, proposals offer both devices,
+# loopback first: a server in the other guest cannot reach that one and
+# takes the ivshmem device; inside one guest the loopback device is taken.
+check "smc_loopback registered before smc_ivshmem" \
+	eval "rmmod smc_ivshmem && modprobe smc_loopback && modprobe smc_ivshmem"
+lo=$(cat /sys/class/smcd/loopback-ism/gid 2>/dev/null)
+lo_gid=0x${lo:0:16}
+meet both
+
+# on_gid NAME GID: sock_diag shows a connection of ours ACTIVE on SMC-D
+# through the device with GID, while transfer NAME runs.
+on_gid()
+{
+	for _ in $(seq 100); do
+		"$diag" >"/tmp/$1.diag" 2>&1
+		grep -q "state=ACTIVE.*mode=SMCD.*my_gid:$2" "/tmp/$1.diag" && return 0
+		sleep 0.05
+	done
+	sed 's/^/# /' "/tmp/$1.diag"
+	return 1
+}
+
+xfer both "$(role 0)" 7410 -n 128M -d -V >/tmp/both.log 2>&1 &
+xpid=$!
+check "between the guests: on the ivshmem device ($my_gid)" on_gid both "$my_gid"
+wait $xpid
+xrc=$?
+cat /tmp/both.log
+expect_eq "between the guests: 128 MiB each way verified, this end on SMC-D" \
+	"0 smcd 0x00000000" "$xrc $(path both)"
+
+stream_pair local -p 7411 -n 128M -d -V -- -c 127.0.0.1 -p 7411 -n 128M -d -V \
+	>/tmp/local.log 2>&1 &
+xpid=$!
+check "inside the guest: on the loopback device ($lo_gid)" on_gid local "$lo_gid"
+wait $xpid
+xrc=$?
+cat /tmp/local.log
+expect_eq "inside the guest: 128 MiB each way verified, both ends on SMC-D" \
+	"0 smcd smcd" "$xrc $(stream_field /tmp/local.srv path) $(stream_field /tmp/local.cli path)"
+
+"$smc" ueid del "$UEID"
+meet end
+tap_exit
