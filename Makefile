@@ -5,6 +5,8 @@
 #   make            build the modules and the user-space programs
 #   make demo       boot a guest, run AF_SMC beside TCP, show the path taken
 #   make check      install what is missing, build, run every test
+#   make check-debug the same on a debug kernel (KASAN, lockdep, kmemleak,
+#                   debug objects) built from linux-source into .build/
 #   make bench      AF_SMC vs TCP vs Unix sockets, in one guest
 #   make soak       the soak test for 10 minutes (make check runs 1)
 #   make install    install the modules with DKMS (modprobe smc -> ours)
@@ -28,6 +30,7 @@ KBUILD_ARGS	:= -C $(KDIR) M=$(TOP) \
 		   NOSTDINC_FLAGS="-I$(TOP)/include/uapi -I$(TOP)/include"
 
 .PHONY: all modules clean-modules tools test-modules deps check check-run demo demo-run bench bench-run soak soak-run \
+	check-debug \
 	install uninstall checkpatch clean unit
 
 all: modules tools
@@ -59,6 +62,20 @@ check: deps
 
 check-run: all unit test-modules
 	@$(SELFTESTS)/run_tests
+
+# The whole suite on a debug kernel built (once per configuration) by
+# scripts/debug-kernel; our modules are built against its tree and every
+# guest boots it.  Timeouts are scaled by DEBUG_TIMEOUT_SCALE.  With
+# pci=noacpi the guest skips evaluating the PCI routing table in ACPI's
+# interpreter, which under KASAN and emulation takes over 30 s a boot.
+DEBUG_TIMEOUT_SCALE ?= 4
+
+check-debug: deps
+	@$(TOP)/scripts/install-deps --debug-kernel
+	@vars=$$($(TOP)/scripts/debug-kernel --print) && \
+		env $$vars SMC_TIMEOUT_SCALE=$(DEBUG_TIMEOUT_SCALE) \
+		VM_APPEND="pci=noacpi $(VM_APPEND)" \
+		$(MAKE) --no-print-directory check-run
 
 demo: deps
 	@$(MAKE) --no-print-directory demo-run
