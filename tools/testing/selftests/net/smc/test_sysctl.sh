@@ -15,7 +15,7 @@ run=$repo/tools/smc_run/smc_run
 probe=/tmp/smc_sysctl_probe.py
 dir=/proc/sys/net/smc
 
-tap_plan 47
+tap_plan 45
 
 modprobe smc && modprobe smc_diag && modprobe smc_loopback ||
 	fail "modprobe smc smc_diag smc_loopback"
