@@ -16,7 +16,7 @@ dump=$SMC_TOOLS/smc_diag_dump
 work=/tmp/apps
 mkdir -p "$work"
 
-tap_plan 12
+tap_plan 10
 
 modprobe smc && modprobe smc_diag && modprobe smc_loopback ||
 	fail "modprobe smc smc_diag smc_loopback"

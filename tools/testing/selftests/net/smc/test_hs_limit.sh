@@ -14,7 +14,7 @@ repo=${SMC_REPO:-$(cd "$(dirname "$0")/../../../../.." && pwd)}
 smc=$repo/tools/smc/smc
 dir=/proc/sys/net/smc
 
-tap_plan 8
+tap_plan 7
 
 modprobe smc && modprobe smc_diag && modprobe smc_loopback ||
 	fail "modprobe smc smc_diag smc_loopback"
