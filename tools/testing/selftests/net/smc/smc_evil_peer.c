@@ -87,6 +87,7 @@ static struct {
 	const char	*dev;
 	int		sndtimeo_ms;
 	int		alarm_ms;
+	int		lport;
 } cfg = {
 	.port		= 12300,
 	.bytes		= 16384,
@@ -813,6 +814,30 @@ static int sock_port(int fd, int peer)
  * Connect a TCP socket marked SMC-capable (@smc_af 0) or an AF_SMC
  * socket (@smc_af 1), retrying while nobody listens yet.
  */
+/* -L: a fixed local port (the test reserves a range for it), so that no
+ * later connection can reuse a port the test still checks.
+ */
+static void bind_local_port(int fd, int family)
+{
+	struct sockaddr_storage ls = {};
+	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&ls;
+	struct sockaddr_in *a4 = (struct sockaddr_in *)&ls;
+	socklen_t len = sizeof(*a4);
+	int one = 1;
+
+	if (family == AF_INET6) {
+		a6->sin6_family = AF_INET6;
+		a6->sin6_port = htons(cfg.lport);
+		len = sizeof(*a6);
+	} else {
+		a4->sin_family = AF_INET;
+		a4->sin_port = htons(cfg.lport);
+	}
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&ls, len))
+		die_errno("bind to the local port");
+}
+
 static int connect_to(int smc_af, double *connect_secs)
 {
 	struct sockaddr_storage ss;
@@ -829,6 +854,8 @@ static int connect_to(int smc_af, double *connect_secs)
 				    IPPROTO_TCP);
 		if (fd < 0)
 			die_errno("socket");
+		if (cfg.lport)
+			bind_local_port(fd, ss.ss_family);
 		if (!smc_af)
 			mark_smc(fd);
 		t0 = now();
@@ -1723,7 +1750,8 @@ static void usage(FILE *f)
 "  -g BYTES    good: bytes expected before the echo (a bait's prefix)\n"
 "  -D DEV      the test device (default %s)\n"
 "  -S MS       patient: SO_SNDTIMEO for connect()\n"
-"  -A MS       patient: SIGALRM this long into connect()\n",
+"  -A MS       patient: SIGALRM this long into connect()\n"
+"  -L PORT     connect from this local port\n",
 		cfg.port, cfg.bytes, cfg.timeout, cfg.conns, cfg.backlog,
 		cfg.dev);
 }
@@ -1733,7 +1761,7 @@ int main(int argc, char **argv)
 	const char *role;
 	int c;
 
-	while ((c = getopt(argc, argv, "c:6p:n:t:N:b:g:D:S:A:h")) != -1) {
+	while ((c = getopt(argc, argv, "c:6p:n:t:N:b:g:D:S:A:L:h")) != -1) {
 		switch (c) {
 		case 'c':
 			cfg.host = optarg;
@@ -1767,6 +1795,9 @@ int main(int argc, char **argv)
 			break;
 		case 'A':
 			cfg.alarm_ms = atoi(optarg);
+			break;
+		case 'L':
+			cfg.lport = atoi(optarg);
 			break;
 		case 'h':
 			usage(stdout);

@@ -147,6 +147,18 @@ wait_for_line "$out/serve4" "listening" && wait_for_line "$out/serve6" "listenin
 	echo "# the AF_SMC servers did not start"
 
 # attack [-6] CASE: one attack, its result line in $out/CASE[.6].
+# Attack clients connect from ports of a reserved range, one each: no
+# later connection can take a port whose accept() the test checks.
+# Assigned up front (attacks also run in background subshells).
+echo 20000-20999 >/proc/sys/net/ipv4/ip_local_reserved_ports
+declare -A attack_ports
+i=0
+while read -r kind name _; do
+	[ "$kind" = attack ] || continue
+	attack_ports[$name]=$((20000 + 2 * i))
+	attack_ports[$name.6]=$((20001 + 2 * i))
+	i=$((i + 1))
+done < <("$evil" cases)
 attack()
 {
 	local o=() p=$P4 sfx=''
@@ -154,7 +166,8 @@ attack()
 		o=(-6) p=$P6 sfx=.6
 		shift
 	fi
-	"$evil" "${o[@]}" -p $p attack "$1" >"$out/$1$sfx" 2>&1
+	"$evil" "${o[@]}" -p $p -L "${attack_ports[$1$sfx]:-0}" attack "$1" \
+		>"$out/$1$sfx" 2>&1
 	sed 's/^/# /' "$out/$1$sfx"
 }
 
