@@ -203,6 +203,19 @@ static bool smc_tx_to_closed_peer(struct smc_sock *smc)
 	return true;
 }
 
+/* The device could not write to the peer's DMB: it went away with the
+ * peer's device or kernel, so the connection ends as on a reset. A bad
+ * user buffer only fails this call.
+ */
+static int smc_tx_failed(struct smc_sock *smc, int rc)
+{
+	if (rc == -EFAULT)
+		return rc;
+	if (!smc_data_reset(smc))
+		smc_data_end(smc, ECONNRESET);
+	return sock_error(&smc->sk) ?: -EPIPE;
+}
+
 static int smc_tx_error(struct smc_sock *smc)
 {
 	struct sock *sk = &smc->sk;
@@ -261,8 +274,10 @@ int smc_data_sendmsg(struct smc_sock *smc, struct msghdr *msg, size_t len)
 		}
 		n = min_t(size_t, space, len - sent);
 		rc = smc_tx_copy(conn, msg, n);
-		if (rc)
+		if (rc) {
+			rc = smc_tx_failed(smc, rc);
 			break;
+		}
 		spin_lock_bh(&conn->lock);
 		smc_cursor_advance(conn->peer_ring, &conn->tx_prod, n);
 		spin_unlock_bh(&conn->lock);
@@ -276,8 +291,10 @@ int smc_data_sendmsg(struct smc_sock *smc, struct msghdr *msg, size_t len)
 		if (urgent && sent == len)
 			conn->tx_prod_flags |= SMC_CDC_PF_URG_PRESENT;
 		rc = smc_conn_send_cdc(smc);
-		if (rc)
+		if (rc) {
+			rc = smc_tx_failed(smc, rc);
 			break;
+		}
 	}
 	conn->tx_prod_flags &= ~(SMC_CDC_PF_URG_PENDING | SMC_CDC_PF_URG_PRESENT);
 	/* An empty send without MSG_MORE pushes what is held, as on TCP. */
@@ -539,7 +556,6 @@ int smc_data_shutdown(struct smc_sock *smc, int how)
 {
 	struct smc_conn *conn = &smc->conn;
 	struct sock *sk = &smc->sk;
-	int rc = 0;
 
 	lock_sock(sk);
 	if (smc_data_reset(smc)) {
@@ -549,14 +565,16 @@ int smc_data_shutdown(struct smc_sock *smc, int how)
 	if ((how == SHUT_WR || how == SHUT_RDWR) &&
 	    !(sk->sk_shutdown & SEND_SHUTDOWN)) {
 		conn->tx_conn_flags |= SMC_CDC_CF_DONE_WRITING;
-		rc = smc_conn_send_cdc(smc);
+		/* A peer out of reach shows on the next call, as on TCP. */
+		if (smc_conn_send_cdc(smc) && !smc_data_reset(smc))
+			smc_data_end(smc, ECONNRESET);
 	}
 	sk->sk_shutdown |= how + 1;
 	if (smc->tcp)
 		kernel_sock_shutdown(smc->tcp, how);
 	release_sock(sk);
 	sk->sk_state_change(sk);
-	return rc == -ECONNRESET ? 0 : rc;
+	return 0;
 }
 
 /* Final close: tell the peer, abortively where TCP would reset (data left
