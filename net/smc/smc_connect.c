@@ -2,10 +2,12 @@
 /*
  * smc-ng: active open.
  *
- * The TCP connect always runs non-blocking underneath; the TCP socket's
- * state change schedules connect_work, which runs the CLC handshake in
- * process context. A blocking connect() simply sleeps until that work has
- * decided the outcome, so both flavours share one code path.
+ * The TCP connect always runs non-blocking underneath. A blocking
+ * connect() then runs the CLC handshake itself; a non-blocking one (or a
+ * blocking one cut short by a signal or SO_SNDTIMEO) leaves it to
+ * connect_work, which the TCP socket's events schedule. Both take the same
+ * steps (smc_connect_step()), and neither holds the socket lock while it
+ * sleeps for the server's answer.
  */
 #include <linux/tcp.h>
 #include <net/sock.h>
@@ -121,9 +123,13 @@ static int smc_connect_negotiate(struct smc_sock *smc, long *timeo)
 		if (rc != -EINPROGRESS)
 			goto done;
 	}
+	smc->hs_busy = true;
 	rc = smc_client_finish(smc, timeo);
+	smc->hs_busy = false;
 	if (rc == SMC_HS_PAUSED)
 		return rc;
+	if (smc->connect_phase != SMC_CONNECT_TCP)
+		return 0;	/* closed while we waited: nothing to report */
 done:
 	if (rc < 0)
 		smc_stat_hs_error(sock_net(&smc->sk), false);
@@ -211,7 +217,7 @@ static void smc_connect_go_async(struct smc_sock *smc)
 /* Whether connect() itself can take the next step now. */
 static bool smc_connect_can_step(struct smc_sock *smc)
 {
-	return READ_ONCE(smc->connect_inline) && smc->tcp &&
+	return READ_ONCE(smc->connect_inline) && !smc->hs_busy && smc->tcp &&
 	       !smc_connect_tcp_pending(smc->tcp->sk);
 }
 

@@ -433,6 +433,37 @@ int smc_client_offer(struct smc_sock *smc)
 	return -EINPROGRESS;
 }
 
+/* The answer is in, or close() ended the attempt. */
+static bool smc_client_woken(struct smc_sock *smc, struct sock *tsk)
+{
+	return smc_clc_readable(tsk) ||
+	       READ_ONCE(smc->connect_phase) != SMC_CONNECT_TCP;
+}
+
+/* Sleep until the TCP socket has something for a CLC reader, at most
+ * @wait. The socket lock is not held meanwhile, as TCP's own connect()
+ * does not hold it: a lock held for seconds would stall every sock_diag
+ * dump on the host (they take each socket's lock in turn under one global
+ * mutex), and a server answering us may be waiting for just that. hs_busy
+ * keeps a second connect() from stepping in; close() ends the attempt and
+ * wakes connect_work (see smc_release()). Returns -ECONNABORTED if the
+ * socket was closed, else what wait_event_interruptible_timeout() returns.
+ */
+static long smc_client_sleep(struct smc_sock *smc, struct sock *tsk,
+			     long wait)
+{
+	long left;
+
+	release_sock(&smc->sk);
+	left = wait_event_interruptible_timeout(*sk_sleep(tsk),
+						smc_client_woken(smc, tsk),
+						wait);
+	lock_sock(&smc->sk);
+	if (smc->connect_phase != SMC_CONNECT_TCP)
+		return -ECONNABORTED;
+	return left;
+}
+
 /* Client: wait until the answer to our PROPOSAL is in. The wait for it
  * only runs out once the server's TCP has the PROPOSAL (up to a limit).
  * With @timeo (connect() itself waiting, interruptible) a signal or the
@@ -462,9 +493,9 @@ static int smc_client_await_answer(struct smc_sock *smc, long *timeo)
 				return SMC_HS_PAUSED;
 			wait = min(wait, *timeo);
 		}
-		left = wait_event_interruptible_timeout(*sk_sleep(tsk),
-							smc_clc_readable(tsk),
-							wait);
+		left = smc_client_sleep(smc, tsk, wait);
+		if (left == -ECONNABORTED)
+			return left;
 		if (timeo && *timeo != MAX_SCHEDULE_TIMEOUT)
 			*timeo -= min_t(long, *timeo, jiffies - now);
 		if (left < 0)

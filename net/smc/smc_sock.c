@@ -245,7 +245,10 @@ static int smc_release(struct socket *sock)
 	lock_sock(sk);
 	if (smc->connect_phase == SMC_CONNECT_TCP) {
 		smc_tcp_unhook(smc);
-		smc->connect_phase = SMC_CONNECT_DONE;
+		WRITE_ONCE(smc->connect_phase, SMC_CONNECT_DONE);
+		/* connect_work may sleep for the server's answer unlocked. */
+		if (smc->hs_busy)
+			wake_up_interruptible_all(sk_sleep(smc->tcp->sk));
 	}
 	release_sock(sk);
 	/* A queued connect step holds a reference of its own. */

@@ -96,6 +96,7 @@ struct smc_sock {
 	enum smc_connect_phase	connect_phase;
 	struct work_struct	connect_work;
 	bool			connect_inline;	/* connect() negotiates itself */
+	bool			hs_busy;	/* someone awaits the answer */
 	struct smc_offer	hs_offer;	/* until answered */
 	unsigned long		hs_wait_end;	/* for the answer, see */
 	unsigned long		hs_deadline;	/* smc_client_finish() */

@@ -28,7 +28,8 @@
  *                PROPOSAL (bait mute): a blocking connect() bounded by
  *                -S MS (SO_SNDTIMEO) or interrupted by a signal after
  *                -A MS; reports what connect() returned, then how the
- *                connection ended (one "patient:" line)
+ *                connection ended, or with -Q MS how long close() took
+ *                while it still waited (one "patient:" line)
  *   devcheck     exercise the ioctl interface of /dev/smc_test_peer
  *   cases        list the attack and bait cases
  *
@@ -87,6 +88,7 @@ static struct {
 	const char	*dev;
 	int		sndtimeo_ms;
 	int		alarm_ms;
+	int		quit_ms;
 	int		lport;
 } cfg = {
 	.port		= 12300,
@@ -1604,8 +1606,8 @@ static int run_patient(void)
 	struct itimerval it = { .it_value = { cfg.alarm_ms / 1000,
 					      cfg.alarm_ms % 1000 * 1000 } };
 	struct pollfd pfd = { .events = POLLOUT };
-	double t0, first_secs;
-	int fd, first = 0, err = 0;
+	double t0, t1, first_secs;
+	int fd, first = 0, err = 0, c;
 	socklen_t elen = sizeof(err);
 
 	fd = socket(AF_SMC, SOCK_STREAM | SOCK_CLOEXEC,
@@ -1626,10 +1628,20 @@ static int run_patient(void)
 		first = errno;
 	first_secs = now() - t0;
 	if (first == EINTR || first == EINPROGRESS) {
-		/* The connection goes on without us: wait for its end. */
+		/* The connection goes on without us: wait for its end, or
+		 * give up on it and close while it still waits.
+		 */
 		pfd.fd = fd;
-		if (poll(&pfd, 1, (int)(cfg.timeout * 1000)) < 0)
+		c = poll(&pfd, 1, cfg.quit_ms ?: (int)(cfg.timeout * 1000));
+		if (c < 0)
 			die_errno("poll");
+		if (!c && cfg.quit_ms) {
+			t1 = now();
+			close(fd);
+			report("patient: first=%s first_secs=%.3f outcome=closed close_secs=%.3f",
+			       errname(first), first_secs, now() - t1);
+			return 0;
+		}
 		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen))
 			die_errno("SO_ERROR");
 	} else {
@@ -1751,6 +1763,7 @@ static void usage(FILE *f)
 "  -D DEV      the test device (default %s)\n"
 "  -S MS       patient: SO_SNDTIMEO for connect()\n"
 "  -A MS       patient: SIGALRM this long into connect()\n"
+"  -Q MS       patient: close this long after connect() returned early\n"
 "  -L PORT     connect from this local port\n",
 		cfg.port, cfg.bytes, cfg.timeout, cfg.conns, cfg.backlog,
 		cfg.dev);
@@ -1761,7 +1774,7 @@ int main(int argc, char **argv)
 	const char *role;
 	int c;
 
-	while ((c = getopt(argc, argv, "c:6p:n:t:N:b:g:D:S:A:L:h")) != -1) {
+	while ((c = getopt(argc, argv, "c:6p:n:t:N:b:g:D:S:A:Q:L:h")) != -1) {
 		switch (c) {
 		case 'c':
 			cfg.host = optarg;
@@ -1795,6 +1808,9 @@ int main(int argc, char **argv)
 			break;
 		case 'A':
 			cfg.alarm_ms = atoi(optarg);
+			break;
+		case 'Q':
+			cfg.quit_ms = atoi(optarg);
 			break;
 		case 'L':
 			cfg.lport = atoi(optarg);

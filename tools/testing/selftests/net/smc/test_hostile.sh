@@ -121,7 +121,7 @@ FLOOD=48
 
 D=${#drop_cases[@]} D6=${#drop6_cases[@]} S=${#stall_cases[@]} G=${#gone_cases[@]}
 plan=$((1 + 2 * ${#fallback_cases[@]} + 2 * ${#fallback6_cases[@]} + D + D6 +
-	3 + S + 1 + 2 + G + 3 + 1 + 11 + 9 + D + D6 + S + G + 1 + 9))
+	3 + S + 1 + 2 + G + 3 + 1 + 11 + 9 + 2 + 2 + D + D6 + S + G + 1 + 9))
 tap_plan $plan
 
 if ! modprobe smc || ! modprobe smc_diag; then
@@ -433,7 +433,21 @@ p1=$!
 patient sndtimeo 7311 -S 300 &
 p2=$!
 patient signal 7312 -A 300 &
-wait $p1 $p2 $!
+p3=$!
+# While they wait for the answer, sock_diag (whose dumps run one at a
+# time for the whole host, taking each socket's lock) must not wait with
+# them: a server that polls its sockets would otherwise stop answering.
+sleep 1.5
+"$SMC_TOOLS/smc_diag_dump" >"$out/diag-waiting" 2>&1
+if kill -0 $p1 2>/dev/null; then
+	ok "sock_diag dump returns while connect() awaits the answer"
+else
+	fail "sock_diag dump returned only after the connect()s ended"
+fi
+sed 's/^/# /' "$out/diag-waiting"
+expect_eq "sock_diag lists the three waiting connections" 3 \
+	"$(grep -cE 'state=INIT.*peer=[^ ]*:731[012] ' "$out/diag-waiting")"
+wait $p1 $p2 $p3
 for c in plain:ETIMEDOUT sndtimeo:EINPROGRESS signal:EINTR; do
 	name=${c%:*} first=${c#*:}
 	f=$out/patient-$name
@@ -452,6 +466,22 @@ for c in plain:ETIMEDOUT sndtimeo:EINPROGRESS signal:EINTR; do
 		"rx>0 end=eof" \
 		"rx$([ "$(kv "$out/mute-$name" rx)" -gt 0 ] 2>/dev/null && echo '>0' || echo =0) end=$(kv "$out/mute-$name" end)"
 done
+
+# Closed while connect_work still awaits the answer: close() ends the
+# attempt at once (not when the CLC timer would have), the server sees
+# the connection end.
+patient quit 7313 -S 300 -Q 500
+f=$out/patient-quit
+sed 's/^/# /' "$out/mute-quit" "$f"
+if [ "$(kvs "$f" patient: first outcome)" = "first=EINPROGRESS outcome=closed" ] &&
+   awk -v c="$(kv "$f" close_secs)" 'BEGIN { exit !(c != "" && c < 2) }'; then
+	ok "mute server, closed while waiting: close() returned in $(kv "$f" close_secs)s"
+else
+	fail "mute server, closed while waiting: $(kvs "$f" patient: first outcome close_secs)"
+fi
+expect_eq "mute server, closed while waiting: the server saw the end" \
+	"rx>0 end=eof" \
+	"rx$([ "$(kv "$out/mute-quit" rx)" -gt 0 ] 2>/dev/null && echo '>0' || echo =0) end=$(kv "$out/mute-quit" end)"
 
 # ----------------------------------------------------- nobody left over
 
