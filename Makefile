@@ -73,7 +73,7 @@ DEBUG_TIMEOUT_SCALE ?= 4
 check-debug: deps
 	@$(TOP)/scripts/install-deps --debug-kernel
 	@vars=$$($(TOP)/scripts/debug-kernel --print) && \
-		env $$vars SMC_TIMEOUT_SCALE=$(DEBUG_TIMEOUT_SCALE) \
+		env $$vars SMC_TIMEOUT_SCALE=$(DEBUG_TIMEOUT_SCALE) SMC_SUITE_BUDGET=0 \
 		VM_APPEND="pci=noacpi $(VM_APPEND)" \
 		$(MAKE) --no-print-directory check-run
 
