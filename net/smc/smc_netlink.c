@@ -620,16 +620,10 @@ static const struct genl_ops smc_gen_ops[] = {
 		     smc_nl_disable_hs_limit),
 };
 
-static struct genl_family smc_gen_family __ro_after_init = {
-	.name		= SMC_GENL_FAMILY_NAME,
-	.version	= SMC_GENL_FAMILY_VERSION,
-	.maxattr	= SMC_NLA_EID_TABLE_MAX,
-	.policy		= smc_nl_policy,
-	.netnsok	= true,
-	.module		= THIS_MODULE,
-	.ops		= smc_gen_ops,
-	.n_ops		= ARRAY_SIZE(smc_gen_ops),
-};
+static struct genl_family smc_gen_family __ro_after_init =
+	SMC_GENL_FAMILY(SMC_GENL_FAMILY_NAME, SMC_GENL_FAMILY_VERSION,
+			smc_gen_ops, ARRAY_SIZE(smc_gen_ops),
+			smc_nl_policy, SMC_NLA_EID_TABLE_MAX);
 
 int smc_netlink_init(void)
 {

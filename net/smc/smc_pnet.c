@@ -18,6 +18,7 @@
 #include <net/netlink.h>
 #include <net/sock.h>
 
+#include "smc_netlink.h"
 #include "smc_netns.h"
 #include "smc_pnet.h"
 
@@ -377,16 +378,10 @@ static const struct genl_ops smc_pnet_ops[] = {
 	},
 };
 
-static struct genl_family smc_pnet_family __ro_after_init = {
-	.name		= SMCR_GENL_FAMILY_NAME,
-	.version	= SMCR_GENL_FAMILY_VERSION,
-	.maxattr	= SMC_PNETID_MAX,
-	.policy		= smc_pnet_policy,
-	.netnsok	= true,
-	.module		= THIS_MODULE,
-	.ops		= smc_pnet_ops,
-	.n_ops		= ARRAY_SIZE(smc_pnet_ops),
-};
+static struct genl_family smc_pnet_family __ro_after_init =
+	SMC_GENL_FAMILY(SMCR_GENL_FAMILY_NAME, SMCR_GENL_FAMILY_VERSION,
+			smc_pnet_ops, ARRAY_SIZE(smc_pnet_ops),
+			smc_pnet_policy, SMC_PNETID_MAX);
 
 int smc_pnet_genl_init(void)
 {
