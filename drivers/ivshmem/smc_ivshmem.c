@@ -569,7 +569,8 @@ static int ivs_move_data(struct smcd_device *smcd, u64 token, u32 idx,
 	if (offset > len || size > len - offset) {
 		rc = -EINVAL;
 	} else {
-		memcpy(mem + offset, data, size);
+		if (size)
+			memcpy(mem + offset, data, size);
 		if (signal) {
 			/* The data is in place before the signal. */
 			smp_wmb();
@@ -580,20 +581,10 @@ static int ivs_move_data(struct smcd_device *smcd, u64 token, u32 idx,
 	return rc;
 }
 
+/* A signal is a move of nothing: the same checks on the peer's slot. */
 static int ivs_signal_dmb(struct smcd_device *smcd, u64 token, u32 idx)
 {
-	struct ivs *ivs = ivs_of(smcd);
-	struct ivs_slot *s;
-	u32 area, slot, len;
-	void *mem;
-	int rc;
-
-	rc = ivs_writer_get(ivs, token, &s, &area, &slot, &mem, &len);
-	if (rc)
-		return rc;
-	ivs_signal(ivs, area, slot);
-	ivs_writer_put(s);
-	return 0;
+	return ivs_move_data(smcd, token, idx, true, 0, NULL, 0);
 }
 
 static const struct smcd_device_ops ivs_ops = {

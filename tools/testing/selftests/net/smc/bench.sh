@@ -90,39 +90,25 @@ ratio()
 	awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'
 }
 
+# row LABEL SMC TCP UNIX: one line of the table, with both ratios.
+row()
+{
+	printf '%-22s %10s %10s %10s %9s %9s\n' "$1" "$2" "$3" "$4" \
+		"$(ratio "$2" "$3")" "$(ratio "$2" "$4")"
+}
+
 echo "smc-ng bench: kernel $(uname -r), $(nproc) vCPUs, AF_SMC path: ${path[65536]}"
 echo
 printf '%-22s %10s %10s %10s %9s %9s\n' "" "AF_SMC" "TCP" "Unix" "SMC/TCP" "SMC/Unix"
 for s in "${sizes[@]}"; do
-	printf '%-22s %10s %10s %10s %9s %9s\n' "throughput $s B MiB/s" \
-		"${tput[smc,$s]}" "${tput[tcp,$s]}" "${tput[unix,$s]}" \
-		"$(ratio "${tput[smc,$s]}" "${tput[tcp,$s]}")" \
-		"$(ratio "${tput[smc,$s]}" "${tput[unix,$s]}")"
+	row "throughput $s B MiB/s" "${tput[smc,$s]}" "${tput[tcp,$s]}" "${tput[unix,$s]}"
 done
-printf '%-22s %10s %10s %10s %9s %9s\n' "64 KiB, 1 MiB buffers" \
-	"${big[smc]}" "${big[tcp]}" "${big[unix]}" \
-	"$(ratio "${big[smc]}" "${big[tcp]}")" \
-	"$(ratio "${big[smc]}" "${big[unix]}")"
-printf '%-22s %10s %10s %10s %9s %9s\n' "1 B round trip us p50" \
-	"${lat_med[smc]}" "${lat_med[tcp]}" "${lat_med[unix]}" \
-	"$(ratio "${lat_med[smc]}" "${lat_med[tcp]}")" \
-	"$(ratio "${lat_med[smc]}" "${lat_med[unix]}")"
-printf '%-22s %10s %10s %10s %9s %9s\n' "1 B round trip us p99" \
-	"${lat_p99[smc]}" "${lat_p99[tcp]}" "${lat_p99[unix]}" \
-	"$(ratio "${lat_p99[smc]}" "${lat_p99[tcp]}")" \
-	"$(ratio "${lat_p99[smc]}" "${lat_p99[unix]}")"
-printf '%-22s %10s %10s %10s %9s %9s\n' "connections/s" \
-	"${rate[smc]}" "${rate[tcp]}" "${rate[unix]}" \
-	"$(ratio "${rate[smc]}" "${rate[tcp]}")" \
-	"$(ratio "${rate[smc]}" "${rate[unix]}")"
-printf '%-22s %10s %10s %10s %9s %9s\n' "CPU s per GiB (64 KiB)" \
-	"${cpu[smc]}" "${cpu[tcp]}" "${cpu[unix]}" \
-	"$(ratio "${cpu[smc]}" "${cpu[tcp]}")" \
-	"$(ratio "${cpu[smc]}" "${cpu[unix]}")"
-printf '%-22s %10s %10s %10s %9s %9s\n' "KiB per idle conn" \
-	"${idle[smc]}" "${idle[tcp]}" "${idle[unix]}" \
-	"$(ratio "${idle[smc]}" "${idle[tcp]}")" \
-	"$(ratio "${idle[smc]}" "${idle[unix]}")"
+row "64 KiB, 1 MiB buffers" "${big[smc]}" "${big[tcp]}" "${big[unix]}"
+row "1 B round trip us p50" "${lat_med[smc]}" "${lat_med[tcp]}" "${lat_med[unix]}"
+row "1 B round trip us p99" "${lat_p99[smc]}" "${lat_p99[tcp]}" "${lat_p99[unix]}"
+row "connections/s" "${rate[smc]}" "${rate[tcp]}" "${rate[unix]}"
+row "CPU s per GiB (64 KiB)" "${cpu[smc]}" "${cpu[tcp]}" "${cpu[unix]}"
+row "KiB per idle conn" "${idle[smc]}" "${idle[tcp]}" "${idle[unix]}"
 
 data=$out/bench-throughput.dat
 for s in "${sizes[@]}"; do
