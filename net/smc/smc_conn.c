@@ -542,6 +542,7 @@ int smc_conn_create(struct smc_sock *smc, struct smcd_device *dev,
 	conn->peer_token = 0;
 	conn->peer_ring = 0;
 	conn->dead = false;
+	conn->lost_err = 0;
 	conn->abort_owed = false;
 	conn->tx_held = false;
 	conn->urg_state = SMC_URG_NONE;
@@ -649,6 +650,33 @@ void smc_conn_abort(struct smc_sock *smc, int err)
 	sk_error_report(sk);
 	smc_wake(sk, EPOLLIN | EPOLLOUT | EPOLLERR | EPOLLHUP | EPOLLRDHUP,
 		 POLL_HUP);
+}
+
+/* The TCP connection under a connection over SMC-D failed: keepalive
+ * probes or TCP_USER_TIMEOUT found the peer's kernel gone, or a reset came
+ * from a peer that forgot the connection. Nothing else would tell us (its
+ * DMB may stay writable, its signals never come), so ours ends with TCP's
+ * error, as the TCP connection did. A peer that already closed or aborted
+ * told us itself. Atomic context.
+ */
+void smc_conn_tcp_lost(struct smc_sock *smc, int err)
+{
+	struct smc_conn *conn = &smc->conn;
+	bool lost = false;
+
+	if (!err)
+		return;
+	spin_lock_bh(&conn->lock);
+	if (!conn->dead && !(conn->rx_conn_flags & (SMC_CDC_CF_CONN_CLOSED |
+						    SMC_CDC_CF_CONN_ABORT))) {
+		conn->dead = true;
+		conn->lost_err = err;
+		lost = true;
+	}
+	spin_unlock_bh(&conn->lock);
+	if (lost)
+		smc_wake(&smc->sk, EPOLLIN | EPOLLRDNORM | EPOLLRDHUP |
+			 EPOLLOUT | EPOLLERR | EPOLLHUP, POLL_HUP);
 }
 
 /* A device is going away: fail every connection that uses it. */

@@ -168,7 +168,7 @@ bool smc_data_reset(struct smc_sock *smc)
 		return false;
 	if (conn->abort_owed)
 		smc_conn_send_abort(smc);
-	smc_data_end(smc, ECONNRESET);
+	smc_data_end(smc, conn->lost_err ?: ECONNRESET);
 	return true;
 }
 
@@ -213,17 +213,19 @@ static int smc_tx_failed(struct smc_sock *smc, int rc)
 		return rc;
 	if (!smc_data_reset(smc))
 		smc_data_end(smc, ECONNRESET);
-	return sock_error(&smc->sk) ?: -EPIPE;
+	return -READ_ONCE(smc->sk.sk_err) ?: -EPIPE;
 }
 
+/* The error that stops a send, left in sk_err: it is reported (and
+ * cleared) only if the call sent nothing, else by the next call, as TCP
+ * does.
+ */
 static int smc_tx_error(struct smc_sock *smc)
 {
 	struct sock *sk = &smc->sk;
 
-	if (sk->sk_err)
-		return sock_error(sk);
-	if (smc_data_reset(smc))
-		return sock_error(sk);
+	if (sk->sk_err || smc_data_reset(smc))
+		return -READ_ONCE(sk->sk_err) ?: -EPIPE;
 	if (!smc->conn.lgr || (sk->sk_shutdown & SEND_SHUTDOWN))
 		return -EPIPE;
 	return 0;
@@ -308,6 +310,8 @@ int smc_data_sendmsg(struct smc_sock *smc, struct msghdr *msg, size_t len)
 				       SMC_STAT_URGENT);
 		return sent;
 	}
+	if (rc < 0 && -rc == READ_ONCE(sk->sk_err))
+		rc = sock_error(sk);
 	if (rc == -EPIPE && !(msg->msg_flags & MSG_NOSIGNAL))
 		send_sig(SIGPIPE, current, 0);
 	return rc;
@@ -494,7 +498,9 @@ int smc_data_recvmsg(struct smc_sock *smc, struct msghdr *msg, size_t len,
 		if (copied >= target)
 			break;
 		if (sk->sk_err || smc_data_reset(smc)) {
-			rc = sock_error(sk);
+			/* After some data, the error is the next call's. */
+			if (!copied)
+				rc = sock_error(sk);
 			break;
 		}
 		if (!conn->lgr)

@@ -63,6 +63,10 @@ static void smc_tcp_event(struct smc_sock *smc, __poll_t mask)
 	case SMC_TCP_FALLBACK:
 		smc_forward_wakeup(smc, mask);
 		break;
+	case SMC_TCP_WATCH:
+		if (mask & EPOLLERR)
+			smc_conn_tcp_lost(smc, READ_ONCE(smc->tcp->sk->sk_err));
+		break;
 	case SMC_TCP_UNHOOKED:
 		break;
 	}

@@ -67,6 +67,7 @@ enum smc_tcp_role {
 	SMC_TCP_LISTENING,	/* new connections drive accept_work */
 	SMC_TCP_HANDSHAKE,	/* CLC bytes drive handshake_work */
 	SMC_TCP_FALLBACK,	/* wake-ups are forwarded to our wait queue */
+	SMC_TCP_WATCH,		/* over SMC-D: TCP's errors end the connection */
 };
 
 struct smc_sock {

@@ -101,6 +101,7 @@ static struct {
 	int		diag_all;
 	int		bufsize;	/* SO_SNDBUF and SO_RCVBUF, 0: default */
 	int		backlog;	/* listen() backlog */
+	int		keepalive;	/* TCP keepalive idle/interval, s */
 	uint64_t	seed;
 } cfg = {
 	.fam	= FAM_SMC,
@@ -293,6 +294,22 @@ static size_t rng_between(uint64_t *s, size_t min, size_t max)
 
 /* ------------------------------------------------------------ sockets */
 
+/* A peer whose kernel is gone is noticed after three unanswered probes,
+ * -K seconds apart, once the connection has been idle -K seconds.
+ */
+static void set_keepalive(int fd)
+{
+	int one = 1, cnt = 3;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one)) ||
+	    setsockopt(fd, SOL_TCP, TCP_KEEPIDLE, &cfg.keepalive,
+		       sizeof(cfg.keepalive)) ||
+	    setsockopt(fd, SOL_TCP, TCP_KEEPINTVL, &cfg.keepalive,
+		       sizeof(cfg.keepalive)) ||
+	    setsockopt(fd, SOL_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt)))
+		fail_errno("keepalive", errno);
+}
+
 static int make_socket(int sa_family)
 {
 	int fd;
@@ -322,6 +339,8 @@ static int make_socket(int sa_family)
 	     setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &cfg.bufsize,
 			sizeof(cfg.bufsize))))
 		fail_errno("SO_SNDBUF/SO_RCVBUF", errno);
+	if (cfg.keepalive && cfg.fam != FAM_UNIX)
+		set_keepalive(fd);
 	return fd;
 }
 
@@ -1007,6 +1026,7 @@ static void usage(FILE *f)
 "  -R            connection rate: connect, 1 byte each way, close\n"
 "                (-C default 1000)\n"
 "  -B BYTES      SO_SNDBUF and SO_RCVBUF (before connect and listen)\n"
+"  -K SECS       TCP keepalive: idle and interval SECS, 3 probes\n"
 "  -k N          server: listen() backlog (default SOMAXCONN)\n"
 "  -A            rate mode: check the path of every connection, not\n"
 "                only each thread's first (path=mixed if they differ)\n"
@@ -1089,7 +1109,7 @@ static void parse_args(int argc, char **argv)
 	uint64_t v;
 	int c;
 
-	while ((c = getopt(argc, argv, "lc:f:6b:p:n:w:r:dVs:C:P:LRAB:k:t:qh")) != -1) {
+	while ((c = getopt(argc, argv, "lc:f:6b:p:n:w:r:dVs:C:P:LRAB:K:k:t:qh")) != -1) {
 		switch (c) {
 		case 'l':
 			cfg.server = 1;
@@ -1162,6 +1182,9 @@ static void parse_args(int argc, char **argv)
 			if (parse_size(optarg, &v) || v < 1024 || v > INT_MAX / 2)
 				fail("bad buffer size '%s'", optarg);
 			cfg.bufsize = (int)v;
+			break;
+		case 'K':
+			cfg.keepalive = parse_int(optarg, 1, 3600);
 			break;
 		case 'k':
 			if (parse_size(optarg, &v) || v < 1 || v > 65535)
