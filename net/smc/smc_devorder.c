@@ -12,7 +12,6 @@
  * "ism". The list is kept packed in one u32, one kind per nibble, so that
  * a handshake reads it with a single READ_ONCE.
  */
-#include <linux/ctype.h>
 #include <linux/slab.h>
 #include <linux/smcd_device.h>
 #include <linux/string.h>
@@ -20,17 +19,6 @@
 
 #include "smc_devorder.h"
 #include "smc_netns.h"
-
-enum {
-	SMC_KIND_LOOPBACK = 1,
-	SMC_KIND_ISM,
-	SMC_KIND_MAX = SMC_KIND_ISM,
-};
-
-static const char *const smc_kind_names[] = {
-	[SMC_KIND_LOOPBACK]	= "loopback",
-	[SMC_KIND_ISM]		= "ism",
-};
 
 /* Loopback first: same-kernel peers get the no-copy device (see the
  * measurement in Documentation/networking/smc-ng.rst).
@@ -63,43 +51,6 @@ int smc_devorder_rank(struct net *net, struct smcd_device *dev)
 		if ((order & 0xf) == kind)
 			return rank;
 	return -1;
-}
-
-static int smc_devorder_format(u32 order, char *buf, size_t len)
-{
-	int n = 0;
-
-	buf[0] = '\0';
-	for (; order; order >>= 4)
-		n += scnprintf(buf + n, len - n, "%s%s", n ? " " : "",
-			       smc_kind_names[order & 0xf]);
-	return n;
-}
-
-/* "loopback ism", "ism,loopback", "" ...: each kind at most once. */
-static int smc_devorder_parse(const char *s, u32 *order)
-{
-	int shift = 0, kind, len;
-	u32 seen = 0;
-
-	*order = 0;
-	for (;;) {
-		while (*s && (isspace(*s) || *s == ','))
-			s++;
-		if (!*s)
-			return 0;
-		len = strcspn(s, " \t\n,");
-		for (kind = 1; kind <= SMC_KIND_MAX; kind++)
-			if (strlen(smc_kind_names[kind]) == len &&
-			    !strncmp(s, smc_kind_names[kind], len))
-				break;
-		if (kind > SMC_KIND_MAX || seen & BIT(kind))
-			return -EINVAL;
-		seen |= BIT(kind);
-		*order |= kind << shift;
-		shift += 4;
-		s += len;
-	}
 }
 
 /* proc handler: @table->data is the namespace's packed u32. */

@@ -9,10 +9,9 @@
 #include <linux/types.h>
 #include <net/net_namespace.h>
 
-struct smcd_device;
+#include "smc_names.h"
 
-/* Room for every kind name, spaces between, and the terminator. */
-#define SMC_DEVORDER_TEXT_LEN	64
+struct smcd_device;
 
 u32 smc_devorder_default(void);
 int smc_devorder_rank(struct net *net, struct smcd_device *dev);

@@ -10,7 +10,6 @@
  * which is all SMC-D over the loopback device needs, and two kernels only
  * match when their firmware says they are the same machine.
  */
-#include <linux/ctype.h>
 #include <linux/dmi.h>
 #include <linux/random.h>
 #include <linux/siphash.h>
@@ -65,28 +64,6 @@ int smc_seid_set_enabled(struct net *net, bool on)
 		WRITE_ONCE(sn->seid_off, !on);
 	spin_unlock_bh(&sn->ueid_lock);
 	return rc;
-}
-
-/* An EID is upper case letters, digits, '.' and '-', starts with a letter
- * or digit, has no "..", and is padded with blanks to its full length.
- */
-bool smc_eid_valid(const u8 *eid)
-{
-	int i = 0;
-
-	if (!isupper(eid[0]) && !isdigit(eid[0]))
-		return false;
-	for (i = 1; i < SMC_EID_LEN && eid[i] != ' '; i++) {
-		if (!isupper(eid[i]) && !isdigit(eid[i]) &&
-		    eid[i] != '.' && eid[i] != '-')
-			return false;
-		if (eid[i] == '.' && eid[i - 1] == '.')
-			return false;
-	}
-	for (; i < SMC_EID_LEN; i++)
-		if (eid[i] != ' ')
-			return false;
-	return true;
 }
 
 int smc_ueid_add(struct net *net, const u8 *eid)

@@ -11,15 +11,13 @@
 #include <net/net_namespace.h>
 
 #include "smc_clc_wire.h"
-
-#define SMC_EID_LEN	SMC_CLC_EID_LEN
+#include "smc_names.h"
 
 void smc_eid_init(void);
 const u8 *smc_seid(void);
 bool smc_seid_enabled(struct net *net);
 int smc_seid_set_enabled(struct net *net, bool on);
 
-bool smc_eid_valid(const u8 *eid);
 int smc_ueid_add(struct net *net, const u8 *eid);
 int smc_ueid_remove(struct net *net, const u8 *eid);
 void smc_ueid_flush(struct net *net);

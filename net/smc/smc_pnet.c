@@ -9,7 +9,6 @@
  * here carries that PNET ID for this namespace only; other namespaces see
  * the device as its driver registered it.
  */
-#include <linux/ctype.h>
 #include <linux/list.h>
 #include <linux/netdevice.h>
 #include <linux/slab.h>
@@ -63,19 +62,8 @@ void smc_pnet_net_exit(struct net *net)
 	smc_pnet_flush(smc_net(net));
 }
 
-/* An SMC-D device's own PNET ID is blank or NUL padded. */
-static bool smc_pnet_from_device(const u8 *raw, char *out)
-{
-	int len = SMCD_PNETID_LEN;
-
-	while (len && (raw[len - 1] == ' ' || !raw[len - 1]))
-		len--;
-	if (!len)
-		return false;
-	memcpy(out, raw, len);
-	out[len] = '\0';
-	return true;
-}
+/* What the device reports is what the text rules read. */
+static_assert(SMCD_PNETID_LEN == SMC_PNET_ID_LEN);
 
 bool smc_pnet_of_smcd(struct net *net, struct smcd_device *dev,
 		      char pnetid[SMC_PNET_ID_LEN + 1])
@@ -93,7 +81,7 @@ bool smc_pnet_of_smcd(struct net *net, struct smcd_device *dev,
 		}
 	}
 	mutex_unlock(&sn->pnet_lock);
-	return found || smc_pnet_from_device(dev->pnetid, pnetid);
+	return found || smc_pnetid_from_raw(dev->pnetid, pnetid);
 }
 
 bool smc_pnet_smcd_usable(struct net *net, struct smcd_device *dev)
@@ -133,11 +121,11 @@ static const struct nla_policy smc_pnet_policy[SMC_PNETID_MAX + 1] = {
 	[SMC_PNETID_IBPORT]	= { .type = NLA_U8 },
 };
 
-/* Letters and digits only, as the in-tree stack; stored upper case. */
+/* Letters and digits only (smc_pnetid_normalize()); stored upper case. */
 static int smc_pnet_parse_id(const struct nlattr *attr, char *out,
 			     struct netlink_ext_ack *extack)
 {
-	int i, len;
+	int len;
 
 	if (!attr) {
 		NL_SET_ERR_MSG(extack, "PNET ID missing");
@@ -148,13 +136,10 @@ static int smc_pnet_parse_id(const struct nlattr *attr, char *out,
 		NL_SET_ERR_MSG_ATTR(extack, attr, "PNET ID empty or too long");
 		return -EINVAL;
 	}
-	for (i = 0; i < len; i++) {
-		if (!isalnum(out[i])) {
-			NL_SET_ERR_MSG_ATTR(extack, attr,
-					    "PNET ID takes letters and digits");
-			return -EINVAL;
-		}
-		out[i] = toupper(out[i]);
+	if (smc_pnetid_normalize(out)) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "PNET ID takes letters and digits");
+		return -EINVAL;
 	}
 	return 0;
 }

@@ -10,8 +10,7 @@
 #include <linux/smcd_device.h>
 #include <net/net_namespace.h>
 
-/* A PNET ID: up to 16 characters, kept upper case and NUL terminated. */
-#define SMC_PNET_ID_LEN	16
+#include "smc_names.h"
 
 void smc_pnet_net_init(struct net *net);
 void smc_pnet_net_exit(struct net *net);

@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * smc-ng: the text rules of the administration interfaces (see
+ * smc_names.h). No socket, netlink or device code here.
+ */
+#include "smc_names.h"
+
+#ifdef __KERNEL__
+#include <linux/ctype.h>
+#else
+#include <ctype.h>
+#endif
+
+static const char *const smc_kind_names[] = {
+	[SMC_KIND_LOOPBACK]	= "loopback",
+	[SMC_KIND_ISM]		= "ism",
+};
+
+/**
+ * smc_eid_valid() - whether @eid is a well-formed EID
+ * @eid: SMC_EID_LEN bytes
+ *
+ * Upper case letters, digits, '.' and '-'; it starts with a letter or a
+ * digit, has no "..", and is padded with blanks to its full length.
+ */
+bool smc_eid_valid(const u8 *eid)
+{
+	int i;
+
+	if (!isupper(eid[0]) && !isdigit(eid[0]))
+		return false;
+	for (i = 1; i < SMC_EID_LEN && eid[i] != ' '; i++) {
+		if (!isupper(eid[i]) && !isdigit(eid[i]) &&
+		    eid[i] != '.' && eid[i] != '-')
+			return false;
+		if (eid[i] == '.' && eid[i - 1] == '.')
+			return false;
+	}
+	for (; i < SMC_EID_LEN; i++)
+		if (eid[i] != ' ')
+			return false;
+	return true;
+}
+
+/**
+ * smc_pnetid_normalize() - check a PNET ID given by a user, upper-case it
+ * @id: NUL terminated
+ *
+ * One to SMC_PNET_ID_LEN letters and digits, as the in-tree stack takes.
+ * Returns 0, or -EINVAL (@id may be partly converted then).
+ */
+int smc_pnetid_normalize(char *id)
+{
+	int i;
+
+	for (i = 0; id[i]; i++) {
+		if (i == SMC_PNET_ID_LEN || !isalnum((unsigned char)id[i]))
+			return -EINVAL;
+		id[i] = toupper((unsigned char)id[i]);
+	}
+	return i ? 0 : -EINVAL;
+}
+
+/**
+ * smc_pnetid_from_raw() - a device's own PNET ID as a string
+ * @raw: SMC_PNET_ID_LEN bytes from the device, blank or NUL padded
+ * @out: SMC_PNET_ID_LEN + 1 bytes
+ *
+ * The ID ends at the first NUL, trailing blanks dropped. Returns false
+ * when the device has none (nothing before the padding).
+ */
+bool smc_pnetid_from_raw(const u8 *raw, char *out)
+{
+	int len = strnlen((const char *)raw, SMC_PNET_ID_LEN);
+
+	while (len && raw[len - 1] == ' ')
+		len--;
+	if (!len)
+		return false;
+	memcpy(out, raw, len);
+	out[len] = '\0';
+	return true;
+}
+
+/* The kind named by the @len bytes at @s, or 0. */
+static int smc_kind_of(const char *s, size_t len)
+{
+	int kind;
+
+	for (kind = 1; kind <= SMC_KIND_MAX; kind++)
+		if (strlen(smc_kind_names[kind]) == len &&
+		    !strncmp(s, smc_kind_names[kind], len))
+			return kind;
+	return 0;
+}
+
+/**
+ * smc_devorder_parse() - read a device order
+ * @s: kind names separated by blanks or commas ("loopback ism",
+ *     "ism,loopback", ""), NUL terminated
+ * @order: the packed order, on success
+ *
+ * Returns 0, or -EINVAL for an unknown or repeated kind.
+ */
+int smc_devorder_parse(const char *s, u32 *order)
+{
+	u32 seen = 0, packed = 0;
+	int shift = 0, kind;
+	size_t len;
+
+	for (;;) {
+		while (*s && (isspace((unsigned char)*s) || *s == ','))
+			s++;
+		if (!*s)
+			break;
+		len = strcspn(s, " \t\n\v\f\r,");
+		kind = smc_kind_of(s, len);
+		if (!kind || (seen & (1U << kind)))
+			return -EINVAL;
+		seen |= 1U << kind;
+		packed |= (u32)kind << shift;
+		shift += 4;
+		s += len;
+	}
+	*order = packed;
+	return 0;
+}
+
+/**
+ * smc_devorder_format() - write a device order as text
+ * @order: packed, as smc_devorder_parse() makes it
+ * @buf: where to
+ * @len: room in @buf, the terminator included
+ *
+ * Returns the length written, -EINVAL for an order that names an unknown
+ * kind, -ENOSPC if @buf is too small (then @buf holds "").
+ */
+int smc_devorder_format(u32 order, char *buf, size_t len)
+{
+	size_t n = 0, name_len;
+	const char *name;
+	int kind;
+
+	if (!len)
+		return -ENOSPC;
+	buf[0] = '\0';
+	for (; order; order >>= 4) {
+		kind = order & 0xf;
+		if (kind < 1 || kind > SMC_KIND_MAX) {
+			buf[0] = '\0';
+			return -EINVAL;
+		}
+		name = smc_kind_names[kind];
+		name_len = strlen(name);
+		if (n + !!n + name_len >= len) {
+			buf[0] = '\0';
+			return -ENOSPC;
+		}
+		if (n)
+			buf[n++] = ' ';
+		memcpy(buf + n, name, name_len + 1);
+		n += name_len;
+	}
+	return n;
+}
