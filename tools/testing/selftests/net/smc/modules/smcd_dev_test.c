@@ -12,6 +12,11 @@
  *                memcg), attach a view to each and take an extra device
  *                reference; keep all of it
  *   release      give back what "hold" took
+ *   cdc TOKEN PW PC CW CC PF CF N
+ *                act as a hostile peer: write a CDC header of these
+ *                fields (producer wrap and count, consumer wrap and
+ *                count, producer and connection flags) into the DMB
+ *                TOKEN names, signalled, N times
  * Reading ctl gives the last command's results: one "ok - ..." or
  * "not ok - ..." line per check, then "# done: N checks, N failed".
  * Reading status gives "device=<name|-> added=N removed=N hidden=N
@@ -856,11 +861,55 @@ static struct smcd_client tst_client = {
 	.remove	= tst_remove,
 };
 
+/* The 32-byte SMC-D CDC header in host order, as a peer writes it into
+ * our DMB (offsets from the protocol, not from smc.ko's codec: this
+ * module forges what smc.ko must defend against).
+ */
+static void tst_cdc_forge(u8 *msg, const unsigned int *v)
+{
+	u16 w;
+	u32 c;
+
+	memset(msg, 0, 32);
+	msg[0] = 0xfe;
+	w = v[0];
+	c = v[1];
+	memcpy(msg + 8, &w, sizeof(w));
+	memcpy(msg + 10, &c, sizeof(c));
+	w = v[2];
+	c = v[3];
+	memcpy(msg + 16, &w, sizeof(w));
+	memcpy(msg + 18, &c, sizeof(c));
+	msg[22] = v[4];
+	msg[23] = v[5];
+}
+
+static void tst_cdc(struct smcd_device *dev, u64 token, const unsigned int *v,
+		    unsigned int n)
+{
+	unsigned int done;
+	u8 msg[32];
+	int rc = 0;
+
+	tst_cdc_forge(msg, v);
+	for (done = 0; done < n; done++) {
+		rc = dev->ops->move_data(dev, token, 0, true, 0, msg,
+					 sizeof(msg));
+		if (rc)
+			break;
+		if (!(done % 1024))
+			cond_resched();
+	}
+	tst_check(!rc, "cdc to 0x%llx: %u of %u written and signalled (%d)",
+		  token, done, n, rc);
+}
+
 static ssize_t tst_ctl_write(struct file *file, const char __user *ubuf,
 			     size_t count, loff_t *ppos)
 {
-	unsigned int n, len;
-	char cmd[64];
+	unsigned int n, len, v[6];
+	unsigned long long token;
+	char cmd[160];
 
 	if (count >= sizeof(cmd))
 		return -EINVAL;
@@ -881,6 +930,9 @@ static ssize_t tst_ctl_write(struct file *file, const char __user *ubuf,
 		tst_limit(tst_dev);
 	} else if (sscanf(cmd, "hold %u %u", &n, &len) == 2) {
 		tst_hold(tst_dev, n, len);
+	} else if (sscanf(cmd, "cdc %llx %u %u %u %u %u %u %u", &token,
+			  &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &n) == 8) {
+		tst_cdc(tst_dev, token, v, n);
 	} else if (!strcmp(cmd, "release")) {
 		if (tst_check(tst_held, "something is held")) {
 			tst_release(tst_held);

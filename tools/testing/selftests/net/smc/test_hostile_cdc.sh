@@ -1,0 +1,140 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# timeout: 240
+#
+# A hostile SMC-D peer at the CDC level: modules/smcd_dev_test.ko writes
+# CDC headers of its own making into the DMB of a live connection over
+# the loopback device (a DMB token it does not own) and signals them. A
+# cursor outside the ring, a producer that jumps beyond the window the
+# victim granted (wrapping wrongly), a consumer cursor beyond what the
+# victim sent: that connection is aborted, both ends see it reset, and
+# nothing else is affected. A flood of headers that change nothing
+# changes nothing. Throughout, a bystander connection moves 256 MiB,
+# verified, over SMC-D.
+source "$(dirname "$0")/lib.sh"
+
+stream=$SMC_TOOLS/smc_stream
+diag=$SMC_TOOLS/smc_diag_dump
+kmod=$SMC_SELFTESTS/modules/smcd_dev_test.ko
+ctl=/sys/kernel/debug/smcd_dev_test/ctl
+
+tap_plan 12
+
+if modprobe smc && modprobe smc_diag && modprobe smc_loopback &&
+   insmod "$kmod"; then
+	ok "modprobe smc smc_diag smc_loopback, insmod smcd_dev_test"
+else
+	fail "modprobe smc smc_diag smc_loopback, insmod smcd_dev_test"
+	tap_exit
+fi
+
+"$stream" -l -q -t 120 -p 7800 -n 256M -V >/tmp/by.srv 2>&1 &
+bysrv=$!
+"$stream" -q -t 120 -c 127.0.0.1 -p 7800 -n 256M -V >/tmp/by.cli 2>&1 &
+bycli=$!
+
+# An idle AF_SMC connection to PORT: both ends wait in recv() until the
+# file /tmp/pair.go appears (then they exchange 64 KiB each way, checked)
+# or the connection fails; the outcome of both ends, once, on stdout.
+cat >/tmp/pair.py <<'PY'
+import os, socket, sys, threading, time
+port = int(sys.argv[1])
+lsn = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 256)  # IPPROTO_SMC
+lsn.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+lsn.bind(("127.0.0.1", port))
+lsn.listen(1)
+cli = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 256)
+cli.connect(("127.0.0.1", port))
+srv, _ = lsn.accept()
+print("ready", flush=True)
+res = {}
+def side(name, s):
+    s.settimeout(0.2)
+    deadline = time.time() + 60
+    try:
+        while time.time() < deadline:
+            if os.path.exists("/tmp/pair.go"):
+                break
+            try:
+                if s.recv(1, socket.MSG_PEEK) == b"":
+                    res[name] = "eof"
+                    return
+                break   # the peer has started
+            except socket.timeout:
+                continue
+        else:
+            res[name] = "timeout"
+            return
+        s.settimeout(20)
+        data = bytes(range(256)) * 256  # within the ring: no deadlock
+        s.sendall(data)
+        got = b""
+        while len(got) < len(data):
+            b = s.recv(len(data) - len(got))
+            if not b:
+                break
+            got += b
+        res[name] = "ok" if got == data else "corrupt"
+    except OSError as e:
+        res[name] = os.strerror(e.errno) if e.errno else str(e)
+t = [threading.Thread(target=side, args=(n, x)) for n, x in (("client", cli), ("server", srv))]
+for x in t: x.start()
+for x in t: x.join()
+print("client=%s server=%s" % (res.get("client"), res.get("server")), flush=True)
+PY
+
+# forge NAME PORT FIELDS: an idle connection to PORT; the CDC FIELDS
+# (producer wrap, count; consumer wrap, count; producer and connection
+# flags; how many times) goes into its client's DMB, then "go".
+forge()
+{
+	local name=$1 port=$2 fields=$3 token
+	rm -f /tmp/pair.go
+	python3 /tmp/pair.py "$port" >"/tmp/$name.out" 2>&1 &
+	for _ in $(seq 100); do
+		grep -q ready "/tmp/$name.out" && break
+		sleep 0.1
+	done
+	token=$("$diag" 2>/dev/null | grep -E "state=ACTIVE.*mode=SMCD.*peer=[^ ]*:$port " |
+		sed -n 's/.*,token:\(0x[0-9a-f]*\),.*/\1/p' | head -n 1)
+	if [ -n "$token" ] && echo "cdc $token $fields" >"$ctl" 2>/dev/null; then
+		sed 's/^/# /' "$ctl"
+	else
+		echo "# $name: no victim token, or the CDC was refused"
+	fi
+	: >/tmp/pair.go
+	wait $!
+	sed 's/^/# /' "/tmp/$name.out"
+}
+
+# The victim's cursors are all 0:0 (nothing sent yet) and its ring is
+# 128 KiB, the peer's window too.
+for c in "count_outside_ring 7801 0 2147483647 0 0 0 0 1" \
+	 "producer_two_laps_on 7802 2 0 0 0 0 0 1" \
+	 "consumer_beyond_sent 7803 0 0 0 100 0 0 1"; do
+	read -r name port fields <<<"$c"
+	forge "$name" "$port" "$fields"
+	expect_eq "$name: the forged CDC went in" "1 0" \
+		"$(sed -n 's/^# done: \([0-9]*\) checks, \([0-9]*\) failed/\1 \2/p' "$ctl")"
+	expect_eq "$name: that connection reset, both ends told" \
+		"client=Connection reset by peer server=Connection reset by peer" \
+		"$(grep '^client=' "/tmp/$name.out")"
+done
+
+# Headers with the cursors as they are, 20000 of them, signalled.
+forge stale_flood 7804 "0 0 0 0 0 0 20000"
+check "stale_flood: 20000 CDCs written and signalled" grep -q '^ok' "$ctl"
+expect_eq "stale_flood: the connection works on, 64 KiB each way checked" \
+	"client=ok server=ok" "$(grep '^client=' /tmp/stale_flood.out)"
+
+wait $bycli
+crc=$?
+wait $bysrv
+src=$?
+sed 's/^/# /' /tmp/by.srv /tmp/by.cli
+expect_eq "bystander: 256 MiB verified over SMC-D through it all" "0 0 smcd" \
+	"$crc $src $(stream_field /tmp/by.cli path)"
+expect_eq "no AF_SMC socket left" 0 \
+	"$(awk '$1 == "SMC" || $1 == "SMC6" { n += $3 } END { print n + 0 }' /proc/net/protocols)"
+check "rmmod smcd_dev_test" rmmod smcd_dev_test
+tap_exit
