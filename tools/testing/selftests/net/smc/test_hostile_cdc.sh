@@ -39,6 +39,7 @@ bycli=$!
 cat >/tmp/pair.py <<'PY'
 import os, socket, sys, threading, time
 port = int(sys.argv[1])
+scale = int(os.environ.get("SMC_TIMEOUT_SCALE", "1"))
 lsn = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 256)  # IPPROTO_SMC
 lsn.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 lsn.bind(("127.0.0.1", port))
@@ -50,7 +51,7 @@ print("ready", flush=True)
 res = {}
 def side(name, s):
     s.settimeout(0.2)
-    deadline = time.time() + 60
+    deadline = time.time() + 60 * scale
     try:
         while time.time() < deadline:
             if os.path.exists("/tmp/pair.go"):
@@ -65,7 +66,7 @@ def side(name, s):
         else:
             res[name] = "timeout"
             return
-        s.settimeout(20)
+        s.settimeout(20 * scale)
         data = bytes(range(256)) * 256  # within the ring: no deadlock
         s.sendall(data)
         got = b""
@@ -91,7 +92,7 @@ forge()
 	local name=$1 port=$2 fields=$3 token
 	rm -f /tmp/pair.go
 	python3 /tmp/pair.py "$port" >"/tmp/$name.out" 2>&1 &
-	for _ in $(seq 100); do
+	for _ in $(seq $((100 * ${SMC_TIMEOUT_SCALE:-1}))); do
 		grep -q ready "/tmp/$name.out" && break
 		sleep 0.1
 	done
