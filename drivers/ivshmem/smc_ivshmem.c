@@ -22,7 +22,8 @@
  *               size of BAR2, never reading them again.
  *   areas       one per peer id (area i belongs to IVPosition i, which
  *               must be below the number of areas), each:
- *                 area header: magic, state (alive/dead), owner IVPosition
+ *                 area header: magic, state (alive/dead), owner IVPosition,
+ *                   the owner's nonce and heartbeat (see ivs_area_claim())
  *                 pending bitmap: one bit per slot, set by writers
  *                 slot table: per slot the token, offset and length of a
  *                   DMB, and a count of writers in flight
@@ -112,6 +113,9 @@ enum {
 #define IVS_MIN_HEAP		SZ_256K
 #define IVS_DRAIN_MS		200
 #define IVS_INIT_WAIT_MS	2000
+/* The owner's heartbeat period, and how long a claimant watches it. */
+#define IVS_BEAT_MS		50
+#define IVS_CLAIM_WAIT_MS	300
 
 #define IVS_TOKEN_AREA_SHIFT	56
 #define IVS_TOKEN_SEQ_SHIFT	24
@@ -134,7 +138,9 @@ struct ivs_area_hdr {
 	u64	magic;
 	u32	state;
 	u32	ivposition;
-	u8	reserved[48];
+	u64	owner;		/* random, the claiming driver's */
+	u64	beat;		/* counts while the owner runs */
+	u8	reserved[32];
 };
 
 /* One DMB in an area's slot table; 32 bytes. */
@@ -172,6 +178,8 @@ struct ivs {
 	u32			heap_size;
 
 	u32			area;		/* ours: our IVPosition */
+	u64			owner;		/* our nonce in its header */
+	struct timer_list	beat_timer;
 	struct smcd_gid		gid;
 	u16			chid;
 
@@ -600,6 +608,42 @@ static const struct smcd_device_ops ivs_ops = {
 
 /* --- our area ------------------------------------------------------------- */
 
+static void ivs_beat(struct timer_list *t)
+{
+	struct ivs *ivs = from_timer(ivs, t, beat_timer);
+	struct ivs_area_hdr *ah = ivs_area_hdr(ivs, ivs->area);
+
+	WRITE_ONCE(ah->beat, READ_ONCE(ah->beat) + 1);
+	mod_timer(&ivs->beat_timer, jiffies + msecs_to_jiffies(IVS_BEAT_MS));
+}
+
+/* Take the area of our IVPosition, or find it taken. Two guests must never
+ * share one: their DMBs and slot tables would overwrite each other's, and
+ * connections would read each other's data. That happens when the device
+ * reports the same IVPosition in two guests (seen with QEMU's ivshmem and
+ * a guest booted with pci=noacpi). A running owner's heartbeat moves; a
+ * guest that crashed leaves a still one, and its area may be taken again.
+ * Two claimants at once: the nonce written last stays, the other backs
+ * off. Sleeps about twice IVS_CLAIM_WAIT_MS.
+ */
+static int ivs_area_claim(struct ivs *ivs)
+{
+	struct ivs_area_hdr *ah = ivs_area_hdr(ivs, ivs->area);
+	u64 beat = READ_ONCE(ah->beat);
+
+	msleep(IVS_CLAIM_WAIT_MS);
+	if (READ_ONCE(ah->beat) != beat)
+		return -EADDRINUSE;
+	ivs->owner = get_random_u64() ?: 1;
+	WRITE_ONCE(ah->owner, ivs->owner);
+	msleep(IVS_CLAIM_WAIT_MS);
+	if (READ_ONCE(ah->owner) != ivs->owner)
+		return -EADDRINUSE;
+	timer_setup(&ivs->beat_timer, ivs_beat, 0);
+	ivs_beat(&ivs->beat_timer);
+	return 0;
+}
+
 static void ivs_area_open(struct ivs *ivs)
 {
 	struct ivs_area_hdr *ah = ivs_area_hdr(ivs, ivs->area);
@@ -609,6 +653,7 @@ static void ivs_area_open(struct ivs *ivs)
 	 */
 	WRITE_ONCE(ah->state, IVS_AREA_DEAD);
 	memset((void *)ah + sizeof(*ah), 0, ivs->ctl_size - sizeof(*ah));
+	memset(ah->reserved, 0, sizeof(ah->reserved));
 	ah->ivposition = ivs->area;
 	WRITE_ONCE(ah->magic, IVS_AREA_MAGIC);
 	/* A peer that sees us alive sees an empty table. */
@@ -621,6 +666,8 @@ static void ivs_area_close(struct ivs *ivs)
 	WRITE_ONCE(ivs_area_hdr(ivs, ivs->area)->state, IVS_AREA_DEAD);
 	/* Dead before anything of the area is given up. */
 	smp_mb();
+	/* A still heartbeat lets the next driver of this peer id in. */
+	del_timer_sync(&ivs->beat_timer);
 }
 
 /* After unregistration every client has let go; a DMB left is a client's
@@ -735,6 +782,12 @@ static int ivs_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (rc)
 		goto err_pool;
 
+	rc = ivs_area_claim(ivs);
+	if (rc) {
+		dev_err(&pdev->dev, "peer id %u is in use by another running guest: the device reports the same IVPosition twice\n",
+			pos);
+		goto err_pool;
+	}
 	ivs_area_open(ivs);
 	rc = ivs_setup_irq(ivs);
 	if (rc)
