@@ -437,8 +437,11 @@ p3=$!
 # While they wait for the answer, sock_diag (whose dumps run one at a
 # time for the whole host, taking each socket's lock) must not wait with
 # them: a server that polls its sockets would otherwise stop answering.
-sleep 1.5
-"$SMC_TOOLS/smc_diag_dump" >"$out/diag-waiting" 2>&1
+for _ in $(seq $((40 * ${SMC_TIMEOUT_SCALE:-1}))); do
+	sleep 0.1
+	"$SMC_TOOLS/smc_diag_dump" >"$out/diag-waiting" 2>&1
+	[ "$(grep -cE 'state=INIT.*peer=[^ ]*:731[012] ' "$out/diag-waiting")" = 3 ] && break
+done
 if kill -0 $p1 2>/dev/null; then
 	ok "sock_diag dump returns while connect() awaits the answer"
 else
