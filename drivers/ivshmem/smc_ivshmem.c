@@ -178,7 +178,6 @@ struct ivs {
 	u32			heap_size;
 
 	u32			area;		/* ours: our IVPosition */
-	u64			owner;		/* our nonce in its header */
 	struct timer_list	beat_timer;
 	struct smcd_gid		gid;
 	u16			chid;
@@ -629,15 +628,15 @@ static void ivs_beat(struct timer_list *t)
 static int ivs_area_claim(struct ivs *ivs)
 {
 	struct ivs_area_hdr *ah = ivs_area_hdr(ivs, ivs->area);
-	u64 beat = READ_ONCE(ah->beat);
+	u64 beat = READ_ONCE(ah->beat), owner;
 
 	msleep(IVS_CLAIM_WAIT_MS);
 	if (READ_ONCE(ah->beat) != beat)
 		return -EADDRINUSE;
-	ivs->owner = get_random_u64() ?: 1;
-	WRITE_ONCE(ah->owner, ivs->owner);
+	owner = get_random_u64() ?: 1;
+	WRITE_ONCE(ah->owner, owner);
 	msleep(IVS_CLAIM_WAIT_MS);
-	if (READ_ONCE(ah->owner) != ivs->owner)
+	if (READ_ONCE(ah->owner) != owner)
 		return -EADDRINUSE;
 	timer_setup(&ivs->beat_timer, ivs_beat, 0);
 	ivs_beat(&ivs->beat_timer);

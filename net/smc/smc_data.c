@@ -204,16 +204,13 @@ static bool smc_tx_to_closed_peer(struct smc_sock *smc)
 }
 
 /* The device could not write to the peer's DMB: it went away with the
- * peer's device or kernel, so the connection ends as on a reset. A bad
- * user buffer only fails this call.
+ * peer's device or kernel. The connection ends as on a reset, unless a
+ * reset is what stopped the write.
  */
-static int smc_tx_failed(struct smc_sock *smc, int rc)
+static void smc_data_unreachable(struct smc_sock *smc)
 {
-	if (rc == -EFAULT)
-		return rc;
 	if (!smc_data_reset(smc))
 		smc_data_end(smc, ECONNRESET);
-	return -READ_ONCE(smc->sk.sk_err) ?: -EPIPE;
 }
 
 /* The error that stops a send, left in sk_err: it is reported (and
@@ -229,6 +226,15 @@ static int smc_tx_error(struct smc_sock *smc)
 	if (!smc->conn.lgr || (sk->sk_shutdown & SEND_SHUTDOWN))
 		return -EPIPE;
 	return 0;
+}
+
+/* A copy or CDC write failed; a bad user buffer only fails this call. */
+static int smc_tx_failed(struct smc_sock *smc, int rc)
+{
+	if (rc == -EFAULT)
+		return rc;
+	smc_data_unreachable(smc);
+	return smc_tx_error(smc);
 }
 
 int smc_data_sendmsg(struct smc_sock *smc, struct msghdr *msg, size_t len)
@@ -572,8 +578,8 @@ int smc_data_shutdown(struct smc_sock *smc, int how)
 	    !(sk->sk_shutdown & SEND_SHUTDOWN)) {
 		conn->tx_conn_flags |= SMC_CDC_CF_DONE_WRITING;
 		/* A peer out of reach shows on the next call, as on TCP. */
-		if (smc_conn_send_cdc(smc) && !smc_data_reset(smc))
-			smc_data_end(smc, ECONNRESET);
+		if (smc_conn_send_cdc(smc))
+			smc_data_unreachable(smc);
 	}
 	sk->sk_shutdown |= how + 1;
 	if (smc->tcp)

@@ -291,10 +291,12 @@ void smc_handshake_work(struct work_struct *work)
 	}
 	if (rc < 0)
 		smc_stat_hs_error(sock_net(csk), true);
-	if (child->tcp_role == SMC_TCP_HANDSHAKE && !rc)
-		smc_tcp_hook(child, SMC_TCP_WATCH);	/* over SMC-D */
-	else if (child->tcp_role == SMC_TCP_HANDSHAKE)
-		smc_tcp_unhook(child);
+	if (child->tcp_role == SMC_TCP_HANDSHAKE) {
+		if (!rc)
+			smc_tcp_hook(child, SMC_TCP_WATCH);	/* over SMC-D */
+		else
+			smc_tcp_unhook(child);
+	}
 	if (!rc)
 		csk->sk_state = SMC_ACTIVE;
 	release_sock(csk);
