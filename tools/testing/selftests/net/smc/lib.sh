@@ -61,6 +61,21 @@ tap_exit()
 	exit $?
 }
 
+# meet STAGE: two guests keep step through files in $SMC_OUT: tell the
+# other guest this one reached STAGE and wait (60 s) for it to get there.
+meet()
+{
+	local other=$((1 - GUEST_ID))
+
+	: > "$SMC_OUT/g$GUEST_ID.$1"
+	for _ in $(seq 600); do
+		[ -e "$SMC_OUT/g$other.$1" ] && return 0
+		sleep 0.1
+	done
+	echo "# the peer did not reach '$1'"
+	return 1
+}
+
 # The socket count the kernel keeps for a proto in /proc/net/protocols.
 proto_sockets()
 {

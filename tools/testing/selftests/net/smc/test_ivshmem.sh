@@ -25,18 +25,6 @@ smc=$SMC_REPO/tools/smc/smc
 peer=$((1 - GUEST_ID))
 UEID=SMCNG-IVSHMEM-TEST
 
-# meet STAGE: tell the peer we reached STAGE and wait (60 s) for it.
-meet()
-{
-	: > "$SMC_OUT/g$GUEST_ID.$1"
-	for _ in $(seq 600); do
-		[ -e "$SMC_OUT/g$peer.$1" ] && return 0
-		sleep 0.1
-	done
-	echo "# the peer did not reach '$1'"
-	return 1
-}
-
 # xfer NAME server|client PORT ARGS...: this guest's end of a transfer,
 # its result line kept in /tmp/NAME.out and shown as a comment.
 xfer()

@@ -15,20 +15,7 @@ source "$(dirname "$0")/lib.sh"
 stream=$SMC_TOOLS/smc_stream
 diag=$SMC_TOOLS/smc_diag_dump
 smc=$SMC_REPO/tools/smc/smc
-peer=$((1 - GUEST_ID))
 UEID=SMCNG-PEER-KILL-TEST
-
-# meet STAGE: tell the peer we reached STAGE and wait (60 s) for it.
-meet()
-{
-	: > "$SMC_OUT/g$GUEST_ID.$1"
-	for _ in $(seq 600); do
-		[ -e "$SMC_OUT/g$peer.$1" ] && return 0
-		sleep 0.1
-	done
-	echo "# the peer did not reach '$1'"
-	return 1
-}
 
 # A debug kernel stretches every wait (see run-guest).
 scale=${SMC_TIMEOUT_SCALE:-1}
@@ -97,8 +84,8 @@ ended tx $tx ETIMEDOUT
 # EPIPE (as on TCP), and either may be the one to report.
 ended duplex $duplex 'ETIMEDOUT|EPIPE'
 
-expect_eq "no AF_SMC socket left" 0 \
-	"$(awk '$1 == "SMC" || $1 == "SMC6" { n += $3 } END { print n + 0 }' /proc/net/protocols)"
+expect_eq "no AF_SMC socket left" "0 0" \
+	"$(proto_sockets SMC) $(proto_sockets SMC6)"
 check "no connection left in sock_diag" \
 	eval "! $diag 2>/dev/null | grep -q 'mode=SMCD'"
 check "smc ueid del $UEID" "$smc" ueid del "$UEID"
