@@ -217,8 +217,10 @@ static void smc_conn_signal(struct smcd_buf *buf)
 	}
 	if (more_data)
 		smc_wake(sk, EPOLLIN | EPOLLRDNORM, POLL_IN);
-	if (more_space)
+	if (more_space) {
+		smc_probe_space(smc);
 		smc_wake(sk, EPOLLOUT | EPOLLWRNORM, POLL_OUT);
+	}
 }
 
 /* Write our cursors and flags into the peer's DMB header and signal. A
@@ -293,6 +295,7 @@ void smc_conn_init(struct smc_sock *smc)
 	spin_lock_init(&conn->cdc_lock);
 	INIT_WORK(&conn->cdc_work, smc_conn_cdc_work);
 	INIT_DELAYED_WORK(&conn->cork_work, smc_data_cork_work);
+	INIT_DELAYED_WORK(&conn->probe_work, smc_probe_work);
 }
 
 static u32 smcd_lgr_new_id(void)
@@ -609,6 +612,7 @@ void smc_conn_release(struct smc_sock *smc)
 
 	if (!lgr)
 		return;
+	smc_probe_stop(smc);
 	dev = lgr->dev;
 	spin_lock_bh(&conn->cdc_lock);
 	spin_lock_bh(&conn->lock);

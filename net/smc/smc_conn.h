@@ -108,6 +108,15 @@ struct smc_conn {
 	 */
 	bool			tx_held;
 	struct delayed_work	cork_work;
+
+	/* A writer waiting for space has the peer probed, see smc_probe.c. */
+	bool			tx_probing;
+	unsigned long		tx_blocked_at;	/* jiffies */
+	struct delayed_work	probe_work;
+	struct {
+		int		time, intvl;
+		u8		probes;
+	} probe_saved;		/* the TCP socket's keepalive settings */
 };
 
 enum {
@@ -148,6 +157,12 @@ bool smc_data_reset(struct smc_sock *smc);
 int smc_data_disconnect(struct smc_sock *smc);
 void smc_data_uncork(struct smc_sock *smc);
 void smc_data_cork_work(struct work_struct *work);
+
+/* smc_probe.c */
+void smc_probe_work(struct work_struct *work);
+void smc_probe_arm(struct smc_sock *smc);
+void smc_probe_space(struct smc_sock *smc);
+void smc_probe_stop(struct smc_sock *smc);
 void smc_data_close(struct smc_sock *smc);
 int smc_data_ioctl(struct smc_sock *smc, unsigned int cmd, unsigned long arg);
 

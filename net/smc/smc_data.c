@@ -132,6 +132,7 @@ static void smc_tx_blocked(struct smc_sock *smc)
 	if (conn->tx_prod_flags & SMC_CDC_PF_WRITE_BLOCKED)
 		return;
 	conn->tx_prod_flags |= SMC_CDC_PF_WRITE_BLOCKED;
+	smc_probe_arm(smc);
 	smc_conn_send_cdc(smc);
 }
 

@@ -265,8 +265,12 @@ static void smc_copy_sk_settings(struct sock *to, const struct sock *from,
 
 void smc_sockopts_to_tcp(struct smc_sock *smc)
 {
-	if (smc->tcp)
-		smc_copy_sk_settings(smc->tcp->sk, &smc->sk, true);
+	if (!smc->tcp)
+		return;
+	smc_copy_sk_settings(smc->tcp->sk, &smc->sk, true);
+	/* Our probing of a writer's peer keeps TCP's keepalive on. */
+	if (smc->conn.tx_probing)
+		sock_set_flag(smc->tcp->sk, SOCK_KEEPOPEN);
 }
 
 void smc_sockopts_from_tcp(struct smc_sock *smc)

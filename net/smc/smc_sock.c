@@ -67,6 +67,9 @@ void smc_set_keepalive(struct sock *sk, int on)
 	struct smc_sock *smc = smc_sk(sk);
 	struct sock *tsk = smc->tcp ? smc->tcp->sk : NULL;
 
+	/* Off is for later while we probe a writer's peer (smc_probe.c). */
+	if (!on && smc->conn.tx_probing)
+		return;
 	if (tsk && tsk->sk_prot->keepalive)
 		tsk->sk_prot->keepalive(tsk, on);
 }

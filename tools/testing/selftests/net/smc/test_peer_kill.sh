@@ -9,7 +9,10 @@
 # not wait forever: as with TCP, keepalive on the connection (here probes
 # a second apart, three of them) finds the peer gone, and both of guest
 # 0's connections, one sending, one sending and receiving, end with
-# ETIMEDOUT; every socket is freed and the modules unload.
+# ETIMEDOUT. A third connection has no keepalive but TCP_USER_TIMEOUT,
+# and its writer waits for space the peer never reads: as TCP probes a
+# closed window, our probing of its peer (smc_probe.c) ends it with
+# ETIMEDOUT too. Every socket is freed and the modules unload.
 source "$(dirname "$0")/lib.sh"
 
 stream=$SMC_TOOLS/smc_stream
@@ -20,7 +23,7 @@ UEID=SMCNG-PEER-KILL-TEST
 # A debug kernel stretches every wait (see run-guest).
 scale=${SMC_TIMEOUT_SCALE:-1}
 
-tap_plan $((GUEST_ID == 0 ? 9 : 2))
+tap_plan $((GUEST_ID == 0 ? 10 : 2))
 
 if modprobe smc && modprobe smc_diag && modprobe smc_ivshmem; then
 	ok "modprobe smc smc_diag smc_ivshmem"
@@ -30,10 +33,39 @@ else
 fi
 check "smc ueid add $UEID" "$smc" ueid add "$UEID"
 
+# The third connection: a server that takes one connection and never
+# reads; a writer with TCP_USER_TIMEOUT 3 s, no keepalive, that reports
+# how its send() ended, in ms after the file $2 appeared.
+cat >/tmp/mute.py <<'PY'
+import os, socket, sys, time
+IPPROTO_SMC, TCP_USER_TIMEOUT = 256, 18
+if sys.argv[1] == "serve":
+	ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM, IPPROTO_SMC)
+	ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+	ls.bind(("0.0.0.0", 7503))
+	ls.listen(1)
+	c, _ = ls.accept()
+	time.sleep(600)
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, IPPROTO_SMC)
+s.setsockopt(socket.IPPROTO_TCP, TCP_USER_TIMEOUT, 3000)
+s.connect((sys.argv[1], 7503))
+buf = bytes(1 << 20)
+try:
+	while True:
+		s.send(buf)
+except OSError as e:
+	name = os.strerror(e.errno)
+	start = os.stat(sys.argv[2]).st_mtime if os.path.exists(sys.argv[2]) else time.time()
+	print("mute: error=%s errno=%d ms=%d keepalive=%d" % (name, e.errno,
+	      (time.time() - start) * 1000,
+	      s.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE)))
+PY
+
 if [ "$GUEST_ID" -eq 1 ]; then
-	# The victim: two servers, then a power-off while they receive.
+	# The victim: three servers, then a power-off while they receive.
 	"$stream" -l -q -t 60 -p 7501 -n 8G -K 1 >/dev/null 2>&1 &
 	"$stream" -l -q -t 60 -p 7502 -n 8G -d -K 1 >/dev/null 2>&1 &
+	python3 /tmp/mute.py serve >/dev/null 2>&1 &
 	meet listening
 	meet running
 	sleep 1
@@ -52,16 +84,19 @@ meet listening
 tx=$!
 "$stream" -q -t 60 -c "$PEER_ADDR" -p 7502 -n 8G -d -K 1 >/tmp/duplex.out 2>&1 &
 duplex=$!
+python3 /tmp/mute.py "$PEER_ADDR" /tmp/mute.start >/tmp/mute.out 2>&1 &
+mute=$!
 for _ in $(seq $((100 * scale))); do
 	"$diag" >/tmp/live.diag 2>&1
-	[ "$(grep -cE 'state=ACTIVE.*mode=SMCD.*peer=[^ ]*:750[12] ' /tmp/live.diag)" = 2 ] && break
+	[ "$(grep -cE 'state=ACTIVE.*mode=SMCD.*peer=[^ ]*:750[123] ' /tmp/live.diag)" = 3 ] && break
 	sleep 0.1
 done
 sed 's/^/# /' /tmp/live.diag
-expect_eq "both connections run over SMC-D" 2 \
-	"$(grep -cE 'state=ACTIVE.*mode=SMCD.*peer=[^ ]*:750[12] ' /tmp/live.diag)"
+expect_eq "the three connections run over SMC-D" 3 \
+	"$(grep -cE 'state=ACTIVE.*mode=SMCD.*peer=[^ ]*:750[123] ' /tmp/live.diag)"
 meet running
 start=$(date +%s%N)
+: >/tmp/mute.start
 
 # ended NAME PID ERRORS: the client NAME failed with one of ERRORS (an
 # egrep pattern), in bounded time.
@@ -83,6 +118,15 @@ ended tx $tx ETIMEDOUT
 # Two threads: the first to see the error takes ETIMEDOUT, the other
 # EPIPE (as on TCP), and either may be the one to report.
 ended duplex $duplex 'ETIMEDOUT|EPIPE'
+wait $mute
+sed 's/^/# /' /tmp/mute.out
+ms=$(sed -n 's/.*error=Connection timed out .*ms=\([0-9]*\).*/\1/p' /tmp/mute.out)
+if [ -n "$ms" ] && [ "$ms" -lt $((30000 * scale)) ] &&
+   grep -q 'keepalive=0' /tmp/mute.out; then
+	ok "blocked writer, no keepalive: ETIMEDOUT once the probes went unanswered (${ms} ms)"
+else
+	fail "blocked writer, no keepalive: $(cat /tmp/mute.out)"
+fi
 
 expect_eq "no AF_SMC socket left" "0 0" \
 	"$(proto_sockets SMC) $(proto_sockets SMC6)"
