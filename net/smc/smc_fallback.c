@@ -49,15 +49,21 @@ static void smc_tcp_event(struct smc_sock *smc, __poll_t mask)
 		}
 		break;
 	case SMC_TCP_LISTENING:
-		if (mask & EPOLLIN)
-			smc_listen_event(smc);
+		if (mask & EPOLLIN) {
+			sock_hold(&smc->sk);
+			if (!queue_work(smc_hs_wq, &smc->accept_work))
+				sock_put(&smc->sk);
+		}
 		break;
 	case SMC_TCP_HANDSHAKE:
 		/* Only bytes or an end move a handshake on; the space our
 		 * ACCEPT's acknowledgment frees would only wake a worker.
 		 */
-		if (mask & (EPOLLIN | EPOLLHUP | EPOLLERR))
-			smc_handshake_event(smc);
+		if (!(mask & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+			break;
+		sock_hold(&smc->sk);
+		if (!queue_work(smc_hs_wq, &smc->handshake_work))
+			sock_put(&smc->sk);
 		break;
 	case SMC_TCP_FALLBACK:
 		smc_forward_wakeup(smc, mask);

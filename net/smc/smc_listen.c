@@ -3,15 +3,13 @@
  * smc-ng: passive open.
  *
  * The listening TCP socket's new connections are taken off its accept
- * queue as soon as they arrive. Each becomes a child AF_SMC socket that
- * negotiates on its own: its CLC bytes drive the next step and a timer
- * bounds the wait, so a slow or silent peer never holds up the listener or
- * any other handshake (no step ever waits for a peer). The steps run in
- * a thread blocked in accept() when there is one, else in accept_work and
- * handshake_work. Finished children wait in accept_queue for accept().
- * The number of children in flight is bounded by the listen backlog;
- * beyond it connections stay in TCP's own queue, which pushes back on the
- * peers exactly as an overloaded TCP listener does.
+ * queue by accept_work as soon as they arrive. Each becomes a child AF_SMC
+ * socket that negotiates on its own: its CLC bytes drive handshake_work and
+ * a timer bounds the wait, so a slow or silent peer never holds up the
+ * listener or any other handshake. Finished children wait in accept_queue
+ * for accept(). The number of children in flight is bounded by the listen
+ * backlog; beyond it connections stay in TCP's own queue, which pushes back
+ * on the peers exactly as an overloaded TCP listener does.
  */
 #include <linux/poll.h>
 #include <linux/tcp.h>
@@ -266,19 +264,18 @@ static void smc_child_start(struct smc_sock *lsmc, struct socket *tcp)
 	smc_tcp_hook(child, SMC_TCP_HANDSHAKE);
 	mod_timer(&child->handshake_timer, jiffies + SMC_CLC_WAIT);
 	release_sock(csk);
-	/* The PROPOSAL usually came with the connection: answer it here
-	 * rather than wake another worker for it.
+	/* The PROPOSAL may be here already (before the hook was in place):
+	 * answer it now rather than wake another worker for it.
 	 */
 	sock_hold(csk);
 	smc_handshake_step(child);
 	sock_put(csk);
 }
 
-/* Take the connections TCP has queued, as far as our limits allow.
- * Listener unlocked.
- */
-static void smc_listen_take(struct smc_sock *lsmc)
+void smc_accept_work(struct work_struct *work)
 {
+	struct smc_sock *lsmc = container_of(work, struct smc_sock,
+					     accept_work);
 	struct sock *lsk = &lsmc->sk;
 	struct socket *tcp;
 	int rc;
@@ -296,145 +293,7 @@ static void smc_listen_take(struct smc_sock *lsmc)
 			break;
 		smc_child_start(lsmc, tcp);
 	}
-}
-
-void smc_accept_work(struct work_struct *work)
-{
-	struct smc_sock *lsmc = container_of(work, struct smc_sock,
-					     accept_work);
-
-	smc_listen_take(lsmc);
-	sock_put(&lsmc->sk);
-}
-
-static void smc_handshake_queue(struct smc_sock *child)
-{
-	sock_hold(&child->sk);
-	if (!queue_work(smc_hs_wq, &child->handshake_work))
-		sock_put(&child->sk);
-}
-
-/* Handing the handshakes to a thread blocked in accept(): it is woken for
- * the connection anyway, and doing the work itself saves a worker's
- * wake-up and two context switches on each of the server's three steps
- * (new connection, PROPOSAL, CONFIRM). Without such a thread (epoll
- * servers, a busy application) the workers do it, so that a listener is
- * readable only when a child is ready for accept().
- */
-static bool smc_listen_has_steps(struct smc_sock *lsmc)
-{
-	return READ_ONCE(lsmc->tcp_pending) ||
-	       !list_empty_careful(&lsmc->hs_steps);
-}
-
-static struct smc_sock *smc_listen_pop_step(struct smc_sock *lsmc)
-{
-	struct smc_sock *child;
-
-	spin_lock_bh(&lsmc->accept_lock);
-	child = list_first_entry_or_null(&lsmc->hs_steps, struct smc_sock,
-					 hs_step_node);
-	if (child)
-		list_del_init(&child->hs_step_node);
-	spin_unlock_bh(&lsmc->accept_lock);
-	return child;
-}
-
-/* No acceptor (any more) to run the steps: the workers take them. */
-static void smc_listen_steps_to_workers(struct smc_sock *lsmc, bool take)
-{
-	struct smc_sock *child;
-	bool pending;
-
-	spin_lock_bh(&lsmc->accept_lock);
-	pending = lsmc->tcp_pending;
-	lsmc->tcp_pending = false;
-	spin_unlock_bh(&lsmc->accept_lock);
-	if (pending && take)
-		smc_listen_kick(lsmc);
-	while ((child = smc_listen_pop_step(lsmc))) {
-		smc_handshake_queue(child);
-		sock_put(&child->sk);
-	}
-}
-
-/* Wake an acceptor for its steps. The key matches no poll or epoll
- * waiter: nothing is ready for them yet.
- */
-static void smc_listen_wake_acceptor(struct smc_sock *lsmc)
-{
-	struct socket_wq *wq;
-
-	rcu_read_lock();
-	wq = rcu_dereference(lsmc->sk.sk_wq);
-	if (skwq_has_sleeper(wq))
-		wake_up_interruptible_poll(&wq->wait, EPOLLMSG);
-	rcu_read_unlock();
-}
-
-/* A step was recorded: give it to the acceptor, or to the workers. */
-static void smc_listen_handoff(struct smc_sock *lsmc)
-{
-	/* Pairs with smc_accept_wait()'s exit: either we see the acceptor
-	 * still there or it sees the step we recorded.
-	 */
-	smp_mb();
-	if (atomic_read(&lsmc->accept_waiters))
-		smc_listen_wake_acceptor(lsmc);
-	else
-		smc_listen_steps_to_workers(lsmc, true);
-}
-
-/* TCP queued a new connection on the listener. Softirq context. */
-void smc_listen_event(struct smc_sock *lsmc)
-{
-	if (!atomic_read(&lsmc->accept_waiters)) {
-		smc_listen_kick(lsmc);
-		return;
-	}
-	spin_lock_bh(&lsmc->accept_lock);
-	lsmc->tcp_pending = true;
-	spin_unlock_bh(&lsmc->accept_lock);
-	smc_listen_handoff(lsmc);
-}
-
-/* CLC bytes (or the end) arrived for a negotiating child. Softirq
- * context; the child's listener stays while its TCP socket is hooked.
- */
-void smc_handshake_event(struct smc_sock *child)
-{
-	struct smc_sock *lsmc = child->listener;
-
-	if (!lsmc || !atomic_read(&lsmc->accept_waiters)) {
-		smc_handshake_queue(child);
-		return;
-	}
-	spin_lock_bh(&lsmc->accept_lock);
-	if (list_empty(&child->hs_step_node)) {
-		sock_hold(&child->sk);
-		list_add_tail(&child->hs_step_node, &lsmc->hs_steps);
-	}
-	spin_unlock_bh(&lsmc->accept_lock);
-	smc_listen_handoff(lsmc);
-}
-
-/* An acceptor runs its steps, until a child is ready. Listener unlocked. */
-static void smc_listen_run_steps(struct smc_sock *lsmc)
-{
-	struct smc_sock *child;
-	bool take;
-
-	spin_lock_bh(&lsmc->accept_lock);
-	take = lsmc->tcp_pending;
-	lsmc->tcp_pending = false;
-	spin_unlock_bh(&lsmc->accept_lock);
-	if (take)
-		smc_listen_take(lsmc);
-	while (list_empty_careful(&lsmc->accept_queue) &&
-	       (child = smc_listen_pop_step(lsmc))) {
-		smc_handshake_step(child);
-		sock_put(&child->sk);
-	}
+	sock_put(lsk);
 }
 
 void smc_handshake_expire(struct timer_list *t)
@@ -487,11 +346,8 @@ static int smc_accept_wait(struct smc_sock *lsmc, long timeo,
 {
 	DEFINE_WAIT_FUNC(wait, woken_wake_function);
 	struct sock *lsk = &lsmc->sk;
-	bool waiter = timeo != 0;
 	int rc = 0;
 
-	if (waiter)
-		atomic_inc(&lsmc->accept_waiters);
 	add_wait_queue_exclusive(sk_sleep(lsk), &wait);
 	for (;;) {
 		if (lsk->sk_state != SMC_LISTEN) {
@@ -501,12 +357,6 @@ static int smc_accept_wait(struct smc_sock *lsmc, long timeo,
 		*childp = smc_accept_dequeue(lsmc);
 		if (*childp)
 			break;
-		if (smc_listen_has_steps(lsmc)) {
-			release_sock(lsk);
-			smc_listen_run_steps(lsmc);
-			lock_sock(lsk);
-			continue;
-		}
 		if (!timeo) {
 			rc = -EAGAIN;
 			break;
@@ -517,17 +367,9 @@ static int smc_accept_wait(struct smc_sock *lsmc, long timeo,
 		}
 		sk_wait_event(lsk, &timeo,
 			      !list_empty_careful(&lsmc->accept_queue) ||
-			      smc_listen_has_steps(lsmc) ||
 			      lsk->sk_state != SMC_LISTEN, &wait);
 	}
 	remove_wait_queue(sk_sleep(lsk), &wait);
-	if (waiter) {
-		atomic_dec(&lsmc->accept_waiters);
-		/* Pairs with smc_listen_handoff(). */
-		smp_mb__after_atomic();
-		if (smc_listen_has_steps(lsmc))
-			smc_listen_steps_to_workers(lsmc, true);
-	}
 	return rc;
 }
 
@@ -592,8 +434,6 @@ void smc_listen_stop(struct smc_sock *lsmc)
 	release_sock(lsk);
 	if (cancel_work_sync(&lsmc->accept_work))
 		sock_put(lsk);
-	/* Children handed to an acceptor finish (and go) in the workers. */
-	smc_listen_steps_to_workers(lsmc, false);
 
 	while ((child = smc_accept_dequeue(lsmc)))
 		smc_child_drop(child);

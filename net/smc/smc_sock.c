@@ -121,9 +121,6 @@ void smc_sock_setup(struct sock *sk)
 	timer_setup(&smc->handshake_timer, smc_handshake_expire, 0);
 	INIT_LIST_HEAD(&smc->accept_queue);
 	INIT_LIST_HEAD(&smc->accept_node);
-	INIT_LIST_HEAD(&smc->hs_steps);
-	INIT_LIST_HEAD(&smc->hs_step_node);
-	atomic_set(&smc->accept_waiters, 0);
 	spin_lock_init(&smc->accept_lock);
 	atomic_set(&smc->handshakes, 0);
 	sk->sk_prot->hash(sk);

@@ -108,17 +108,10 @@ struct smc_sock {
 	unsigned int		accept_queued;
 	atomic_t		handshakes;	/* children still negotiating */
 	struct work_struct	accept_work;	/* drains the TCP accept queue */
-	/* While a thread blocks in accept(), it runs the handshakes itself,
-	 * see smc_listen_event(): these are its pending steps.
-	 */
-	atomic_t		accept_waiters;
-	bool			tcp_pending;	/* TCP has new connections */
-	struct list_head	hs_steps;	/* children with CLC bytes */
 
 	/* Passive open: a child while it negotiates and waits in the queue */
 	struct smc_sock		*listener;
 	struct list_head	accept_node;
-	struct list_head	hs_step_node;	/* on the listener's hs_steps */
 	struct work_struct	handshake_work;
 	struct timer_list	handshake_timer;
 	bool			handshake_expired;
@@ -227,8 +220,6 @@ int smc_accept(struct socket *sock, struct socket *newsock, int flags,
 void smc_listen_stop(struct smc_sock *lsmc);
 void smc_accept_work(struct work_struct *work);
 void smc_handshake_work(struct work_struct *work);
-void smc_listen_event(struct smc_sock *lsmc);
-void smc_handshake_event(struct smc_sock *child);
 void smc_handshake_expire(struct timer_list *t);
 __poll_t smc_listen_poll(struct smc_sock *lsmc);
 int smc_listen_shutdown(struct smc_sock *lsmc, int how);

@@ -2,13 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 # timeout: 240
 #
-# accept() and the server's handshakes. A thread blocked in accept() runs
-# the handshakes of the connections it is woken for (no worker in
-# between); one that leaves (its SO_RCVTIMEO ran out, a signal, another
-# thread closed the listener) hands what it was given back to the
-# workers. Each scenario has concurrent clients (IPPROTO_SMC sockets) and
-# checks that every connection was served over SMC-D, its bytes intact,
-# with nothing left behind.
+# accept() and the server's handshakes, which run beside it in workers.
+# Blocking acceptors (one, four at once, with SO_RCVTIMEO running out all
+# the time, interrupted by a signal every millisecond) and a listener
+# closed while clients connect: each scenario has concurrent clients
+# (IPPROTO_SMC sockets) and checks that every connection accept()
+# returned was served over SMC-D (sock_diag), its bytes intact, that the
+# clients saw the same, and that nothing is left behind.
 source "$(dirname "$0")/lib.sh"
 
 diag=$SMC_TOOLS/smc_diag_dump
