@@ -15,6 +15,16 @@ version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$repo/dkms.conf")
 
 tap_plan 10
 
+# DKMS builds for the running kernel from its headers. A kernel without
+# them in the guest (make check-debug's, built from linux-source) cannot
+# have smc-ng installed this way: nothing to test there.
+if [ ! -e "/lib/modules/$(uname -r)/build/Makefile" ]; then
+	for _ in $(seq 10); do
+		ok "install # SKIP no headers for the running kernel $(uname -r)"
+	done
+	tap_exit
+fi
+
 # Which smc module modprobe would load, by its path.
 smc_path()
 {
