@@ -264,12 +264,13 @@ static void smc_child_start(struct smc_sock *lsmc, struct socket *tcp)
 	smc_tcp_hook(child, SMC_TCP_HANDSHAKE);
 	mod_timer(&child->handshake_timer, jiffies + SMC_CLC_WAIT);
 	release_sock(csk);
-	/* The PROPOSAL may be here already (before the hook was in place):
-	 * answer it now rather than wake another worker for it.
+	/* Bytes may have arrived before the hook was in place. Not answered
+	 * here: under a flood this one worker would answer every PROPOSAL
+	 * in turn, while their own work items spread over the CPUs.
 	 */
 	sock_hold(csk);
-	smc_handshake_step(child);
-	sock_put(csk);
+	if (!queue_work(smc_hs_wq, &child->handshake_work))
+		sock_put(csk);
 }
 
 void smc_accept_work(struct work_struct *work)
