@@ -157,13 +157,13 @@ bool smc_data_reset(struct smc_sock *smc);
 int smc_data_disconnect(struct smc_sock *smc);
 void smc_data_uncork(struct smc_sock *smc);
 void smc_data_cork_work(struct work_struct *work);
+void smc_data_close(struct smc_sock *smc);
+int smc_data_ioctl(struct smc_sock *smc, unsigned int cmd, unsigned long arg);
 
 /* smc_probe.c */
 void smc_probe_work(struct work_struct *work);
 void smc_probe_arm(struct smc_sock *smc);
 void smc_probe_space(struct smc_sock *smc);
 void smc_probe_stop(struct smc_sock *smc);
-void smc_data_close(struct smc_sock *smc);
-int smc_data_ioctl(struct smc_sock *smc, unsigned int cmd, unsigned long arg);
 
 #endif /* _SMC_CONN_H */

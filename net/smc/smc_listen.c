@@ -195,41 +195,6 @@ static void smc_child_restore_tcp(struct smc_sock *lsmc, struct sock *tsk)
 	write_unlock_bh(&tsk->sk_callback_lock);
 }
 
-/* Move a child's handshake on as far as the bytes in hand allow. The
- * caller holds a reference on the child.
- */
-static void smc_handshake_step(struct smc_sock *child)
-{
-	struct sock *csk = &child->sk;
-	int rc;
-
-	lock_sock(csk);
-	if (child->tcp_role != SMC_TCP_HANDSHAKE || !child->listener) {
-		release_sock(csk);
-		return;
-	}
-	rc = smc_server_negotiate(child);
-	if (rc == -EAGAIN) {
-		if (!READ_ONCE(child->handshake_expired)) {
-			release_sock(csk);
-			return;
-		}
-		rc = -ETIMEDOUT;
-	}
-	if (rc < 0)
-		smc_stat_hs_error(sock_net(csk), true);
-	if (child->tcp_role == SMC_TCP_HANDSHAKE) {
-		if (!rc)
-			smc_tcp_hook(child, SMC_TCP_WATCH);	/* over SMC-D */
-		else
-			smc_tcp_unhook(child);
-	}
-	if (!rc)
-		csk->sk_state = SMC_ACTIVE;
-	release_sock(csk);
-	smc_child_done(child, rc);
-}
-
 static void smc_child_start(struct smc_sock *lsmc, struct socket *tcp)
 {
 	struct sock *lsk = &lsmc->sk;
@@ -311,9 +276,36 @@ void smc_handshake_work(struct work_struct *work)
 {
 	struct smc_sock *child = container_of(work, struct smc_sock,
 					      handshake_work);
+	struct sock *csk = &child->sk;
+	int rc;
 
-	smc_handshake_step(child);
-	sock_put(&child->sk);
+	lock_sock(csk);
+	if (child->tcp_role != SMC_TCP_HANDSHAKE || !child->listener) {
+		release_sock(csk);
+		goto out;
+	}
+	rc = smc_server_negotiate(child);
+	if (rc == -EAGAIN) {
+		if (!READ_ONCE(child->handshake_expired)) {
+			release_sock(csk);
+			goto out;
+		}
+		rc = -ETIMEDOUT;
+	}
+	if (rc < 0)
+		smc_stat_hs_error(sock_net(csk), true);
+	if (child->tcp_role == SMC_TCP_HANDSHAKE) {
+		if (!rc)
+			smc_tcp_hook(child, SMC_TCP_WATCH);	/* over SMC-D */
+		else
+			smc_tcp_unhook(child);
+	}
+	if (!rc)
+		csk->sk_state = SMC_ACTIVE;
+	release_sock(csk);
+	smc_child_done(child, rc);
+out:
+	sock_put(csk);
 }
 
 __poll_t smc_listen_poll(struct smc_sock *lsmc)

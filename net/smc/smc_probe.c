@@ -84,7 +84,7 @@ static bool smc_probe_wanted(struct smc_sock *smc)
 {
 	struct smc_conn *conn = &smc->conn;
 
-	return smc->tcp && conn->lgr && !conn->dead &&
+	return conn->lgr && !conn->dead &&
 	       (conn->tx_prod_flags & SMC_CDC_PF_WRITE_BLOCKED) &&
 	       !(smc->sk.sk_shutdown & SEND_SHUTDOWN) &&
 	       !sock_flag(&smc->sk, SOCK_KEEPOPEN) &&

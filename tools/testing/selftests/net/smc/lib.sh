@@ -82,6 +82,18 @@ proto_sockets()
 	awk -v p="$1" '$1 == p { print $3 }' /proc/net/protocols
 }
 
+# wait_sockets PROTO N SECS: until /proc/net/protocols counts N sockets.
+wait_sockets()
+{
+	local n
+	for _ in $(seq $(($3 * 10))); do
+		n=$(proto_sockets "$1")
+		[ "$n" = "$2" ] && break
+		sleep 0.1
+	done
+	echo "$n"
+}
+
 # A field of smc_stream's final "smc_stream: role=..." line.
 stream_field()
 {

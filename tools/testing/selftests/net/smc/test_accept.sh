@@ -162,13 +162,7 @@ check "1000 connections to a blocking accept(), each over SMC-D" \
 expect_eq "rate: the client saw SMC-D on every connection" smcd \
 	"$(stream_field /tmp/rate.cli path)"
 
-wait_gone()
-{
-	for _ in $(seq 50); do
-		[ "$(proto_sockets "$1")" = 0 ] && break
-		sleep 0.1
-	done
-	proto_sockets "$1"
-}
-expect_eq "no SMC socket left" 0 "$(wait_gone SMC)"
+# The scenarios' IPPROTO_SMC sockets count as INET_SMC, smc_stream's as SMC.
+expect_eq "no SMC socket left" "0 0" \
+	"$(wait_sockets INET_SMC 0 5) $(wait_sockets SMC 0 5)"
 tap_exit

@@ -63,18 +63,6 @@ wait_for_line()
 	return 1
 }
 
-# wait_sockets PROTO N SECS: until /proc/net/protocols counts N sockets.
-wait_sockets()
-{
-	local n
-	for _ in $(seq $(($3 * 10))); do
-		n=$(proto_sockets "$1")
-		[ "$n" = "$2" ] && break
-		sleep 0.1
-	done
-	echo "$n"
-}
-
 tcp_stat()
 {
 	awk '$1 == "TCP:" { print "inuse=" $3, "orphan=" $5, "alloc=" $9 }' \

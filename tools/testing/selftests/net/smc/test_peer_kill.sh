@@ -128,8 +128,9 @@ else
 	fail "blocked writer, no keepalive: $(cat /tmp/mute.out)"
 fi
 
-expect_eq "no AF_SMC socket left" "0 0" \
-	"$(proto_sockets SMC) $(proto_sockets SMC6)"
+# smc_stream's sockets are AF_SMC; mute.py's IPPROTO_SMC (INET_SMC).
+expect_eq "no AF_SMC or IPPROTO_SMC socket left" "0 0 0" \
+	"$(proto_sockets SMC) $(proto_sockets SMC6) $(proto_sockets INET_SMC)"
 check "no connection left in sock_diag" \
 	eval "! $diag 2>/dev/null | grep -q 'mode=SMCD'"
 check "smc ueid del $UEID" "$smc" ueid del "$UEID"

@@ -121,5 +121,5 @@ expect_eq "own keepalive: the connection lived, bytes intact" \
 expect_eq "own keepalive: still on, with the application's settings" \
 	"keepalive 1 77/33/5" \
 	"$(field "$res" timer_after) $(field "$res" so_keepalive) $(field "$res" keep)"
-expect_eq "no SMC socket left" "0 0" "$(proto_sockets SMC) $(proto_sockets SMC6)"
+expect_eq "no IPPROTO_SMC socket left" 0 "$(wait_sockets INET_SMC 0 5)"
 tap_exit
