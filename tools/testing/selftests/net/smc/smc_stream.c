@@ -185,12 +185,31 @@ static unsigned int timeout_scale(void)
 	return v > 0 && v <= 100 ? v : 1;
 }
 
+/* Decimal digits of @v into @end's left, for a signal handler. */
+static char *fmt_uint(char *end, unsigned int v)
+{
+	do {
+		*--end = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	return end;
+}
+
+/* How far it got tells a slow kernel from a connection that hangs. */
 static void on_alarm(int sig)
 {
+	char done[16], total[16], *d, *t;
 	ssize_t r;
 
 	(void)sig;
+	d = fmt_uint(done + sizeof(done), __atomic_load_n(&tot.conns,
+							  __ATOMIC_RELAXED));
+	t = fmt_uint(total + sizeof(total), cfg.conns * cfg.par);
 	r = write(STDERR_FILENO, timeout_msg, strlen(timeout_msg));
+	r = write(STDERR_FILENO, d, done + sizeof(done) - d);
+	r = write(STDERR_FILENO, " of ", 4);
+	r = write(STDERR_FILENO, t, total + sizeof(total) - t);
+	r = write(STDERR_FILENO, " connections done\n", 18);
 	(void)r;
 	_exit(2);
 }
@@ -1240,7 +1259,7 @@ int main(int argc, char **argv)
 	if (cfg.timeout) {
 		cfg.timeout *= timeout_scale();
 		snprintf(timeout_msg, sizeof(timeout_msg),
-			 "smc_stream: %s: timeout: not done after %u s\n",
+			 "smc_stream: %s: timeout: not done after %u s: ",
 			 cfg.server ? "server" : "client", cfg.timeout);
 		signal(SIGALRM, on_alarm);
 		alarm(cfg.timeout);
