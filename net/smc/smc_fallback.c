@@ -15,6 +15,7 @@
 
 #include "smc_sock.h"
 #include "smc_netns.h"
+#include "smc_clc_wire.h"
 
 static struct smc_sock *smc_from_tcp(const struct sock *tsk)
 {
@@ -33,7 +34,8 @@ static void smc_forward_wakeup(struct smc_sock *smc, __poll_t mask)
 	rcu_read_unlock();
 }
 
-static void smc_tcp_event(struct smc_sock *smc, __poll_t mask)
+static void smc_tcp_event(struct smc_sock *smc, struct sock *tsk,
+			  __poll_t mask)
 {
 	switch (smc->tcp_role) {
 	case SMC_TCP_CONNECTING:
@@ -49,11 +51,7 @@ static void smc_tcp_event(struct smc_sock *smc, __poll_t mask)
 		}
 		break;
 	case SMC_TCP_LISTENING:
-		if (mask & EPOLLIN) {
-			sock_hold(&smc->sk);
-			if (!queue_work(smc_hs_wq, &smc->accept_work))
-				sock_put(&smc->sk);
-		}
+		smc_listen_tcp_event(smc, tsk, mask);
 		break;
 	case SMC_TCP_HANDSHAKE:
 		/* Only bytes or an end move a handshake on; the space our
@@ -77,6 +75,60 @@ static void smc_tcp_event(struct smc_sock *smc, __poll_t mask)
 	}
 }
 
+/* The type of the CLC message at the head of @tsk's receive queue, or 0
+ * if its header is not there. TCP holds the socket for us (data_ready).
+ */
+static u8 smc_tcp_clc_type(struct sock *tsk)
+{
+	struct sk_buff *skb = skb_peek(&tsk->sk_receive_queue);
+	u32 off;
+	u8 type;
+
+	if (!skb)
+		return 0;
+	off = tcp_sk(tsk)->copied_seq - TCP_SKB_CB(skb)->seq +
+	      offsetof(struct smc_clc_wire_hdr, type);
+	if (skb_copy_bits(skb, off, &type, sizeof(type)))
+		return 0;
+	return type;
+}
+
+/* Whether bytes arriving on @tsk are a CLC message that we answer at once:
+ * the client's ACCEPT, the server's PROPOSAL (on a connection still in the
+ * listener's queue too) or CONFIRM. Not a DECLINE: the connection goes on
+ * over TCP, which acknowledges it as it would any data.
+ */
+static bool smc_tcp_clc_phase(const struct smc_sock *smc,
+			      struct sock *tsk)
+{
+	switch (smc->tcp_role) {
+	case SMC_TCP_CONNECTING:
+	case SMC_TCP_HANDSHAKE:
+		break;
+	case SMC_TCP_LISTENING:
+		if (tsk != smc->tcp->sk && tcp_sk(tsk)->syn_smc)
+			break;
+		return false;
+	default:
+		return false;
+	}
+	return smc_tcp_clc_type(tsk) != SMC_CLC_DECLINE;
+}
+
+/* The CLC messages are a strict exchange: each answers the one before at
+ * once, so TCP's acknowledgment can ride on the answer rather than go in
+ * a segment of its own, which costs sender and receiver a pass through
+ * TCP while the connection's setup waits (a fifth of the segments of a
+ * short connection). Delayed-ACK mode does that; the last message's
+ * acknowledgment waits for the next segment or the delayed-ACK timer, and
+ * TCP leaves the mode by itself when the timer finds nothing to ride on.
+ * Called before TCP decides how to acknowledge the segment at hand.
+ */
+static void smc_tcp_ack_with_answer(struct sock *tsk)
+{
+	inet_csk_enter_pingpong_mode(tsk);
+}
+
 static void smc_tcp_data_ready(struct sock *tsk)
 {
 	struct smc_sock *smc;
@@ -84,8 +136,10 @@ static void smc_tcp_data_ready(struct sock *tsk)
 	read_lock_bh(&tsk->sk_callback_lock);
 	smc = smc_from_tcp(tsk);
 	if (smc) {
+		if (smc_tcp_clc_phase(smc, tsk))
+			smc_tcp_ack_with_answer(tsk);
 		smc->tcp_data_ready(tsk);
-		smc_tcp_event(smc, EPOLLIN | EPOLLRDNORM);
+		smc_tcp_event(smc, tsk, EPOLLIN | EPOLLRDNORM);
 	}
 	read_unlock_bh(&tsk->sk_callback_lock);
 }
@@ -100,7 +154,7 @@ static void smc_tcp_write_space(struct sock *tsk)
 		smc->tcp_write_space(tsk);
 		if (smc->tcp_role != SMC_TCP_FALLBACK ||
 		    sk_stream_is_writeable(tsk))
-			smc_tcp_event(smc, EPOLLOUT | EPOLLWRNORM |
+			smc_tcp_event(smc, tsk, EPOLLOUT | EPOLLWRNORM |
 				      EPOLLWRBAND);
 	}
 	read_unlock_bh(&tsk->sk_callback_lock);
@@ -113,9 +167,15 @@ static void smc_tcp_state_change(struct sock *tsk)
 	read_lock_bh(&tsk->sk_callback_lock);
 	smc = smc_from_tcp(tsk);
 	if (smc) {
+		/* The server took the SMC option: the PROPOSAL follows at
+		 * once and carries the handshake's last ACK.
+		 */
+		if (smc->tcp_role == SMC_TCP_CONNECTING &&
+		    tsk->sk_state == TCP_ESTABLISHED && tcp_sk(tsk)->syn_smc)
+			smc_tcp_ack_with_answer(tsk);
 		smc->tcp_state_change(tsk);
 		/* A connect that completed or failed, or a peer that left. */
-		smc_tcp_event(smc, EPOLLOUT | EPOLLIN | EPOLLHUP);
+		smc_tcp_event(smc, tsk, EPOLLOUT | EPOLLIN | EPOLLHUP);
 	}
 	read_unlock_bh(&tsk->sk_callback_lock);
 }
@@ -128,7 +188,7 @@ static void smc_tcp_error_report(struct sock *tsk)
 	smc = smc_from_tcp(tsk);
 	if (smc) {
 		smc->tcp_error_report(tsk);
-		smc_tcp_event(smc, EPOLLERR);
+		smc_tcp_event(smc, tsk, EPOLLERR);
 	}
 	read_unlock_bh(&tsk->sk_callback_lock);
 }
@@ -222,6 +282,9 @@ void smc_fallback_switch(struct smc_sock *smc, u32 reason, u32 peer_diag)
 		tcp_sk(smc->tcp->sk)->syn_smc = 0;
 	smc->fallback_reason = reason;
 	smc->peer_diagnosis = peer_diag;
+	/* From here on TCP acknowledges as it always does. */
+	if (smc->tcp && inet_csk_in_pingpong_mode(smc->tcp->sk))
+		tcp_sock_set_quickack(smc->tcp->sk, 1);
 	if (reason)
 		smc_netns_count_fallback(sock_net(&smc->sk), reason,
 					 smc->is_server);

@@ -10,6 +10,15 @@
  * for accept(). The number of children in flight is bounded by the listen
  * backlog; beyond it connections stay in TCP's own queue, which pushes back
  * on the peers exactly as an overloaded TCP listener does.
+ *
+ * A connection that offered SMC is taken once its PROPOSAL has arrived,
+ * not when TCP completes it: the client sends the PROPOSAL right after,
+ * and a worker woken in between (on the client's CPU, where the wake-up
+ * comes from) would preempt the client before it could send, only to find
+ * nothing to read. Until accept_work takes them, TCP's children carry the
+ * listener's hooks, so the PROPOSAL's arrival is seen; one that never
+ * comes is taken after SMC_ACCEPT_LATE at the latest. Connections without
+ * SMC are taken at once, as a client may wait for the server to speak.
  */
 #include <linux/poll.h>
 #include <linux/tcp.h>
@@ -25,12 +34,70 @@
 #define SMC_CLC_WAIT	(6 * HZ)
 /* Handshakes a listener runs at once, at least (its backlog if larger). */
 #define SMC_HS_MAX_RUNNING	256
+/* When a child that offered SMC is taken without its PROPOSAL. */
+#define SMC_ACCEPT_LATE		(HZ / 5)
 
 static void smc_listen_kick(struct smc_sock *lsmc)
 {
 	sock_hold(&lsmc->sk);
 	if (!queue_work(smc_hs_wq, &lsmc->accept_work))
 		sock_put(&lsmc->sk);
+}
+
+/* Something to read, or nothing more will come. */
+static bool smc_child_readable(const struct sock *tsk)
+{
+	return !skb_queue_empty_lockless(&tsk->sk_receive_queue) ||
+	       READ_ONCE(tsk->sk_err) ||
+	       (READ_ONCE(tsk->sk_shutdown) & RCV_SHUTDOWN) ||
+	       READ_ONCE(tsk->sk_state) != TCP_ESTABLISHED;
+}
+
+/* The newest connection in the listening TCP socket's queue offered SMC
+ * and its PROPOSAL is not there yet. TCP calls the listener's data_ready
+ * right after queueing a connection, so the newest is the one it means.
+ */
+static bool smc_listen_newest_waits(struct sock *ltsk)
+{
+	struct request_sock_queue *q = &inet_csk(ltsk)->icsk_accept_queue;
+	struct request_sock *req;
+	bool waits = false;
+
+	spin_lock_bh(&q->rskq_lock);
+	req = q->rskq_accept_tail;
+	if (req && req->sk)
+		waits = tcp_sk(req->sk)->syn_smc && !smc_child_readable(req->sk);
+	spin_unlock_bh(&q->rskq_lock);
+	return waits;
+}
+
+/* An event of the listening TCP socket (a connection queued, the listener
+ * closed) or of a connection still in its queue (bytes, a state change).
+ */
+void smc_listen_tcp_event(struct smc_sock *lsmc, struct sock *tsk,
+			  __poll_t mask)
+{
+	bool waits;
+
+	if (!(mask & EPOLLIN))
+		return;
+	if (tsk == lsmc->tcp->sk)
+		waits = smc_listen_newest_waits(tsk);
+	else
+		waits = tcp_sk(tsk)->syn_smc && !smc_child_readable(tsk);
+	if (!waits)
+		smc_listen_kick(lsmc);
+	else if (!timer_pending(&lsmc->accept_timer))
+		mod_timer(&lsmc->accept_timer, jiffies + SMC_ACCEPT_LATE);
+}
+
+void smc_accept_late(struct timer_list *t)
+{
+	struct smc_sock *lsmc = from_timer(lsmc, t, accept_timer);
+
+	/* smc_listen_stop() deletes the timer after the state change. */
+	if (READ_ONCE(lsmc->sk.sk_state) == SMC_LISTEN)
+		smc_listen_kick(lsmc);
 }
 
 /* A slot freed up (a handshake ended, a child was accepted): accept_work
@@ -229,10 +296,13 @@ static void smc_child_start(struct smc_sock *lsmc, struct socket *tcp)
 	smc_tcp_hook(child, SMC_TCP_HANDSHAKE);
 	mod_timer(&child->handshake_timer, jiffies + SMC_CLC_WAIT);
 	release_sock(csk);
-	/* Bytes may have arrived before the hook was in place. Not answered
-	 * here: under a flood this one worker would answer every PROPOSAL
-	 * in turn, while their own work items spread over the CPUs.
+	/* Bytes may have arrived before the hook was in place; the hook sees
+	 * any later ones. Not answered here: under a flood this one worker
+	 * would answer every PROPOSAL in turn, while their own work items
+	 * spread over the CPUs.
 	 */
+	if (!smc_child_readable(tcp->sk))
+		return;
 	sock_hold(csk);
 	if (!queue_work(smc_hs_wq, &child->handshake_work))
 		sock_put(csk);
@@ -425,6 +495,7 @@ void smc_listen_stop(struct smc_sock *lsmc)
 		tcp_sk(lsmc->tcp->sk)->smc_hs_congested = NULL;
 	smc_tcp_unhook(lsmc);
 	release_sock(lsk);
+	del_timer_sync(&lsmc->accept_timer);
 	if (cancel_work_sync(&lsmc->accept_work))
 		sock_put(lsk);
 

@@ -117,6 +117,7 @@ void smc_sock_setup(struct sock *sk)
 	smc->limit_hs = !!READ_ONCE(smc_net(net)->limit_smc_hs);
 	INIT_WORK(&smc->connect_work, smc_connect_work);
 	INIT_WORK(&smc->accept_work, smc_accept_work);
+	timer_setup(&smc->accept_timer, smc_accept_late, 0);
 	INIT_WORK(&smc->handshake_work, smc_handshake_work);
 	timer_setup(&smc->handshake_timer, smc_handshake_expire, 0);
 	INIT_LIST_HEAD(&smc->accept_queue);

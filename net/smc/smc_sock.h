@@ -108,6 +108,7 @@ struct smc_sock {
 	unsigned int		accept_queued;
 	atomic_t		handshakes;	/* children still negotiating */
 	struct work_struct	accept_work;	/* drains the TCP accept queue */
+	struct timer_list	accept_timer;	/* a late take, see smc_listen.c */
 
 	/* Passive open: a child while it negotiates and waits in the queue */
 	struct smc_sock		*listener;
@@ -219,6 +220,9 @@ int smc_accept(struct socket *sock, struct socket *newsock, int flags,
 	       bool kern);
 void smc_listen_stop(struct smc_sock *lsmc);
 void smc_accept_work(struct work_struct *work);
+void smc_accept_late(struct timer_list *t);
+void smc_listen_tcp_event(struct smc_sock *lsmc, struct sock *tsk,
+			  __poll_t mask);
 void smc_handshake_work(struct work_struct *work);
 void smc_handshake_expire(struct timer_list *t);
 __poll_t smc_listen_poll(struct smc_sock *lsmc);

@@ -15,7 +15,7 @@ source "$(dirname "$0")/lib.sh"
 stream=$SMC_TOOLS/smc_stream
 MiB=$((1024 * 1024))
 
-tap_plan 34
+tap_plan 36
 
 if modprobe smc && modprobe smc_diag && modprobe smc_loopback; then
 	ok "modprobe smc smc_diag smc_loopback"
@@ -77,6 +77,28 @@ check "10000 short connections (connect, 1 byte each way, close), 4 threads" \
 	stream_pair rate -p 7209 -R -A -P 4 -C 2500 -- -c 127.0.0.1 -p 7209 -R -A -P 4 -C 2500
 expect_eq "rate: 10000 connections served" 10000 "$(stream_field /tmp/rate.srv conns)"
 on_smcd rate
+
+# TCP segments sent in this namespace so far (both ends of a loopback pair).
+tcp_out_segs()
+{
+	awk '/^Tcp:/ { if (!h) { for (i = 1; i <= NF; i++) if ($i == "OutSegs") c = i; h = 1 }
+		       else print $c }' /proc/net/snmp
+}
+
+# The CLC messages' acknowledgments ride on their answers, the TCP
+# handshake's last one on the PROPOSAL: a short SMC-D connection (connect,
+# a byte each way, close) costs TCP 8 segments, where a segment for each
+# acknowledgment made 11 (plain TCP: 10). A delayed-ACK timer that fires
+# on a slow machine adds one now and then, hence the margin.
+segs0=$(tcp_out_segs)
+check "200 short connections one after the other" \
+	stream_pair segs -p 7213 -R -A -C 200 -- -c 127.0.0.1 -p 7213 -R -A -C 200
+segs=$(( ($(tcp_out_segs) - segs0) * 10 / 200 ))
+if [ "$segs" -le 95 ]; then
+	ok "segs: TCP segments per SMC-D connection: $((segs / 10)).$((segs % 10)), at most 9.5"
+else
+	fail "segs: TCP segments per SMC-D connection: $((segs / 10)).$((segs % 10)), more than 9.5"
+fi
 
 check "1-byte ping-pong, 2000 round trips" \
 	stream_pair pp -p 7210 -L -n 2000 -- -c 127.0.0.1 -p 7210 -L -n 2000
