@@ -220,8 +220,8 @@ static void *smc_lo_mem_get(u32 len, gfp_t gfp, const void **memcg,
 	*recycled = !!found;
 	if (!found)
 		return kvzalloc(len, gfp);
-	/* Nothing of the last connection may show through a bad cursor. */
-	memset(found, 0, len);
+	/* Scrubbed when pooled, but for the pool's own bookkeeping. */
+	memset(found, 0, sizeof(*found));
 	return found;
 }
 
@@ -257,9 +257,16 @@ static void smc_lo_mem_put(void *mem, u32 len, const void *memcg)
 	size_t max = (size_t)READ_ONCE(pool_kib) * SZ_1K;
 	int class = smc_lo_pool_class(len);
 	struct smc_lo_pooled *p = mem;
-	bool kept = false, over;
+	bool kept = false;
 
-	if (class >= 0) {
+	/* Nothing of the last connection may show through a bad cursor of
+	 * the next: scrubbed here rather than when handed out, since the
+	 * last of a connection's two ends to close frees both its DMBs, and
+	 * a client that connects again does not wait for its server's close.
+	 * The unlocked look spares a scrub that the pool would not keep.
+	 */
+	if (class >= 0 && READ_ONCE(smc_lo_pool.bytes) + len <= max) {
+		memset(mem, 0, len);
 		p->memcg = memcg;
 		spin_lock(&smc_lo_pool.lock);
 		if (smc_lo_pool.bytes + len <= max) {
@@ -267,13 +274,13 @@ static void smc_lo_mem_put(void *mem, u32 len, const void *memcg)
 			smc_lo_pool.bytes += len;
 			kept = true;
 		}
-		over = smc_lo_pool.bytes > max;
 		spin_unlock(&smc_lo_pool.lock);
-		if (over)
-			smc_lo_pool_trim(max);
 	}
 	if (!kept)
 		kvfree(mem);
+	/* The administrator may have lowered pool_kib. */
+	if (READ_ONCE(smc_lo_pool.bytes) > max)
+		smc_lo_pool_trim(max);
 }
 
 /* @dmb is unlinked and nobody can pin it any more. */
