@@ -418,7 +418,7 @@ static int listen_socket(void)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = make_addr(&ss, NULL);
-	double deadline = now() + BIND_RETRY_SECS;
+	double deadline = now() + BIND_RETRY_SECS * timeout_scale();
 	int fd, one = 1, err;
 
 	for (;;) {
@@ -449,7 +449,7 @@ static int connect_retryable(int err)
 static int connect_socket(const struct sockaddr_storage *ss, socklen_t len,
 			  double *t_start)
 {
-	double deadline = now() + CONNECT_RETRY_SECS;
+	double deadline = now() + CONNECT_RETRY_SECS * timeout_scale();
 	int fd, err;
 
 	for (;;) {
