@@ -93,40 +93,39 @@ static u8 smc_tcp_clc_type(struct sock *tsk)
 	return type;
 }
 
-/* Whether bytes arriving on @tsk are a CLC message that we answer at once:
- * the client's ACCEPT, the server's PROPOSAL (on a connection still in the
- * listener's queue too) or CONFIRM. Not a DECLINE: the connection goes on
- * over TCP, which acknowledges it as it would any data.
+/* The CLC messages are a strict exchange: the PROPOSAL and the ACCEPT are
+ * each answered at once, so TCP's acknowledgment of them can ride on the
+ * answer rather than go in a segment of its own, which costs sender and
+ * receiver a pass through TCP while the connection's setup waits.
+ * Delayed-ACK mode does that. Whatever is not answered is acknowledged at
+ * once, as TCP would: a DECLINE (the connection goes on over TCP) and the
+ * CONFIRM (delaying its acknowledgment had the client's TCP probe for it
+ * with a retransmission on a loaded machine). Called on bytes arriving
+ * while CLC messages are exchanged, a connection in the listener's queue
+ * included, before TCP decides how to acknowledge them.
  */
-static bool smc_tcp_clc_phase(const struct smc_sock *smc,
-			      struct sock *tsk)
+static void smc_tcp_clc_ack(const struct smc_sock *smc, struct sock *tsk)
 {
+	u8 answered;
+
 	switch (smc->tcp_role) {
 	case SMC_TCP_CONNECTING:
-	case SMC_TCP_HANDSHAKE:
+		answered = SMC_CLC_ACCEPT;
 		break;
 	case SMC_TCP_LISTENING:
-		if (tsk != smc->tcp->sk && tcp_sk(tsk)->syn_smc)
-			break;
-		return false;
+		if (tsk == smc->tcp->sk || !tcp_sk(tsk)->syn_smc)
+			return;
+		fallthrough;
+	case SMC_TCP_HANDSHAKE:
+		answered = SMC_CLC_PROPOSAL;
+		break;
 	default:
-		return false;
+		return;
 	}
-	return smc_tcp_clc_type(tsk) != SMC_CLC_DECLINE;
-}
-
-/* The CLC messages are a strict exchange: each answers the one before at
- * once, so TCP's acknowledgment can ride on the answer rather than go in
- * a segment of its own, which costs sender and receiver a pass through
- * TCP while the connection's setup waits (a fifth of the segments of a
- * short connection). Delayed-ACK mode does that; the last message's
- * acknowledgment waits for the next segment or the delayed-ACK timer, and
- * TCP leaves the mode by itself when the timer finds nothing to ride on.
- * Called before TCP decides how to acknowledge the segment at hand.
- */
-static void smc_tcp_ack_with_answer(struct sock *tsk)
-{
-	inet_csk_enter_pingpong_mode(tsk);
+	if (smc_tcp_clc_type(tsk) == answered)
+		inet_csk_enter_pingpong_mode(tsk);
+	else
+		inet_csk_exit_pingpong_mode(tsk);
 }
 
 static void smc_tcp_data_ready(struct sock *tsk)
@@ -136,8 +135,7 @@ static void smc_tcp_data_ready(struct sock *tsk)
 	read_lock_bh(&tsk->sk_callback_lock);
 	smc = smc_from_tcp(tsk);
 	if (smc) {
-		if (smc_tcp_clc_phase(smc, tsk))
-			smc_tcp_ack_with_answer(tsk);
+		smc_tcp_clc_ack(smc, tsk);
 		smc->tcp_data_ready(tsk);
 		smc_tcp_event(smc, tsk, EPOLLIN | EPOLLRDNORM);
 	}
@@ -172,7 +170,7 @@ static void smc_tcp_state_change(struct sock *tsk)
 		 */
 		if (smc->tcp_role == SMC_TCP_CONNECTING &&
 		    tsk->sk_state == TCP_ESTABLISHED && tcp_sk(tsk)->syn_smc)
-			smc_tcp_ack_with_answer(tsk);
+			inet_csk_enter_pingpong_mode(tsk);
 		smc->tcp_state_change(tsk);
 		/* A connect that completed or failed, or a peer that left. */
 		smc_tcp_event(smc, tsk, EPOLLOUT | EPOLLIN | EPOLLHUP);

@@ -87,7 +87,7 @@ tcp_out_segs()
 
 # The CLC messages' acknowledgments ride on their answers, the TCP
 # handshake's last one on the PROPOSAL: a short SMC-D connection (connect,
-# a byte each way, close) costs TCP 8 segments, where a segment for each
+# a byte each way, close) costs TCP 9 segments, where a segment for each
 # acknowledgment made 11 (plain TCP: 10). A delayed-ACK timer that fires
 # on a slow machine adds one now and then, hence the margin.
 segs0=$(tcp_out_segs)
