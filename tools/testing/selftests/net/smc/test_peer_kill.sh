@@ -46,9 +46,16 @@ if sys.argv[1] == "serve":
 	ls.listen(1)
 	c, _ = ls.accept()
 	time.sleep(600)
-s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, IPPROTO_SMC)
-s.setsockopt(socket.IPPROTO_TCP, TCP_USER_TIMEOUT, 3000)
-s.connect((sys.argv[1], 7503))
+# The peer's server may still be starting (Python under emulation).
+for attempt in range(100):
+	s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, IPPROTO_SMC)
+	s.setsockopt(socket.IPPROTO_TCP, TCP_USER_TIMEOUT, 3000)
+	try:
+		s.connect((sys.argv[1], 7503))
+		break
+	except ConnectionRefusedError:
+		s.close()
+		time.sleep(0.1)
 buf = bytes(1 << 20)
 try:
 	while True:
