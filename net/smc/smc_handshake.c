@@ -377,7 +377,7 @@ static bool smc_clc_peer_has_it(struct sock *tsk)
 /* Something for a CLC reader on the TCP socket: bytes, an error, or the
  * end of the stream. Lockless, for a wait condition.
  */
-static bool smc_clc_readable(struct sock *tsk)
+bool smc_clc_readable(struct sock *tsk)
 {
 	const struct tcp_sock *tp = tcp_sk(tsk);
 

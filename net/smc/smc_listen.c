@@ -44,13 +44,12 @@ static void smc_listen_kick(struct smc_sock *lsmc)
 		sock_put(&lsmc->sk);
 }
 
-/* Something to read, or nothing more will come. */
-static bool smc_child_readable(const struct sock *tsk)
+/* A connection of the listening TCP socket that offered SMC and whose
+ * PROPOSAL (or end) is not there yet.
+ */
+static bool smc_child_awaits_proposal(struct sock *tsk)
 {
-	return !skb_queue_empty_lockless(&tsk->sk_receive_queue) ||
-	       READ_ONCE(tsk->sk_err) ||
-	       (READ_ONCE(tsk->sk_shutdown) & RCV_SHUTDOWN) ||
-	       READ_ONCE(tsk->sk_state) != TCP_ESTABLISHED;
+	return tcp_sk(tsk)->syn_smc && !smc_clc_readable(tsk);
 }
 
 /* The newest connection in the listening TCP socket's queue offered SMC
@@ -66,7 +65,7 @@ static bool smc_listen_newest_waits(struct sock *ltsk)
 	spin_lock_bh(&q->rskq_lock);
 	req = q->rskq_accept_tail;
 	if (req && req->sk)
-		waits = tcp_sk(req->sk)->syn_smc && !smc_child_readable(req->sk);
+		waits = smc_child_awaits_proposal(req->sk);
 	spin_unlock_bh(&q->rskq_lock);
 	return waits;
 }
@@ -84,7 +83,7 @@ void smc_listen_tcp_event(struct smc_sock *lsmc, struct sock *tsk,
 	if (tsk == lsmc->tcp->sk)
 		waits = smc_listen_newest_waits(tsk);
 	else
-		waits = tcp_sk(tsk)->syn_smc && !smc_child_readable(tsk);
+		waits = smc_child_awaits_proposal(tsk);
 	if (!waits)
 		smc_listen_kick(lsmc);
 	else if (!timer_pending(&lsmc->accept_timer))
@@ -301,7 +300,7 @@ static void smc_child_start(struct smc_sock *lsmc, struct socket *tcp)
 	 * would answer every PROPOSAL in turn, while their own work items
 	 * spread over the CPUs.
 	 */
-	if (!smc_child_readable(tcp->sk))
+	if (!smc_clc_readable(tcp->sk))
 		return;
 	sock_hold(csk);
 	if (!queue_work(smc_hs_wq, &child->handshake_work))

@@ -232,6 +232,7 @@ int smc_listen_shutdown(struct smc_sock *lsmc, int how);
 /* A client handshake stopped early, see smc_client_finish(). */
 #define SMC_HS_PAUSED	1
 int smc_client_offer(struct smc_sock *smc);
+bool smc_clc_readable(struct sock *tsk);
 int smc_client_finish(struct smc_sock *smc, long *timeo);
 void smc_client_drop_offer(struct smc_sock *smc);
 void smc_server_forget(struct smc_sock *smc);
