@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * smc_test_delay: test-only race widener for the smc-ng selftests.
+ *
+ * Some races of the data path need one CPU to stop between two steps of
+ * a system call while the peer runs on the other, which a loaded machine
+ * does now and then and a test never does on purpose. This module makes
+ * it happen every time: when the function named by "symbol" returns the
+ * value "when_ret" in a task called "comm", the task spins for "delay_ms"
+ * before it goes on, at most "count" times. "hits" counts the delays
+ * made, so that a test can tell a race that was tried from one that was
+ * never reached. Writing to "count" re-arms it.
+ *
+ * It spins rather than sleeps: a return probe's handler may not sleep,
+ * and a spinning task also keeps its CPU from running anything else,
+ * which is what a descheduled virtual CPU looks like.
+ *
+ * Nothing in smc.ko depends on this module; it is never installed.
+ */
+#include <linux/atomic.h>
+#include <linux/delay.h>
+#include <linux/kprobes.h>
+#include <linux/module.h>
+#include <linux/ptrace.h>
+#include <linux/sched.h>
+#include <linux/string.h>
+
+static char *symbol = "smc_conn_readable";
+module_param(symbol, charp, 0444);
+MODULE_PARM_DESC(symbol, "function whose return is delayed");
+
+static char *comm = "smc_stream";
+module_param(comm, charp, 0444);
+MODULE_PARM_DESC(comm, "only tasks of this name are delayed");
+
+static long when_ret;
+module_param(when_ret, long, 0444);
+MODULE_PARM_DESC(when_ret, "only returns of this value are delayed");
+
+static unsigned int delay_ms = 20;
+module_param(delay_ms, uint, 0444);
+MODULE_PARM_DESC(delay_ms, "how long a delayed task spins");
+
+static atomic_t left = ATOMIC_INIT(100);
+
+static int smc_test_delay_set_count(const char *val,
+				    const struct kernel_param *kp)
+{
+	int n, rc = kstrtoint(val, 0, &n);
+
+	if (rc || n < 0)
+		return rc ?: -EINVAL;
+	atomic_set(&left, n);
+	return 0;
+}
+
+static int smc_test_delay_get_count(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%d\n", atomic_read(&left));
+}
+
+static const struct kernel_param_ops smc_test_delay_count_ops = {
+	.set = smc_test_delay_set_count,
+	.get = smc_test_delay_get_count,
+};
+module_param_cb(count, &smc_test_delay_count_ops, NULL, 0644);
+MODULE_PARM_DESC(count, "delays left to make");
+
+static atomic_t hits = ATOMIC_INIT(0);
+
+static int smc_test_delay_get_hits(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%d\n", atomic_read(&hits));
+}
+
+static const struct kernel_param_ops smc_test_delay_hits_ops = {
+	.get = smc_test_delay_get_hits,
+};
+module_param_cb(hits, &smc_test_delay_hits_ops, NULL, 0444);
+MODULE_PARM_DESC(hits, "delays made");
+
+static int smc_test_delay_ret(struct kretprobe_instance *ri,
+			      struct pt_regs *regs)
+{
+	if ((long)regs_return_value(regs) != when_ret ||
+	    strcmp(current->comm, comm) ||
+	    atomic_dec_if_positive(&left) < 0)
+		return 0;
+	atomic_inc(&hits);
+	mdelay(delay_ms);
+	return 0;
+}
+
+static struct kretprobe smc_test_delay_probe = {
+	.handler	= smc_test_delay_ret,
+	.maxactive	= 64,
+};
+
+static int __init smc_test_delay_init(void)
+{
+	if (delay_ms > 1000)
+		return -EINVAL;
+	smc_test_delay_probe.kp.symbol_name = symbol;
+	return register_kretprobe(&smc_test_delay_probe);
+}
+
+static void __exit smc_test_delay_exit(void)
+{
+	unregister_kretprobe(&smc_test_delay_probe);
+}
+
+module_init(smc_test_delay_init);
+module_exit(smc_test_delay_exit);
+
+MODULE_DESCRIPTION("smc-ng selftests: delay a function's return to widen a race");
+MODULE_LICENSE("GPL");
