@@ -69,6 +69,10 @@ static u32 smc_conn_dmb_len(struct sock *sk)
 	return smc_clc_size_decode(smc_dmb_size_code(want));
 }
 
+/* A synchronous wake-up, as TCP's and Unix sockets' data and space
+ * wake-ups are: the waker (a peer's send, in its own context) is about to
+ * go on to its own read, so the scheduler may keep the pair together.
+ */
 static void smc_wake(struct sock *sk, __poll_t mask, int band)
 {
 	struct socket_wq *wq;
@@ -76,7 +80,7 @@ static void smc_wake(struct sock *sk, __poll_t mask, int band)
 	rcu_read_lock();
 	wq = rcu_dereference(sk->sk_wq);
 	if (skwq_has_sleeper(wq))
-		wake_up_interruptible_poll(&wq->wait, mask);
+		wake_up_interruptible_sync_poll(&wq->wait, mask);
 	if (wq && wq->fasync_list)
 		sock_wake_async(wq, SOCK_WAKE_IO, band);
 	rcu_read_unlock();

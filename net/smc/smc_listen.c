@@ -307,6 +307,15 @@ static void smc_child_start(struct smc_sock *lsmc, struct socket *tcp)
 		sock_put(csk);
 }
 
+/* Nothing in TCP's queue: kernel_accept() would make a socket (an inode)
+ * only to find that out, which costs as much as taking a connection. One
+ * that arrives after the look kicks accept_work again.
+ */
+static bool smc_listen_tcp_empty(const struct smc_sock *lsmc)
+{
+	return reqsk_queue_empty(&inet_csk(lsmc->tcp->sk)->icsk_accept_queue);
+}
+
 void smc_accept_work(struct work_struct *work)
 {
 	struct smc_sock *lsmc = container_of(work, struct smc_sock,
@@ -318,7 +327,7 @@ void smc_accept_work(struct work_struct *work)
 	for (;;) {
 		lock_sock(lsk);
 		if (lsk->sk_state != SMC_LISTEN || !lsmc->tcp ||
-		    smc_listen_full(lsmc)) {
+		    smc_listen_full(lsmc) || smc_listen_tcp_empty(lsmc)) {
 			release_sock(lsk);
 			break;
 		}
