@@ -459,24 +459,6 @@ static int smc_rx_copy(struct smc_conn *conn, struct msghdr *msg, u32 len,
 	return 0;
 }
 
-/* Whether the peer's stream has ended here: its end announced and every
- * byte before it read. Its last bytes and its end may come in separate
- * signals, which do not wait for our socket lock: the end is read first
- * and what is readable after it, or a tail that came just before the end
- * would be taken for nothing and lost. A signal takes both under
- * conn->lock.
- */
-static bool smc_rx_ended(struct smc_sock *smc)
-{
-	struct smc_conn *conn = &smc->conn;
-	u8 peer;
-
-	spin_lock_bh(&conn->lock);
-	peer = conn->rx_conn_flags;
-	spin_unlock_bh(&conn->lock);
-	return (peer & SMC_PEER_EOF) && !smc_rx_readable(smc);
-}
-
 static bool smc_rx_done_waiting(struct smc_sock *smc)
 {
 	return smc_rx_readable(smc) || smc->sk.sk_err ||
@@ -547,9 +529,16 @@ int smc_data_recvmsg(struct smc_sock *smc, struct msghdr *msg, size_t len,
 		if (sk->sk_shutdown & RCV_SHUTDOWN)
 			break;
 		if (smc_peer_flags(conn) & SMC_PEER_EOF) {
-			if (smc_rx_ended(smc))
-				break;
-			continue;
+			/* The peer's last bytes and its end may come in
+			 * separate signals, which do not wait for our socket
+			 * lock, after we found nothing to read: look again now
+			 * that the end is seen, or a tail that came just
+			 * before it is lost. A signal sets both under
+			 * conn->lock, which the look takes.
+			 */
+			if (smc_rx_readable(smc))
+				continue;
+			break;
 		}
 		if (!timeo) {
 			rc = -EAGAIN;

@@ -99,6 +99,16 @@ void smc_accept_late(struct timer_list *t)
 		smc_listen_kick(lsmc);
 }
 
+/* Nothing in the listening TCP socket's queue. accept_work looks before
+ * kernel_accept(), which would make a socket (an inode) only to find that
+ * out, as costly as taking a connection; one that arrives after the look
+ * kicks accept_work again.
+ */
+static bool smc_listen_tcp_empty(const struct smc_sock *lsmc)
+{
+	return reqsk_queue_empty(&inet_csk(lsmc->tcp->sk)->icsk_accept_queue);
+}
+
 /* A slot freed up (a handshake ended, a child was accepted): accept_work
  * only has something to do if connections wait in TCP's queue, because it
  * stopped taking them. Any that arrive later kick it themselves, so most
@@ -106,16 +116,13 @@ void smc_accept_late(struct timer_list *t)
  */
 static void smc_listen_slot_freed(struct smc_sock *lsmc)
 {
-	struct sock *tsk;
-
 	if (lsmc->sk.sk_state != SMC_LISTEN || !lsmc->tcp)
 		return;
-	tsk = lsmc->tcp->sk;
 	/* Pairs with the arrival's queue-then-wake: we see either the queued
 	 * connection or the arrival's accept_work sees the slot free.
 	 */
 	smp_mb();
-	if (!reqsk_queue_empty(&inet_csk(tsk)->icsk_accept_queue))
+	if (!smc_listen_tcp_empty(lsmc))
 		smc_listen_kick(lsmc);
 }
 
@@ -305,15 +312,6 @@ static void smc_child_start(struct smc_sock *lsmc, struct socket *tcp)
 	sock_hold(csk);
 	if (!queue_work(smc_hs_wq, &child->handshake_work))
 		sock_put(csk);
-}
-
-/* Nothing in TCP's queue: kernel_accept() would make a socket (an inode)
- * only to find that out, which costs as much as taking a connection. One
- * that arrives after the look kicks accept_work again.
- */
-static bool smc_listen_tcp_empty(const struct smc_sock *lsmc)
-{
-	return reqsk_queue_empty(&inet_csk(lsmc->tcp->sk)->icsk_accept_queue);
 }
 
 void smc_accept_work(struct work_struct *work)
