@@ -529,14 +529,15 @@ int smc_data_recvmsg(struct smc_sock *smc, struct msghdr *msg, size_t len,
 		if (sk->sk_shutdown & RCV_SHUTDOWN)
 			break;
 		if (smc_peer_flags(conn) & SMC_PEER_EOF) {
-			/* The peer's last bytes and its end may come in
-			 * separate signals, which do not wait for our socket
-			 * lock, after we found nothing to read: look again now
-			 * that the end is seen, or a tail that came just
-			 * before it is lost. A signal sets both under
-			 * conn->lock, which the look takes.
+			/* The peer's signals do not wait for our socket lock:
+			 * since the looks above, its last bytes may have come
+			 * just before its end (a signal sets both under
+			 * conn->lock, which the look takes), or the end may be
+			 * a reset. Either is read on the next round, or the
+			 * tail is lost or the reset taken for EOF.
 			 */
-			if (smc_rx_readable(smc))
+			if (smc_rx_readable(smc) ||
+			    (smc_peer_flags(conn) & SMC_CDC_CF_CONN_ABORT))
 				continue;
 			break;
 		}

@@ -14,12 +14,16 @@
 # the last bytes for an end with nothing before it (it returned EOF with
 # the stream's tail unread: 1000 connections at once lost one now and
 # then).
+#
+# A reset that comes while the reader looks: one that arrives after the
+# reader looked for a reset, but before it looks for the peer's end, is
+# such an end too, and must still be reported as ECONNRESET, not EOF.
 source "$(dirname "$0")/lib.sh"
 
 kmod=$SMC_SELFTESTS/modules/smc_test_delay.ko
 param=/sys/module/smc_test_delay/parameters
 
-tap_plan 8
+tap_plan 12
 
 if modprobe smc && modprobe smc_diag && modprobe smc_loopback &&
    insmod "$kmod" symbol=smc_conn_readable when_ret=0 delay_ms=20 count=0; then
@@ -58,4 +62,67 @@ delayed eof_duplex 200 -p 7902 -P 4 -C 10 -n 16K -d -V -w 1:4K -r 1:1K -- \
 	-c 127.0.0.1 -p 7902 -P 4 -C 10 -n 16K -d -V -w 1:4K -r 1:1K
 
 check "rmmod smc_test_delay" rmmod smc_test_delay
+
+# The reader (a thread named smc_rst_reader) is stopped for 200 ms once
+# smc_data_reset() has found no reset; the peer closes with SO_LINGER 0
+# while it is stopped, which it sees in the module's counter.
+cat >/tmp/races_reset.py <<'PY'
+import ctypes, socket, struct, subprocess, sys, threading, time
+
+IPPROTO_SMC = 256
+port, param, diag = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+
+def hits():
+	with open(param + "/hits") as f:
+		return int(f.read())
+
+ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM, IPPROTO_SMC)
+ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+ls.bind(("127.0.0.1", port))
+ls.listen(1)
+c = socket.socket(socket.AF_INET, socket.SOCK_STREAM, IPPROTO_SMC)
+c.connect(("127.0.0.1", port))
+s, _ = ls.accept()
+out = subprocess.run([diag], capture_output=True, text=True).stdout
+paths = sum(1 for l in out.splitlines()
+	    if ":%d " % port in l and "mode=SMCD" in l)
+start = hits()
+result = []
+
+def reader():
+	ctypes.CDLL(None).prctl(15, b"smc_rst_reader", 0, 0, 0)
+	with open(param + "/count", "w") as f:
+		f.write("1")
+	try:
+		got = c.recv(1)
+		result.append("EOF" if not got else "data")
+	except OSError as e:
+		result.append(e.__class__.__name__)
+
+t = threading.Thread(target=reader)
+t.start()
+deadline = time.monotonic() + 10
+while hits() == start and time.monotonic() < deadline:
+	time.sleep(0.001)
+stopped = hits() - start
+s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+s.close()
+t.join()
+print("smcd=%d stopped=%d recv=%s" % (paths, stopped, result[0]))
+PY
+
+if insmod "$kmod" symbol=smc_data_reset when_ret=0 delay_ms=200 count=0 \
+	comm=smc_rst_reader; then
+	ok "insmod smc_test_delay on smc_data_reset"
+else
+	fail "insmod smc_test_delay on smc_data_reset"
+fi
+res=$(timeout $((60 * ${SMC_TIMEOUT_SCALE:-1})) python3 /tmp/races_reset.py 7903 \
+	$param "$SMC_TOOLS/smc_diag_dump" 2>&1)
+echo "# $res"
+expect_eq "reset while the reader looks: both ends on SMC-D, reader stopped once" \
+	"smcd=2 stopped=1" "$(echo "$res" | grep -o 'smcd=[0-9]* stopped=[0-9]*')"
+expect_eq "reset while the reader looks: recv() reports ECONNRESET, not EOF" \
+	"recv=ConnectionResetError" "$(echo "$res" | grep -o 'recv=.*')"
+check "rmmod smc_test_delay again" rmmod smc_test_delay
 tap_exit
