@@ -268,6 +268,29 @@ static int smc_connect_wait(struct smc_sock *smc, long timeo)
 	return sock_error(sk) ?: -ECONNREFUSED;
 }
 
+/* After a fallback (decided before connect, e.g. by TCP_FASTOPEN, or by
+ * the handshake) the connection is TCP's, and so is every connect(). Its
+ * file is the TCP socket's by then, but a call that looked the file up
+ * just before the fallback took it over still comes here: were it
+ * answered here, the next one, TCP's, would report the same completed
+ * connect a second time. Socket lock held.
+ */
+static int smc_connect_over_tcp(struct smc_sock *smc, struct sockaddr *addr,
+				int alen, int flags)
+{
+	struct sock *sk = &smc->sk;
+	int rc;
+
+	if (sk->sk_state == SMC_INIT)
+		smc_sockopts_to_tcp(smc);
+	rc = kernel_connect(smc->tcp, addr, alen, flags);
+	if (sk->sk_state == SMC_INIT && (!rc || rc == -EINPROGRESS)) {
+		sk->sk_state = SMC_ACTIVE;
+		sk->sk_socket->state = SS_CONNECTED;
+	}
+	return rc;
+}
+
 int smc_connect(struct socket *sock, struct sockaddr *addr, int alen,
 		int flags)
 {
@@ -275,26 +298,28 @@ int smc_connect(struct socket *sock, struct sockaddr *addr, int alen,
 	struct smc_sock *smc = smc_sk(sk);
 	int rc;
 
+	lock_sock(sk);
+	if (smc->fallback && smc->tcp) {
+		rc = smc_connect_over_tcp(smc, addr, alen, flags);
+		goto out;
+	}
+	rc = -EINVAL;
 	if (alen < (int)offsetofend(struct sockaddr, sa_family))
-		return -EINVAL;
+		goto out;
 	if (addr->sa_family == AF_UNSPEC) {
 		/* Disconnect, as TCP does: a connection over shared memory is
 		 * reset; the socket may connect again.
 		 */
-		lock_sock(sk);
-		rc = -EINVAL;
 		if (sk->sk_state == SMC_INIT &&
 		    smc->connect_phase == SMC_CONNECT_IDLE && smc->tcp)
 			rc = kernel_connect(smc->tcp, addr, alen, flags);
 		else if (smc_uses_smcd(smc))
 			rc = smc_data_disconnect(smc);
-		release_sock(sk);
-		return rc;
+		goto out;
 	}
 	if (addr->sa_family != AF_INET && addr->sa_family != AF_INET6)
-		return -EINVAL;
+		goto out;
 
-	lock_sock(sk);
 	if (sk->sk_state == SMC_ACTIVE && sock->state == SS_CONNECTING) {
 		/* The first connect() since a non-blocking one completed. */
 		sock->state = SS_CONNECTED;
@@ -317,16 +342,6 @@ int smc_connect(struct socket *sock, struct sockaddr *addr, int alen,
 	}
 
 	smc_sockopts_to_tcp(smc);
-	if (smc->fallback) {
-		/* Decided before connect (e.g. TCP_FASTOPEN): plain TCP. */
-		rc = kernel_connect(smc->tcp, addr, alen, flags);
-		if (!rc || rc == -EINPROGRESS) {
-			sk->sk_state = SMC_ACTIVE;
-			sock->state = SS_CONNECTED;
-		}
-		goto out;
-	}
-
 	if (static_branch_unlikely(&tcp_have_smc))
 		tcp_sk(smc->tcp->sk)->syn_smc = 1;
 	smc->connect_inline = !(flags & O_NONBLOCK);

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # timeout: 240
 #
-# Races of the SMC-D data path, made to happen every time. A loaded
+# Races of the SMC-D data path and of connect, made to happen every time. A loaded
 # machine now and then stops a task between two steps of a system call
 # while the peer runs on, which a test never does on purpose:
 # modules/smc_test_delay.ko stops it there for 20 ms. Each case checks
@@ -18,12 +18,18 @@
 # A reset that comes while the reader looks: one that arrives after the
 # reader looked for a reset, but before it looks for the peer's end, is
 # such an end too, and must still be reported as ECONNRESET, not EOF.
+#
+# A non-blocking connect that falls back to TCP: poll() may report it
+# writable while the fallback is under way, and the next connect() may
+# still reach the AF_SMC socket, whose file is about to become the TCP
+# socket's. That call and the one after it must answer as TCP's would
+# (0, then EISCONN), not as two sockets that each count their own.
 source "$(dirname "$0")/lib.sh"
 
 kmod=$SMC_SELFTESTS/modules/smc_test_delay.ko
 param=/sys/module/smc_test_delay/parameters
 
-tap_plan 12
+tap_plan 16
 
 if modprobe smc && modprobe smc_diag && modprobe smc_loopback &&
    insmod "$kmod" symbol=smc_conn_readable when_ret=0 delay_ms=20 count=0; then
@@ -125,4 +131,59 @@ expect_eq "reset while the reader looks: both ends on SMC-D, reader stopped once
 expect_eq "reset while the reader looks: recv() reports ECONNRESET, not EOF" \
 	"recv=ConnectionResetError" "$(echo "$res" | grep -o 'recv=.*')"
 check "rmmod smc_test_delay again" rmmod smc_test_delay
+
+# connect_work (a kworker) is stopped for 200 ms in smc_fallback_switch(),
+# when it counts the fallback: after the socket became TCP's, before the
+# file did. The client polls meanwhile and connects twice more.
+cat >/tmp/races_fallback.py <<'PY'
+import errno, select, socket, sys, time
+
+IPPROTO_SMC = 256
+port, param = int(sys.argv[1]), sys.argv[2]
+
+def hits():
+	with open(param + "/hits") as f:
+		return int(f.read())
+
+def connect(c):
+	try:
+		c.connect(("127.0.0.1", port))
+		return "0"
+	except OSError as e:
+		return errno.errorcode[e.errno]
+
+ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)	# no SMC: fallback
+ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+ls.bind(("127.0.0.1", port))
+ls.listen(1)
+start = hits()
+with open(param + "/count", "w") as f:
+	f.write("1")
+c = socket.socket(socket.AF_INET, socket.SOCK_STREAM, IPPROTO_SMC)
+c.setblocking(False)
+first = connect(c)
+p = select.poll()
+p.register(c, select.POLLOUT)
+ready = p.poll(10000)
+during = hits() - start
+second = connect(c)
+third = connect(c)
+print("stopped=%d polled=%s connects=%s,%s,%s" %
+      (during, "POLLOUT" if ready else "nothing", first, second, third))
+PY
+
+if insmod "$kmod" symbol=smc_netns_count_fallback any_ret=1 comm=kworker/ \
+	delay_ms=200 count=0; then
+	ok "insmod smc_test_delay on smc_netns_count_fallback"
+else
+	fail "insmod smc_test_delay on smc_netns_count_fallback"
+fi
+res=$(timeout $((60 * ${SMC_TIMEOUT_SCALE:-1})) python3 /tmp/races_fallback.py \
+	7904 $param 2>&1)
+echo "# $res"
+expect_eq "fallback while connect() looks: writable while the worker was stopped" \
+	"stopped=1 polled=POLLOUT" "$(echo "$res" | grep -o 'stopped=[0-9]* polled=[A-Za-z]*')"
+expect_eq "fallback while connect() looks: connect() answers as TCP's does" \
+	"connects=EINPROGRESS,0,EISCONN" "$(echo "$res" | grep -o 'connects=.*')"
+check "rmmod smc_test_delay once more" rmmod smc_test_delay
 tap_exit

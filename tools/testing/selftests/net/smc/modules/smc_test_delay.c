@@ -6,8 +6,10 @@
  * a system call while the peer runs on the other, which a loaded machine
  * does now and then and a test never does on purpose. This module makes
  * it happen every time: when the function named by "symbol" returns the
- * value "when_ret" in a task called "comm", the task spins for "delay_ms"
- * before it goes on, at most "count" times. "hits" counts the delays
+ * value "when_ret" (any value with "any_ret", for a function that returns
+ * none) in a task whose name starts with "comm" (a worker's, say
+ * "kworker/"), the task spins for "delay_ms" before it goes on, at most
+ * "count" times. "hits" counts the delays
  * made, so that a test can tell a race that was tried from one that was
  * never reached. Writing to "count" re-arms it.
  *
@@ -31,11 +33,15 @@ MODULE_PARM_DESC(symbol, "function whose return is delayed");
 
 static char *comm = "smc_stream";
 module_param(comm, charp, 0444);
-MODULE_PARM_DESC(comm, "only tasks of this name are delayed");
+MODULE_PARM_DESC(comm, "only tasks whose name starts so are delayed");
 
 static long when_ret;
 module_param(when_ret, long, 0444);
 MODULE_PARM_DESC(when_ret, "only returns of this value are delayed");
+
+static bool any_ret;
+module_param(any_ret, bool, 0444);
+MODULE_PARM_DESC(any_ret, "delay every return, whatever its value");
 
 static unsigned int delay_ms = 20;
 module_param(delay_ms, uint, 0444);
@@ -82,8 +88,8 @@ MODULE_PARM_DESC(hits, "delays made");
 static int smc_test_delay_ret(struct kretprobe_instance *ri,
 			      struct pt_regs *regs)
 {
-	if ((long)regs_return_value(regs) != when_ret ||
-	    strcmp(current->comm, comm) ||
+	if ((!any_ret && (long)regs_return_value(regs) != when_ret) ||
+	    strncmp(current->comm, comm, strlen(comm)) ||
 	    atomic_dec_if_positive(&left) < 0)
 		return 0;
 	atomic_inc(&hits);
