@@ -34,9 +34,11 @@ print(sum(r["count"] for r in json.load(sys.stdin)["fallback"]["reasons"]
 # at once make SMC back off. (TCP's queue may overflow too; its clients
 # then wait for retransmissions, and so do ours.)
 echo 1 >$dir/limit_smc_hs
+# A failure shows the handshake errors and fallback reasons counted.
 check "limit on: 960 connections from 24 threads, backlog 4" \
 	stream_pair flood -p 7701 -R -C 40 -P 24 -k 4 -- \
-		-c 127.0.0.1 -p 7701 -R -C 40 -P 24 -A
+		-c 127.0.0.1 -p 7701 -R -C 40 -P 24 -A ||
+	"$smc" stats | sed 's/^/# /'
 expect_eq "limit on: every connection served on both ends" "960 960" \
 	"$(stream_field /tmp/flood.srv conns) $(stream_field /tmp/flood.cli conns)"
 # The client checks every connection's path (-A); the server, kept fast,
