@@ -386,7 +386,10 @@ static __poll_t smc_poll(struct file *file, struct socket *sock,
 
 	if (sk->sk_state == SMC_LISTEN)
 		return smc_listen_poll(smc);
-	if (smc_uses_smcd(smc))
+	/* A connection gets its link group a moment before connect's last
+	 * step ends; until then it is not writable, as send() would say.
+	 */
+	if (smc_uses_smcd(smc) && smc->connect_phase != SMC_CONNECT_TCP)
 		return smc_data_poll(smc);
 	/* TCP's own poll; waiters on our queue are woken by smc_fallback. */
 	if (smc_on_tcp(smc))

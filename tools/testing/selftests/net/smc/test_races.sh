@@ -24,12 +24,16 @@
 # still reach the AF_SMC socket, whose file is about to become the TCP
 # socket's. That call and the one after it must answer as TCP's would
 # (0, then EISCONN), not as two sockets that each count their own.
+#
+# A non-blocking connect over SMC-D has its link group a moment before its
+# last step ends: poll() must not report it writable before send() can
+# write.
 source "$(dirname "$0")/lib.sh"
 
 kmod=$SMC_SELFTESTS/modules/smc_test_delay.ko
 param=/sys/module/smc_test_delay/parameters
 
-tap_plan 16
+tap_plan 20
 
 if modprobe smc && modprobe smc_diag && modprobe smc_loopback &&
    insmod "$kmod" symbol=smc_conn_readable when_ret=0 delay_ms=20 count=0; then
@@ -186,4 +190,64 @@ expect_eq "fallback while connect() looks: writable while the worker was stopped
 expect_eq "fallback while connect() looks: connect() answers as TCP's does" \
 	"connects=EINPROGRESS,0,EISCONN" "$(echo "$res" | grep -o 'connects=.*')"
 check "rmmod smc_test_delay once more" rmmod smc_test_delay
+
+# connect_work is stopped for 200 ms when it has attached to the server's
+# DMB (the first smc_conn_connect_peer() of the run is the client's: the
+# server's follows the CONFIRM). The client polls meanwhile, then sends.
+cat >/tmp/races_poll.py <<'PY'
+import errno, select, socket, sys
+
+IPPROTO_SMC = 256
+port, param = int(sys.argv[1]), sys.argv[2]
+
+def hits():
+	with open(param + "/hits") as f:
+		return int(f.read())
+
+def attempt(f):
+	try:
+		return str(f())
+	except OSError as e:
+		return errno.errorcode[e.errno]
+
+ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM, IPPROTO_SMC)
+ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+ls.bind(("127.0.0.1", port))
+ls.listen(1)
+start = hits()
+with open(param + "/count", "w") as f:
+	f.write("1")
+c = socket.socket(socket.AF_INET, socket.SOCK_STREAM, IPPROTO_SMC)
+c.setblocking(False)
+first = attempt(lambda: c.connect(("127.0.0.1", port)))
+p = select.poll()
+p.register(c, select.POLLOUT)
+ready = p.poll(10000)
+with open(param + "/stopped") as f:
+	during = int(f.read())
+sent = attempt(lambda: c.send(b"x", socket.MSG_DONTWAIT))
+stopped = hits() - start
+s, _ = ls.accept()
+s.settimeout(10)
+print("stopped=%d polled=%s connect=%s %s send=%s peer=%s" %
+      (stopped, "POLLOUT" if ready else "nothing", first,
+       "polled-during-step" if during else "polled-after-step", sent,
+       s.recv(1)))
+PY
+
+if insmod "$kmod" symbol=smc_conn_connect_peer when_ret=0 comm=kworker/ \
+	delay_ms=200 count=0; then
+	ok "insmod smc_test_delay on smc_conn_connect_peer"
+else
+	fail "insmod smc_test_delay on smc_conn_connect_peer"
+fi
+res=$(timeout $((60 * ${SMC_TIMEOUT_SCALE:-1})) python3 /tmp/races_poll.py \
+	7905 $param 2>&1)
+echo "# $res"
+expect_eq "poll while connect's last step runs: the step was stopped" \
+	"stopped=1 polled=POLLOUT connect=EINPROGRESS" \
+	"$(echo "$res" | grep -o 'stopped=.* connect=[A-Z]*')"
+expect_eq "poll while connect's last step runs: writable only once it ended" \
+	"polled-after-step send=1 peer=b'x'" "$(echo "$res" | grep -o 'polled-.*')"
+check "rmmod smc_test_delay at last" rmmod smc_test_delay
 tap_exit

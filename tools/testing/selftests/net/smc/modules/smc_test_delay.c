@@ -11,7 +11,7 @@
  * "kworker/"), the task spins for "delay_ms" before it goes on, at most
  * "count" times. "hits" counts the delays
  * made, so that a test can tell a race that was tried from one that was
- * never reached. Writing to "count" re-arms it.
+ * never reached; "stopped" says whether a delay is going on now. Writing to "count" re-arms it.
  *
  * It spins rather than sleeps: a return probe's handler may not sleep,
  * and a spinning task also keeps its CPU from running anything else,
@@ -85,6 +85,23 @@ static const struct kernel_param_ops smc_test_delay_hits_ops = {
 module_param_cb(hits, &smc_test_delay_hits_ops, NULL, 0444);
 MODULE_PARM_DESC(hits, "delays made");
 
+/* Whether a task is being delayed right now: what a test looks at to know
+ * that something it saw happened during a delay, not after it.
+ */
+static atomic_t stopped = ATOMIC_INIT(0);
+
+static int smc_test_delay_get_stopped(char *buf,
+				      const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%d\n", atomic_read(&stopped));
+}
+
+static const struct kernel_param_ops smc_test_delay_stopped_ops = {
+	.get = smc_test_delay_get_stopped,
+};
+module_param_cb(stopped, &smc_test_delay_stopped_ops, NULL, 0444);
+MODULE_PARM_DESC(stopped, "tasks being delayed now");
+
 static int smc_test_delay_ret(struct kretprobe_instance *ri,
 			      struct pt_regs *regs)
 {
@@ -93,7 +110,9 @@ static int smc_test_delay_ret(struct kretprobe_instance *ri,
 	    atomic_dec_if_positive(&left) < 0)
 		return 0;
 	atomic_inc(&hits);
+	atomic_inc(&stopped);
 	mdelay(delay_ms);
+	atomic_dec(&stopped);
 	return 0;
 }
 
