@@ -14,7 +14,7 @@ repo=${SMC_REPO:-$(cd "$(dirname "$0")/../../../../.." && pwd)}
 smc=$repo/tools/smc/smc
 dir=/proc/sys/net/smc
 
-tap_plan 7
+tap_plan 9
 
 modprobe smc && modprobe smc_diag && modprobe smc_loopback ||
 	fail "modprobe smc smc_diag smc_loopback"
@@ -30,9 +30,29 @@ print(sum(r["count"] for r in json.load(sys.stdin)["fallback"]["reasons"]
           if code(r) == 0x03010000 and r["side"] == side))' "$1"
 }
 
-# 24 threads of 40 connections each against a backlog of 4: 4 handshakes
-# at once make SMC back off. (TCP's queue may overflow too; its clients
-# then wait for retransmissions, and so do ours.)
+# 24 threads of 40 connections each against a backlog of 4. The server's
+# first 40 handshakes are slowed down by 50 ms each once their ACCEPT is
+# out (smc_test_delay), so that they pile up: with 4 in flight, SMC backs
+# off and the next connections are offered plain TCP.
+#
+# SYN cookies are off meanwhile, so that every connection offered TCP here
+# is SMC backing off: a SYN-ACK with a cookie carries no SMC option either
+# (the flood made TCP send them, and the limit seemed to work without
+# slowed handshakes). Also, once a listener answered with cookies, an ACK
+# of a connection that already closed passes the cookie check whenever
+# both ends sent as many bytes (here one and a FIN each), and TCP makes a
+# connection no client has; the server waits on it for a request that
+# never comes (seen on a debug kernel, whose slow ACKs made servers
+# retransmit their FINs and clients in TIME_WAIT answer them). TCP's
+# queue overflows now and then; its clients, and ours, then retransmit
+# their SYNs.
+kmod=$SMC_SELFTESTS/modules/smc_test_delay.ko
+param=/sys/module/smc_test_delay/parameters
+check "insmod smc_test_delay on smc_server_negotiate" \
+	insmod "$kmod" symbol=smc_server_negotiate when_ret=-11 \
+	comm=kworker/ delay_ms=50 count=40
+cookies=$(cat /proc/sys/net/ipv4/tcp_syncookies)
+echo 0 >/proc/sys/net/ipv4/tcp_syncookies
 echo 1 >$dir/limit_smc_hs
 # A failure shows the handshake errors and fallback reasons counted.
 check "limit on: 960 connections from 24 threads, backlog 4" \
@@ -52,8 +72,16 @@ if [ "$srv" -gt 0 ] && [ "$srv" = "$cli" ]; then
 else
 	fail "limit on: fallbacks counted: server '$srv' client '$cli'"
 fi
+hits=$(cat $param/hits)
+rmmod smc_test_delay
+if [ "$hits" -gt 0 ]; then
+	ok "limit on: $hits handshakes slowed down"
+else
+	fail "limit on: no handshake was slowed down"
+fi
 
 echo 0 >$dir/limit_smc_hs
+echo "$cookies" >/proc/sys/net/ipv4/tcp_syncookies
 # With the default backlog: a backlog of 4 makes TCP itself answer with
 # SYN cookies, which carry no SMC option either.
 check "limit off: the same flood, default backlog" \

@@ -35,8 +35,12 @@ static char *comm = "smc_stream";
 module_param(comm, charp, 0444);
 MODULE_PARM_DESC(comm, "only tasks whose name starts so are delayed");
 
-static long when_ret;
-module_param(when_ret, long, 0444);
+/* An int: the functions of interest return int or bool, and the upper
+ * half of the return register is undefined for those (-EAGAIN read as a
+ * long is 4294967285).
+ */
+static int when_ret;
+module_param(when_ret, int, 0444);
 MODULE_PARM_DESC(when_ret, "only returns of this value are delayed");
 
 static bool any_ret;
@@ -105,7 +109,7 @@ MODULE_PARM_DESC(stopped, "tasks being delayed now");
 static int smc_test_delay_ret(struct kretprobe_instance *ri,
 			      struct pt_regs *regs)
 {
-	if ((!any_ret && (long)regs_return_value(regs) != when_ret) ||
+	if ((!any_ret && (int)regs_return_value(regs) != when_ret) ||
 	    strncmp(current->comm, comm, strlen(comm)) ||
 	    atomic_dec_if_positive(&left) < 0)
 		return 0;
