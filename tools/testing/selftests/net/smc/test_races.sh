@@ -73,23 +73,65 @@ delayed eof_duplex 200 -p 7902 -P 4 -C 10 -n 16K -d -V -w 1:4K -r 1:1K -- \
 
 check "rmmod smc_test_delay" rmmod smc_test_delay
 
-# The reader (a thread named smc_rst_reader) is stopped for 200 ms once
+# The cases below drive the race from Python; what they share.
+cat >/tmp/races_lib.py <<'PY'
+import errno, socket, sys
+
+IPPROTO_SMC = 256
+port, param = int(sys.argv[1]), sys.argv[2]
+
+def read_param(name):
+	with open(param + "/" + name) as f:
+		return int(f.read())
+
+def hits():
+	return read_param("hits")
+
+def arm(n=1):
+	with open(param + "/count", "w") as f:
+		f.write(str(n))
+
+def attempt(f):
+	"""f()'s result as a string, or the name of its errno."""
+	try:
+		return str(f())
+	except OSError as e:
+		return errno.errorcode[e.errno]
+
+def listener(proto=IPPROTO_SMC):
+	ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM, proto)
+	ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+	ls.bind(("127.0.0.1", port))
+	ls.listen(1)
+	return ls
+PY
+
+# race_case NAME SCRIPT PORT INSMOD_ARGS...: load smc_test_delay (stops of
+# 200 ms, none armed) with INSMOD_ARGS, then run SCRIPT against PORT; its
+# result line is left in $res and shown.
+race_case()
+{
+	local name=$1 script=$2 port=$3
+	shift 3
+	if insmod "$kmod" delay_ms=200 count=0 "$@"; then
+		ok "$name: insmod smc_test_delay $1"
+	else
+		fail "$name: insmod smc_test_delay $1"
+	fi
+	res=$(timeout $((60 * ${SMC_TIMEOUT_SCALE:-1})) python3 "$script" \
+		"$port" $param "$SMC_TOOLS/smc_diag_dump" 2>&1)
+	echo "# $res"
+}
+
+# The reader (a thread named smc_rst_reader) is stopped once
 # smc_data_reset() has found no reset; the peer closes with SO_LINGER 0
 # while it is stopped, which it sees in the module's counter.
 cat >/tmp/races_reset.py <<'PY'
 import ctypes, socket, struct, subprocess, sys, threading, time
+from races_lib import *
 
-IPPROTO_SMC = 256
-port, param, diag = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-
-def hits():
-	with open(param + "/hits") as f:
-		return int(f.read())
-
-ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM, IPPROTO_SMC)
-ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-ls.bind(("127.0.0.1", port))
-ls.listen(1)
+diag = sys.argv[3]
+ls = listener()
 c = socket.socket(socket.AF_INET, socket.SOCK_STREAM, IPPROTO_SMC)
 c.connect(("127.0.0.1", port))
 s, _ = ls.accept()
@@ -101,8 +143,7 @@ result = []
 
 def reader():
 	ctypes.CDLL(None).prctl(15, b"smc_rst_reader", 0, 0, 0)
-	with open(param + "/count", "w") as f:
-		f.write("1")
+	arm()
 	try:
 		got = c.recv(1)
 		result.append("EOF" if not got else "data")
@@ -121,110 +162,65 @@ t.join()
 print("smcd=%d stopped=%d recv=%s" % (paths, stopped, result[0]))
 PY
 
-if insmod "$kmod" symbol=smc_data_reset when_ret=0 delay_ms=200 count=0 \
-	comm=smc_rst_reader; then
-	ok "insmod smc_test_delay on smc_data_reset"
-else
-	fail "insmod smc_test_delay on smc_data_reset"
-fi
-res=$(timeout $((60 * ${SMC_TIMEOUT_SCALE:-1})) python3 /tmp/races_reset.py 7903 \
-	$param "$SMC_TOOLS/smc_diag_dump" 2>&1)
-echo "# $res"
-expect_eq "reset while the reader looks: both ends on SMC-D, reader stopped once" \
+name="reset while the reader looks"
+race_case "$name" /tmp/races_reset.py 7903 symbol=smc_data_reset when_ret=0 \
+	comm=smc_rst_reader
+expect_eq "$name: both ends on SMC-D, reader stopped once" \
 	"smcd=2 stopped=1" "$(echo "$res" | grep -o 'smcd=[0-9]* stopped=[0-9]*')"
-expect_eq "reset while the reader looks: recv() reports ECONNRESET, not EOF" \
+expect_eq "$name: recv() reports ECONNRESET, not EOF" \
 	"recv=ConnectionResetError" "$(echo "$res" | grep -o 'recv=.*')"
-check "rmmod smc_test_delay again" rmmod smc_test_delay
+check "$name: rmmod smc_test_delay" rmmod smc_test_delay
 
-# connect_work (a kworker) is stopped for 200 ms in smc_fallback_switch(),
-# when it counts the fallback: after the socket became TCP's, before the
-# file did. The client polls meanwhile and connects twice more.
+# connect_work (a kworker) is stopped in smc_fallback_switch(), when it
+# counts the fallback: after the socket became TCP's, before the file did.
+# The client polls meanwhile and connects twice more.
 cat >/tmp/races_fallback.py <<'PY'
-import errno, select, socket, sys, time
+import select, socket
+from races_lib import *
 
-IPPROTO_SMC = 256
-port, param = int(sys.argv[1]), sys.argv[2]
-
-def hits():
-	with open(param + "/hits") as f:
-		return int(f.read())
-
-def connect(c):
-	try:
-		c.connect(("127.0.0.1", port))
-		return "0"
-	except OSError as e:
-		return errno.errorcode[e.errno]
-
-ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)	# no SMC: fallback
-ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-ls.bind(("127.0.0.1", port))
-ls.listen(1)
+ls = listener(0)	# no SMC: fallback
 start = hits()
-with open(param + "/count", "w") as f:
-	f.write("1")
+arm()
 c = socket.socket(socket.AF_INET, socket.SOCK_STREAM, IPPROTO_SMC)
 c.setblocking(False)
-first = connect(c)
+connect = lambda: attempt(lambda: c.connect(("127.0.0.1", port)) or 0)
+first = connect()
 p = select.poll()
 p.register(c, select.POLLOUT)
 ready = p.poll(10000)
 during = hits() - start
-second = connect(c)
-third = connect(c)
+second = connect()
+third = connect()
 print("stopped=%d polled=%s connects=%s,%s,%s" %
       (during, "POLLOUT" if ready else "nothing", first, second, third))
 PY
 
-if insmod "$kmod" symbol=smc_netns_count_fallback any_ret=1 comm=kworker/ \
-	delay_ms=200 count=0; then
-	ok "insmod smc_test_delay on smc_netns_count_fallback"
-else
-	fail "insmod smc_test_delay on smc_netns_count_fallback"
-fi
-res=$(timeout $((60 * ${SMC_TIMEOUT_SCALE:-1})) python3 /tmp/races_fallback.py \
-	7904 $param 2>&1)
-echo "# $res"
-expect_eq "fallback while connect() looks: writable while the worker was stopped" \
+name="fallback while connect() looks"
+race_case "$name" /tmp/races_fallback.py 7904 \
+	symbol=smc_netns_count_fallback any_ret=1 comm=kworker/
+expect_eq "$name: writable while the worker was stopped" \
 	"stopped=1 polled=POLLOUT" "$(echo "$res" | grep -o 'stopped=[0-9]* polled=[A-Za-z]*')"
-expect_eq "fallback while connect() looks: connect() answers as TCP's does" \
+expect_eq "$name: connect() answers as TCP's does" \
 	"connects=EINPROGRESS,0,EISCONN" "$(echo "$res" | grep -o 'connects=.*')"
-check "rmmod smc_test_delay once more" rmmod smc_test_delay
+check "$name: rmmod smc_test_delay" rmmod smc_test_delay
 
-# connect_work is stopped for 200 ms when it has attached to the server's
-# DMB (the first smc_conn_connect_peer() of the run is the client's: the
-# server's follows the CONFIRM). The client polls meanwhile, then sends.
+# connect_work is stopped when it has attached to the server's DMB (the
+# first smc_conn_connect_peer() of the run is the client's: the server's
+# follows the CONFIRM). The client polls meanwhile, then sends.
 cat >/tmp/races_poll.py <<'PY'
-import errno, select, socket, sys
+import select, socket
+from races_lib import *
 
-IPPROTO_SMC = 256
-port, param = int(sys.argv[1]), sys.argv[2]
-
-def hits():
-	with open(param + "/hits") as f:
-		return int(f.read())
-
-def attempt(f):
-	try:
-		return str(f())
-	except OSError as e:
-		return errno.errorcode[e.errno]
-
-ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM, IPPROTO_SMC)
-ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-ls.bind(("127.0.0.1", port))
-ls.listen(1)
+ls = listener()
 start = hits()
-with open(param + "/count", "w") as f:
-	f.write("1")
+arm()
 c = socket.socket(socket.AF_INET, socket.SOCK_STREAM, IPPROTO_SMC)
 c.setblocking(False)
 first = attempt(lambda: c.connect(("127.0.0.1", port)))
 p = select.poll()
 p.register(c, select.POLLOUT)
 ready = p.poll(10000)
-with open(param + "/stopped") as f:
-	during = int(f.read())
+during = read_param("stopped")
 sent = attempt(lambda: c.send(b"x", socket.MSG_DONTWAIT))
 stopped = hits() - start
 s, _ = ls.accept()
@@ -235,19 +231,13 @@ print("stopped=%d polled=%s connect=%s %s send=%s peer=%s" %
        s.recv(1)))
 PY
 
-if insmod "$kmod" symbol=smc_conn_connect_peer when_ret=0 comm=kworker/ \
-	delay_ms=200 count=0; then
-	ok "insmod smc_test_delay on smc_conn_connect_peer"
-else
-	fail "insmod smc_test_delay on smc_conn_connect_peer"
-fi
-res=$(timeout $((60 * ${SMC_TIMEOUT_SCALE:-1})) python3 /tmp/races_poll.py \
-	7905 $param 2>&1)
-echo "# $res"
-expect_eq "poll while connect's last step runs: the step was stopped" \
+name="poll while connect's last step runs"
+race_case "$name" /tmp/races_poll.py 7905 symbol=smc_conn_connect_peer \
+	when_ret=0 comm=kworker/
+expect_eq "$name: the step was stopped" \
 	"stopped=1 polled=POLLOUT connect=EINPROGRESS" \
 	"$(echo "$res" | grep -o 'stopped=.* connect=[A-Z]*')"
-expect_eq "poll while connect's last step runs: writable only once it ended" \
+expect_eq "$name: writable only once it ended" \
 	"polled-after-step send=1 peer=b'x'" "$(echo "$res" | grep -o 'polled-.*')"
-check "rmmod smc_test_delay at last" rmmod smc_test_delay
+check "$name: rmmod smc_test_delay" rmmod smc_test_delay
 tap_exit

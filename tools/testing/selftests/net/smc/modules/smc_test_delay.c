@@ -9,9 +9,9 @@
  * value "when_ret" (any value with "any_ret", for a function that returns
  * none) in a task whose name starts with "comm" (a worker's, say
  * "kworker/"), the task spins for "delay_ms" before it goes on, at most
- * "count" times. "hits" counts the delays
- * made, so that a test can tell a race that was tried from one that was
- * never reached; "stopped" says whether a delay is going on now. Writing to "count" re-arms it.
+ * "count" times. "hits" counts the delays made, so that a test can tell a
+ * race that was tried from one that was never reached; "stopped" says
+ * whether a delay is going on now. Writing to "count" re-arms it.
  *
  * It spins rather than sleeps: a return probe's handler may not sleep,
  * and a spinning task also keeps its CPU from running anything else,
@@ -51,6 +51,12 @@ static unsigned int delay_ms = 20;
 module_param(delay_ms, uint, 0444);
 MODULE_PARM_DESC(delay_ms, "how long a delayed task spins");
 
+/* count, hits and stopped: counters, one getter for all three. */
+static int smc_test_delay_get_atomic(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%d\n", atomic_read((atomic_t *)kp->arg));
+}
+
 static atomic_t left = ATOMIC_INIT(100);
 
 static int smc_test_delay_set_count(const char *val,
@@ -60,50 +66,30 @@ static int smc_test_delay_set_count(const char *val,
 
 	if (rc || n < 0)
 		return rc ?: -EINVAL;
-	atomic_set(&left, n);
+	atomic_set((atomic_t *)kp->arg, n);
 	return 0;
-}
-
-static int smc_test_delay_get_count(char *buf, const struct kernel_param *kp)
-{
-	return sysfs_emit(buf, "%d\n", atomic_read(&left));
 }
 
 static const struct kernel_param_ops smc_test_delay_count_ops = {
 	.set = smc_test_delay_set_count,
-	.get = smc_test_delay_get_count,
+	.get = smc_test_delay_get_atomic,
 };
-module_param_cb(count, &smc_test_delay_count_ops, NULL, 0644);
+module_param_cb(count, &smc_test_delay_count_ops, &left, 0644);
 MODULE_PARM_DESC(count, "delays left to make");
 
-static atomic_t hits = ATOMIC_INIT(0);
-
-static int smc_test_delay_get_hits(char *buf, const struct kernel_param *kp)
-{
-	return sysfs_emit(buf, "%d\n", atomic_read(&hits));
-}
-
-static const struct kernel_param_ops smc_test_delay_hits_ops = {
-	.get = smc_test_delay_get_hits,
+static const struct kernel_param_ops smc_test_delay_atomic_ops = {
+	.get = smc_test_delay_get_atomic,
 };
-module_param_cb(hits, &smc_test_delay_hits_ops, NULL, 0444);
+
+static atomic_t hits = ATOMIC_INIT(0);
+module_param_cb(hits, &smc_test_delay_atomic_ops, &hits, 0444);
 MODULE_PARM_DESC(hits, "delays made");
 
 /* Whether a task is being delayed right now: what a test looks at to know
  * that something it saw happened during a delay, not after it.
  */
 static atomic_t stopped = ATOMIC_INIT(0);
-
-static int smc_test_delay_get_stopped(char *buf,
-				      const struct kernel_param *kp)
-{
-	return sysfs_emit(buf, "%d\n", atomic_read(&stopped));
-}
-
-static const struct kernel_param_ops smc_test_delay_stopped_ops = {
-	.get = smc_test_delay_get_stopped,
-};
-module_param_cb(stopped, &smc_test_delay_stopped_ops, NULL, 0444);
+module_param_cb(stopped, &smc_test_delay_atomic_ops, &stopped, 0444);
 MODULE_PARM_DESC(stopped, "tasks being delayed now");
 
 static int smc_test_delay_ret(struct kretprobe_instance *ri,
