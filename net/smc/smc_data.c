@@ -339,7 +339,15 @@ int smc_data_sendmsg(struct smc_sock *smc, struct msghdr *msg, size_t len)
 }
 
 /* Report consumed space when the peer may be waiting for it: it said it
- * is blocked, or what it believes is free has shrunk to half the ring.
+ * is blocked, or what it believes is free has shrunk to half the ring;
+ * and whenever we have read everything. The last one is for request and
+ * response: the update's signal wakes the peer's thread, asleep in its own
+ * read for our answer, while we still work out the answer, so its wake-up
+ * (on an idle CPU, the slow part of a round trip) overlaps our work
+ * instead of following our send. Unix sockets do the same as a side
+ * effect (freeing the sender's skb wakes it). Measured, 1-byte ping-pong
+ * over the loopback device in one guest, alternating module builds: round
+ * trip p50 72-82 us before, 56-68 after; streams unchanged.
  */
 static void smc_rx_update_peer(struct smc_sock *smc)
 {
@@ -354,6 +362,7 @@ static void smc_rx_update_peer(struct smc_sock *smc)
 					&conn->rx_prod);
 	send = unreported > 0 &&
 	       ((conn->rx_prod_flags & SMC_CDC_PF_WRITE_BLOCKED) ||
+		!smc_cursor_diff(ring, &conn->rx_cons, &conn->rx_prod) ||
 		(believed_used >= (int)ring / 2 &&
 		 unreported >= (int)ring / 10));
 	spin_unlock_bh(&conn->lock);
