@@ -84,8 +84,14 @@ static inline bool smcd_gid_equal(const struct smcd_gid *a,
  * @recycled: set by the driver when the memory was reused from an earlier
  *	DMB rather than allocated (for statistics); zeroed either way
  *
+ * @written: for a view: how far from the DMB's start its holder may have
+ *	written through it; kept up to date by the holder and read by
+ *	detach_dmb(), so that a driver reusing the memory scrubs no more
+ *	than was written (most connections write a small part of a DMB)
+ *
  * A view filled by attach_dmb() describes a peer's DMB: @token, @cpu_addr,
- * @len and @sba_idx are the peer DMB's; @signal and @owner stay untouched.
+ * @len and @sba_idx are the peer DMB's, @written is 0; @signal and @owner
+ * stay untouched.
  */
 struct smcd_buf {
 	u64		token;
@@ -96,6 +102,7 @@ struct smcd_buf {
 	void		(*signal)(struct smcd_buf *buf);
 	void		*owner;
 	bool		recycled;
+	u32		written;
 };
 
 struct smcd_device;
@@ -110,6 +117,7 @@ struct smcd_device;
  * @register_dmb: allocate @buf->len bytes of zeroed DMB memory; set
  *	@buf->token, cpu_addr, sba_idx and dma_addr.  @gfp is used for the
  *	memory, so GFP_KERNEL_ACCOUNT charges it to the caller's memcg.
+ *	The owner only reads its DMB; @move_data and views write it.
  *	Clients call smcd_dmb_register() rather than this.
  * @unregister_dmb: give the DMB up; waits for signals in progress.  Its
  *	memory stays as long as views of it are attached.  -ENOENT if @buf is
@@ -120,7 +128,8 @@ struct smcd_device;
  *	@token directly.  The memory stays valid until the matching
  *	@detach_dmb, even if its owner unregisters it meanwhile.  -ENOENT if
  *	no registered DMB has that token.
- * @detach_dmb: drop one view of @token; -ENOENT if there is none
+ * @detach_dmb: drop the view @view (of @view->token), which its holder
+ *	wrote up to @view->written; -ENOENT if there is none
  * @move_data: copy @size bytes from @data into the DMB @token at byte
  *	@offset (from the start of the DMB), then, if @signal, signal the
  *	DMB's element @idx.  -ENOENT for an unknown token, -EINVAL if the
@@ -141,7 +150,7 @@ struct smcd_device_ops {
 	int	(*unregister_dmb)(struct smcd_device *dev, struct smcd_buf *buf);
 	int	(*attach_dmb)(struct smcd_device *dev, u64 token,
 			      struct smcd_buf *view);
-	int	(*detach_dmb)(struct smcd_device *dev, u64 token);
+	int	(*detach_dmb)(struct smcd_device *dev, struct smcd_buf *view);
 	int	(*move_data)(struct smcd_device *dev, u64 token, u32 idx,
 			     bool signal, u32 offset, const void *data, u32 size);
 	int	(*signal_dmb)(struct smcd_device *dev, u64 token, u32 idx);
@@ -275,11 +284,12 @@ static inline int smcd_dmb_attach(struct smcd_device *dev, u64 token,
 	return dev->ops->attach_dmb(dev, token, view);
 }
 
-static inline int smcd_dmb_detach(struct smcd_device *dev, u64 token)
+static inline int smcd_dmb_detach(struct smcd_device *dev,
+				  struct smcd_buf *view)
 {
 	if (!smcd_device_can_attach(dev))
 		return -EOPNOTSUPP;
-	return dev->ops->detach_dmb(dev, token);
+	return dev->ops->detach_dmb(dev, view);
 }
 
 static inline int smcd_add_vlan_id(struct smcd_device *dev, u64 vid)

@@ -141,6 +141,30 @@ static void smc_conn_take_urgent(struct smc_conn *conn)
 	conn->urg_state = SMC_URG_VALID;
 }
 
+/* Writers get a wake-up for new space only if one of them found none, as
+ * TCP's do (SOCK_NOSPACE): a poll() or an edge-triggered epoll must not
+ * see an event for every cursor update. conn->lock held.
+ */
+static bool smc_conn_space_wanted(struct sock *sk)
+{
+	struct socket *sock = READ_ONCE(sk->sk_socket);
+
+	return sock && test_and_clear_bit(SOCK_NOSPACE, &sock->flags);
+}
+
+/* The peer reported space nobody waited for: it has read all we sent,
+ * and a thread of ours asleep in recvmsg() is most likely waiting for
+ * its answer. Wake just that thread (no poller sees an event), so that it
+ * is up when the answer comes; see smc_rx_update_peer(). The entry lives
+ * on the reader's stack: it is only used under conn->lock, which the
+ * reader takes to withdraw it.
+ */
+static void smc_conn_wake_reader_early(struct smc_conn *conn)
+{
+	if (conn->rx_sleeper)
+		woken_wake_function(conn->rx_sleeper, TASK_NORMAL, 0, NULL);
+}
+
 static bool smc_conn_owes_update(struct smc_conn *conn)
 {
 	int unreported = smc_cursor_diff(conn->rmb_ring, &conn->rx_cons_sent,
@@ -159,7 +183,7 @@ static void smc_conn_signal(struct smcd_buf *buf)
 	struct smc_sock *smc = container_of(conn, struct smc_sock, conn);
 	struct sock *sk = &smc->sk;
 	bool more_data = false, more_space = false, owes, violated = false;
-	bool urgent = false;
+	bool urgent = false, space_wanted = false;
 	u8 snap[SMCD_CDC_MSG_LEN], newflags = 0;
 	struct smc_cdc_info ci;
 
@@ -190,6 +214,11 @@ static void smc_conn_signal(struct smcd_buf *buf)
 			   (SMC_CDC_CF_DONE_WRITING | SMC_CDC_CF_CONN_CLOSED |
 			    SMC_CDC_CF_CONN_ABORT);
 		conn->rx_conn_flags |= newflags;
+		if (more_space) {
+			space_wanted = smc_conn_space_wanted(sk);
+			if (!space_wanted)
+				smc_conn_wake_reader_early(conn);
+		}
 	}
 	owes = violated || (newflags & SMC_CDC_CF_CONN_ABORT) ||
 	       (!conn->dead && smc_conn_owes_update(conn));
@@ -221,10 +250,10 @@ static void smc_conn_signal(struct smcd_buf *buf)
 	}
 	if (more_data)
 		smc_wake(sk, EPOLLIN | EPOLLRDNORM, POLL_IN);
-	if (more_space) {
+	if (more_space)
 		smc_probe_space(smc);
+	if (space_wanted)
 		smc_wake(sk, EPOLLOUT | EPOLLWRNORM, POLL_OUT);
-	}
 }
 
 /* Write our cursors and flags into the peer's DMB header and signal. A
@@ -596,7 +625,7 @@ int smc_conn_connect_peer(struct smc_sock *smc, u64 peer_token,
 	spin_unlock_bh(&conn->lock);
 	if (!smcd_dmb_attach(dev, peer_token, &conn->peer_view)) {
 		if (conn->peer_view.len < peer_dmb_len) {
-			smcd_dmb_detach(dev, peer_token);
+			smcd_dmb_detach(dev, &conn->peer_view);
 			return -EPROTO;
 		}
 		conn->peer_attached = true;
@@ -625,7 +654,7 @@ void smc_conn_release(struct smc_sock *smc)
 	spin_unlock_bh(&conn->cdc_lock);
 
 	if (conn->peer_attached) {
-		smcd_dmb_detach(dev, conn->peer_token);
+		smcd_dmb_detach(dev, &conn->peer_view);
 		conn->peer_attached = false;
 	}
 	kfree(conn->bounce);

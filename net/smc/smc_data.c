@@ -51,6 +51,9 @@ static int smc_tx_copy(struct smc_conn *conn, struct msghdr *msg, u32 len)
 		u32 off = SMCD_CDC_DMB_HDR_LEN + (i ? 0 : pos);
 
 		if (conn->peer_attached) {
+			/* Counted before the copy, which may fail halfway. */
+			conn->peer_view.written = max(conn->peer_view.written,
+						      off + part[i]);
 			if (copy_from_iter((u8 *)conn->peer_view.cpu_addr + off,
 					   part[i], &msg->msg_iter) != part[i])
 				return -EFAULT;
@@ -135,6 +138,20 @@ static void smc_tx_hold_start(struct smc_sock *smc)
 	sock_hold(&smc->sk);
 	if (!queue_delayed_work(smc_hs_wq, &smc->conn.cork_work, SMC_CORK_MAX))
 		sock_put(&smc->sk);
+}
+
+/* A writer (or a poll) found no space: the next cursor update from the
+ * peer wakes writers, see smc_conn_space_wanted(). Callers look again
+ * after this.
+ */
+static void smc_tx_note_nospace(struct sock *sk)
+{
+	if (sk->sk_socket)
+		set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+	/* Pairs with the signal's cursor update before its test of the
+	 * bit: either we see the new space, or it sees the bit.
+	 */
+	smp_mb__after_atomic();
 }
 
 /* Tell the peer we are stuck, once, so that it reports its cursor. */
@@ -280,6 +297,8 @@ int smc_data_sendmsg(struct smc_sock *smc, struct msghdr *msg, size_t len)
 			smc_stat_buf(sock_net(sk), SMC_STAT_SMCD, SMC_STAT_TX,
 				     SMC_STAT_BUF_FULL_PEER);
 			smc_tx_blocked(smc);
+			/* Also for EAGAIN: its caller waits in poll or epoll. */
+			smc_tx_note_nospace(sk);
 			if (!timeo) {
 				rc = -EAGAIN;
 				break;
@@ -341,11 +360,12 @@ int smc_data_sendmsg(struct smc_sock *smc, struct msghdr *msg, size_t len)
 /* Report consumed space when the peer may be waiting for it: it said it
  * is blocked, or what it believes is free has shrunk to half the ring;
  * and whenever we have read everything. The last one is for request and
- * response: the update's signal wakes the peer's thread, asleep in its own
- * read for our answer, while we still work out the answer, so its wake-up
- * (on an idle CPU, the slow part of a round trip) overlaps our work
- * instead of following our send. Unix sockets do the same as a side
- * effect (freeing the sender's skb wakes it). Measured, 1-byte ping-pong
+ * response: the update's signal wakes the peer's thread asleep in its own
+ * read for our answer (that thread only, see smc_conn_signal()) while we
+ * still work out the answer, so its wake-up (on an idle CPU, the slow
+ * part of a round trip) overlaps our work instead of following our send.
+ * Unix sockets do the same as a side effect (freeing the sender's skb
+ * wakes it). Measured, 1-byte ping-pong
  * over the loopback device in one guest, alternating module builds: round
  * trip p50 72-82 us before, 56-68 after; streams unchanged.
  */
@@ -468,6 +488,20 @@ static int smc_rx_copy(struct smc_conn *conn, struct msghdr *msg, u32 len,
 	return 0;
 }
 
+/* Offer (or withdraw) our wait entry for the peer's early wake-up. Of
+ * several readers asleep at once the last to offer gets it.
+ */
+static void smc_rx_sleeper(struct smc_conn *conn,
+			   struct wait_queue_entry *wait, bool asleep)
+{
+	spin_lock_bh(&conn->lock);
+	if (asleep)
+		conn->rx_sleeper = wait;
+	else if (conn->rx_sleeper == wait)
+		conn->rx_sleeper = NULL;
+	spin_unlock_bh(&conn->lock);
+}
+
 static bool smc_rx_done_waiting(struct smc_sock *smc)
 {
 	return smc_rx_readable(smc) || smc->sk.sk_err ||
@@ -559,7 +593,9 @@ int smc_data_recvmsg(struct smc_sock *smc, struct msghdr *msg, size_t len,
 			break;
 		}
 		add_wait_queue(sk_sleep(sk), &wait);
+		smc_rx_sleeper(conn, &wait, true);
 		sk_wait_event(sk, &timeo, smc_rx_done_waiting(smc), &wait);
+		smc_rx_sleeper(conn, &wait, false);
 		remove_wait_queue(sk_sleep(sk), &wait);
 	}
 	release_sock(sk);
@@ -595,8 +631,14 @@ __poll_t smc_data_poll(struct smc_sock *smc)
 	if (rx_done || reset)
 		mask |= EPOLLRDHUP;
 	if (smc_conn_writable(conn) || (sk->sk_shutdown & SEND_SHUTDOWN) ||
-	    (peer & SMC_PEER_GONE) || reset)
+	    (peer & SMC_PEER_GONE) || reset) {
 		mask |= EPOLLOUT | EPOLLWRNORM;
+	} else {
+		/* As tcp_poll(): ask for the wake-up, then look again. */
+		smc_tx_note_nospace(sk);
+		if (smc_conn_writable(conn))
+			mask |= EPOLLOUT | EPOLLWRNORM;
+	}
 	return mask;
 }
 

@@ -1884,6 +1884,43 @@ static void sc_epoll_et_after(void)
 	close(ep);
 }
 
+/*
+ * Edge-triggered epoll on a writer that filled its send buffer: no edge
+ * while it stays full, one EPOLLOUT edge once the peer has read it all.
+ */
+static void sc_epoll_et_space(void)
+{
+	char buf[4096];
+	int ep, c, s, round;
+	long sent = 0;
+	ssize_t n;
+
+	mkpair(&c, &s);
+	set_nonblock(c, 1);
+	set_nonblock(s, 1);
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	ep_add(ep, c, EPOLLOUT | EPOLLET, 1);
+	msleep(20);
+	rec("registered: %s", ep_edges(ep));
+	memset(buf, 'w', sizeof(buf));
+	while ((n = send(c, buf, sizeof(buf), 0)) > 0)
+		sent += n;
+	rec("filled: %s (%s)", n < 0 && errno == EAGAIN ? "EAGAIN" : "?",
+	    sent > 0 ? "some sent" : "nothing sent");
+	msleep(20);
+	rec("still full: %s", ep_edges(ep));
+	/* TCP sends what it still holds as the window opens: read on. */
+	for (round = 0; round < 5; round++) {
+		while (recv(s, buf, sizeof(buf), 0) > 0)
+			;
+		msleep(20);
+	}
+	rec("read by the peer: %s", ep_edges(ep));
+	close(s);
+	close(c);
+	close(ep);
+}
+
 #define NMANY	16
 
 static void sc_epoll_many(void)
@@ -3355,6 +3392,7 @@ static const struct scenario scenarios[] = {
 	{ "epoll level-triggered, registered before listen/connect", sc_epoll_lt },
 	{ "epoll edge-triggered, registered before listen/connect", sc_epoll_et_before },
 	{ "epoll edge-triggered, registered on connected sockets", sc_epoll_et_after },
+	{ "epoll edge-triggered: EPOLLOUT once a full buffer is read", sc_epoll_et_space },
 	{ "epoll with many sockets", sc_epoll_many },
 	{ "SIGIO: O_ASYNC/F_SETOWN set before connect", sc_sigio_before },
 	{ "SIGIO: O_ASYNC/F_SETOWN set after connect", sc_sigio_after },

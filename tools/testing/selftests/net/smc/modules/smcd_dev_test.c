@@ -445,6 +445,7 @@ static void tst_views(struct smcd_device *dev, struct tst_dmb *a,
 		  v.token == a->buf.token && v.sba_idx == a->buf.sba_idx,
 		  "the view is the DMB's own memory (no copy)");
 	memcpy((u8 *)v.cpu_addr + 32, tst_pattern + 7, 64);
+	v.written = 32 + 64;
 	tst_check(!memcmp((u8 *)a->buf.cpu_addr + 32, tst_pattern + 7, 64),
 		  "writes through the view reach the DMB");
 	sig = atomic_read(&a->signals);
@@ -460,17 +461,54 @@ static void tst_views(struct smcd_device *dev, struct tst_dmb *a,
 		tst_check(rc == -ENOENT && tst_dmbs(dev) == base,
 			  "unregistering a view: -ENOENT, nothing changes (rc %d)",
 			  rc);
-		rc = smcd_dmb_detach(dev, a->buf.token);
+		rc = smcd_dmb_detach(dev, &v2);
 		tst_check(!rc, "detach the second view (rc %d)", rc);
 	}
-	rc = smcd_dmb_detach(dev, a->buf.token);
+	rc = smcd_dmb_detach(dev, &v);
 	tst_check(!rc, "detach the first view (rc %d)", rc);
-	rc = smcd_dmb_detach(dev, a->buf.token);
+	rc = smcd_dmb_detach(dev, &v);
 	tst_check(rc == -ENOENT, "detach without a view: -ENOENT (rc %d)", rc);
 	rc = smcd_dmb_attach(dev, bad, &v2);
 	tst_check(rc == -ENOENT, "attach an unknown token: -ENOENT (rc %d)", rc);
-	rc = smcd_dmb_detach(dev, bad);
+	v2.token = bad;
+	rc = smcd_dmb_detach(dev, &v2);
 	tst_check(rc == -ENOENT, "detach an unknown token: -ENOENT (rc %d)", rc);
+}
+
+/* A DMB's memory reused for the next one reads as zeroes wherever it was
+ * written, through a view (as far as the view's holder says) or by
+ * move_data(); the driver is free to scrub only that much.
+ */
+static void tst_scrub(struct smcd_device *dev)
+{
+	struct smcd_buf v = {};
+	struct tst_dmb a, b;
+	int rc;
+
+	if (!smcd_device_can_attach(dev))
+		return;
+	rc = tst_reg(dev, &a, SZ_64K, GFP_KERNEL);
+	if (!tst_check(!rc, "scrub: register a DMB (rc %d)", rc))
+		return;
+	rc = smcd_dmb_attach(dev, a.buf.token, &v);
+	if (tst_check(!rc, "scrub: attach a view (rc %d)", rc)) {
+		memcpy((u8 *)v.cpu_addr + 1000, tst_pattern, 200);
+		v.written = 1200;
+		rc = dev->ops->move_data(dev, a.buf.token, 0, false, SZ_32K,
+					 tst_pattern, sizeof(tst_pattern));
+		tst_check(!rc, "scrub: move_data into the DMB (rc %d)", rc);
+		rc = smcd_dmb_detach(dev, &v);
+		tst_check(!rc, "scrub: detach (rc %d)", rc);
+	}
+	tst_unreg(dev, &a);
+	rc = tst_reg(dev, &b, SZ_64K, GFP_KERNEL);
+	if (!tst_check(!rc, "scrub: register a DMB of the same size (rc %d)",
+		       rc))
+		return;
+	tst_check(b.buf.recycled && !memchr_inv(b.buf.cpu_addr, 0, b.buf.len),
+		  "scrub: the reused memory reads as zeroes (%s)",
+		  b.buf.recycled ? "reused" : "not reused");
+	tst_unreg(dev, &b);
 }
 
 static bool tst_overlap(const struct smcd_buf *a, const struct smcd_buf *b)
@@ -496,12 +534,14 @@ static void tst_orphan(struct smcd_device *dev)
 	rc = tst_reg(dev, o, SZ_64K, GFP_KERNEL);
 	if (!tst_check(!rc, "orphan: register the owner's DMB (rc %d)", rc))
 		goto out;
-	memset(o->buf.cpu_addr, 0x5a, o->buf.len);
 	rc = smcd_dmb_attach(dev, o->buf.token, &v);
 	if (!tst_check(!rc, "orphan: attach a view (rc %d)", rc)) {
 		tst_unreg(dev, o);
 		goto out;
 	}
+	/* Owners only read their DMBs: the peer's view writes. */
+	memset(v.cpu_addr, 0x5a, v.len);
+	v.written = v.len;
 	base = tst_dmbs(dev);
 	rc = tst_unreg(dev, o);
 	tst_check(!rc && tst_dmbs(dev) == base - 1,
@@ -516,7 +556,7 @@ static void tst_orphan(struct smcd_device *dev)
 	tst_check(rc == -ENOENT, "attach after the owner unregistered: -ENOENT (rc %d)",
 		  rc);
 	if (!rc)
-		smcd_dmb_detach(dev, o->buf.token);
+		smcd_dmb_detach(dev, &w);
 	rc = smcd_dmb_unregister(dev, &o->buf);
 	tst_check(rc == -ENOENT, "unregister twice: -ENOENT (rc %d)", rc);
 
@@ -539,9 +579,9 @@ static void tst_orphan(struct smcd_device *dev)
 	for (i = 0; i < made; i++)
 		tst_unreg(dev, &nb[i]);
 
-	rc = smcd_dmb_detach(dev, v.token);
+	rc = smcd_dmb_detach(dev, &v);
 	tst_check(!rc, "detach the orphaned view (rc %d)", rc);
-	rc = smcd_dmb_detach(dev, v.token);
+	rc = smcd_dmb_detach(dev, &v);
 	tst_check(rc == -ENOENT, "the token is gone after the last detach (rc %d)",
 		  rc);
 	tst_check(!atomic_read(&o->late), "the owner got no signal after unregistration");
@@ -694,6 +734,7 @@ static void tst_run(struct smcd_device *dev)
 			  "unregister the DMB of %u bytes", d[i].buf.len);
 	}
 	kfree(d);
+	tst_scrub(dev);
 	tst_orphan(dev);
 	tst_race(dev);
 	tst_check(tst_dmbs(dev) == base, "dmbs is back to %d (%d)", base,
@@ -751,7 +792,7 @@ static void tst_release(struct tst_hold *h)
 	unsigned int i;
 
 	for (i = 0; i < h->nviews; i++)
-		if (smcd_dmb_detach(h->dev, h->views[i].token))
+		if (smcd_dmb_detach(h->dev, &h->views[i]))
 			atomic_inc(&tst_release_errors);
 	for (i = 0; i < h->n; i++)
 		if (tst_unreg(h->dev, &h->dmbs[i]))
