@@ -88,7 +88,13 @@ expect_eq "-d: one 'map sock to AF_SMC' line" 1 \
 
 # Without AF_SMC (the module gone and its autoload refused) the program
 # still gets a working TCP socket, and -d says why.
-rmmod smc_loopback smc_diag smc
+# Sockets of the steps above may still be on their way out: wait for them.
+for _ in $(seq 100); do
+	rmmod smc_loopback smc_diag smc 2>/dev/null
+	grep -q '^smc ' /proc/modules || break
+	sleep 0.1
+done
+grep -q '^smc ' /proc/modules && echo "# smc still loaded: $(grep '^smc ' /proc/modules)"
 echo "install smc /bin/false" >/etc/modprobe.d/zz-no-smc.conf
 "$run" -d python3 "$py" >/tmp/run.nosmc 2>&1
 sed 's/^/# /' /tmp/run.nosmc
