@@ -214,11 +214,11 @@ static void smc_conn_signal(struct smcd_buf *buf)
 			   (SMC_CDC_CF_DONE_WRITING | SMC_CDC_CF_CONN_CLOSED |
 			    SMC_CDC_CF_CONN_ABORT);
 		conn->rx_conn_flags |= newflags;
-		if (more_space) {
+		if (more_space)
 			space_wanted = smc_conn_space_wanted(sk);
-			if (!space_wanted)
-				smc_conn_wake_reader_early(conn);
-		}
+		/* Data or the peer's end wake every waiter below anyway. */
+		if (more_space && !space_wanted && !more_data && !newflags)
+			smc_conn_wake_reader_early(conn);
 	}
 	owes = violated || (newflags & SMC_CDC_CF_CONN_ABORT) ||
 	       (!conn->dead && smc_conn_owes_update(conn));

@@ -365,9 +365,9 @@ int smc_data_sendmsg(struct smc_sock *smc, struct msghdr *msg, size_t len)
  * still work out the answer, so its wake-up (on an idle CPU, the slow
  * part of a round trip) overlaps our work instead of following our send.
  * Unix sockets do the same as a side effect (freeing the sender's skb
- * wakes it). Measured, 1-byte ping-pong
- * over the loopback device in one guest, alternating module builds: round
- * trip p50 72-82 us before, 56-68 after; streams unchanged.
+ * wakes it). Measured, 1-byte ping-pong over the loopback device in one
+ * guest, alternating module builds: round trip p50 72-82 us before,
+ * 56-68 after; streams unchanged.
  */
 static void smc_rx_update_peer(struct smc_sock *smc)
 {
