@@ -155,14 +155,14 @@ static bool smc_conn_space_wanted(struct sock *sk)
 /* The peer reported space nobody waited for: it has read all we sent,
  * and a thread of ours asleep in recvmsg() is most likely waiting for
  * its answer. Wake just that thread (no poller sees an event), so that it
- * is up when the answer comes; see smc_rx_update_peer(). The entry lives
- * on the reader's stack: it is only used under conn->lock, which the
- * reader takes to withdraw it.
+ * is up when the answer comes; see smc_rx_update_peer(). Called after
+ * conn->lock is dropped: waking an idle CPU takes long, and the woken
+ * reader's first look takes that lock.
  */
 static void smc_conn_wake_reader_early(struct smc_conn *conn)
 {
-	if (conn->rx_sleeper)
-		woken_wake_function(conn->rx_sleeper, TASK_NORMAL, 0, NULL);
+	if (wq_has_sleeper(&conn->rx_early))
+		wake_up(&conn->rx_early);
 }
 
 static bool smc_conn_owes_update(struct smc_conn *conn)
@@ -183,7 +183,7 @@ static void smc_conn_signal(struct smcd_buf *buf)
 	struct smc_sock *smc = container_of(conn, struct smc_sock, conn);
 	struct sock *sk = &smc->sk;
 	bool more_data = false, more_space = false, owes, violated = false;
-	bool urgent = false, space_wanted = false;
+	bool urgent = false, space_wanted = false, early = false;
 	u8 snap[SMCD_CDC_MSG_LEN], newflags = 0;
 	struct smc_cdc_info ci;
 
@@ -217,13 +217,14 @@ static void smc_conn_signal(struct smcd_buf *buf)
 		if (more_space)
 			space_wanted = smc_conn_space_wanted(sk);
 		/* Data or the peer's end wake every waiter below anyway. */
-		if (more_space && !space_wanted && !more_data && !newflags)
-			smc_conn_wake_reader_early(conn);
+		early = more_space && !space_wanted && !more_data && !newflags;
 	}
 	owes = violated || (newflags & SMC_CDC_CF_CONN_ABORT) ||
 	       (!conn->dead && smc_conn_owes_update(conn));
 	spin_unlock_bh(&conn->lock);
 
+	if (early)
+		smc_conn_wake_reader_early(conn);
 	if (owes) {
 		sock_hold(sk);
 		if (!queue_work(smc_hs_wq, &conn->cdc_work))
@@ -326,6 +327,7 @@ void smc_conn_init(struct smc_sock *smc)
 
 	spin_lock_init(&conn->lock);
 	spin_lock_init(&conn->cdc_lock);
+	init_waitqueue_head(&conn->rx_early);
 	INIT_WORK(&conn->cdc_work, smc_conn_cdc_work);
 	INIT_DELAYED_WORK(&conn->cork_work, smc_data_cork_work);
 	INIT_DELAYED_WORK(&conn->probe_work, smc_probe_work);

@@ -90,8 +90,10 @@ struct smc_conn {
 	u8			tx_conn_flags;	/* sticky SMC_CDC_CF_* we sent */
 	bool			dead;		/* device gone or peer broke rules */
 	int			lost_err;	/* or TCP lost the peer: its error */
-	/* A reader asleep in recvmsg(), for the peer's early wake-up. */
-	struct wait_queue_entry	*rx_sleeper;
+	/* Only a reader asleep in recvmsg() waits here, for the peer's
+	 * early wake-up (smc_conn_wake_reader_early()).
+	 */
+	wait_queue_head_t	rx_early;
 
 	/* Urgent data received, as TCP keeps it: the byte before urg_curs
 	 * is urgent; VALID until read with MSG_OOB, then READ, and forgotten

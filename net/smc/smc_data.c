@@ -491,15 +491,13 @@ static int smc_rx_copy(struct smc_conn *conn, struct msghdr *msg, u32 len,
 /* Offer (or withdraw) our wait entry for the peer's early wake-up. Of
  * several readers asleep at once the last to offer gets it.
  */
-static void smc_rx_sleeper(struct smc_conn *conn,
-			   struct wait_queue_entry *wait, bool asleep)
+/* The early wake-up's entry stands in for @early->private, the reader's
+ * entry on the socket's queue, so that wait_woken() sees it either way.
+ */
+static int smc_rx_early_wake(struct wait_queue_entry *early, unsigned int mode,
+			     int sync, void *key)
 {
-	spin_lock_bh(&conn->lock);
-	if (asleep)
-		conn->rx_sleeper = wait;
-	else if (conn->rx_sleeper == wait)
-		conn->rx_sleeper = NULL;
-	spin_unlock_bh(&conn->lock);
+	return woken_wake_function(early->private, mode, sync, key);
 }
 
 static bool smc_rx_done_waiting(struct smc_sock *smc)
@@ -513,6 +511,11 @@ int smc_data_recvmsg(struct smc_sock *smc, struct msghdr *msg, size_t len,
 		     int flags)
 {
 	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	struct wait_queue_entry early = {
+		.private = &wait,
+		.func = smc_rx_early_wake,
+		.entry = LIST_HEAD_INIT(early.entry),
+	};
 	struct smc_conn *conn = &smc->conn;
 	struct sock *sk = &smc->sk;
 	long timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
@@ -593,9 +596,9 @@ int smc_data_recvmsg(struct smc_sock *smc, struct msghdr *msg, size_t len,
 			break;
 		}
 		add_wait_queue(sk_sleep(sk), &wait);
-		smc_rx_sleeper(conn, &wait, true);
+		add_wait_queue(&conn->rx_early, &early);
 		sk_wait_event(sk, &timeo, smc_rx_done_waiting(smc), &wait);
-		smc_rx_sleeper(conn, &wait, false);
+		remove_wait_queue(&conn->rx_early, &early);
 		remove_wait_queue(sk_sleep(sk), &wait);
 	}
 	release_sock(sk);
