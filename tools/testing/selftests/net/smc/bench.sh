@@ -77,12 +77,35 @@ for f in "${families[@]}"; do
 	line=$(run "$f" -n 256M -w 65536 -r 65536 -B 1M)
 	big[$f]=$(echo "$line" | field mib_s | awk '{ printf "%.1f", $1 / 2 }')
 done
+# Round trips and connection rates wander by a third from one run to the
+# next, for every family alike: the host decides how fast an idle vCPU
+# wakes. Rounds that take the families in turn, and the median of them,
+# compare the families under the same conditions.
+rounds=5
+declare -A lat_med_all lat_p99_all rate_all
+for ((r = 0; r < rounds; r++)); do
+	for f in "${families[@]}"; do
+		line=$(run "$f" -L -n 5000)
+		lat_med_all[$f]+=" $(echo "$line" | field lat_median_us)"
+		lat_p99_all[$f]+=" $(echo "$line" | field lat_p99_us)"
+		line=$(run "$f" -R -C 2000)
+		rate_all[$f]+=" $(echo "$line" | field conn_s)"
+	done
+done
+
+# median VALUES...: the middle one (the lower middle of an even count).
+median()
+{
+	printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
 for f in "${families[@]}"; do
-	line=$(run "$f" -L -n 5000)
-	lat_med[$f]=$(echo "$line" | field lat_median_us)
-	lat_p99[$f]=$(echo "$line" | field lat_p99_us)
-	line=$(run "$f" -R -C 2000)
-	rate[$f]=$(echo "$line" | field conn_s)
+	# shellcheck disable=SC2086 # the lists are space-separated numbers
+	lat_med[$f]=$(median ${lat_med_all[$f]})
+	# shellcheck disable=SC2086
+	lat_p99[$f]=$(median ${lat_p99_all[$f]})
+	# shellcheck disable=SC2086
+	rate[$f]=$(median ${rate_all[$f]})
 done
 
 ratio()
@@ -98,6 +121,7 @@ row()
 }
 
 echo "smc-ng bench: kernel $(uname -r), $(nproc) vCPUs, AF_SMC path: ${path[65536]}"
+echo "round trips and connections/s: median of $rounds rounds, each family in turn"
 echo
 printf '%-22s %10s %10s %10s %9s %9s\n' "" "AF_SMC" "TCP" "Unix" "SMC/TCP" "SMC/Unix"
 for s in "${sizes[@]}"; do
@@ -109,6 +133,11 @@ row "1 B round trip us p99" "${lat_p99[smc]}" "${lat_p99[tcp]}" "${lat_p99[unix]
 row "connections/s" "${rate[smc]}" "${rate[tcp]}" "${rate[unix]}"
 row "CPU s per GiB (64 KiB)" "${cpu[smc]}" "${cpu[tcp]}" "${cpu[unix]}"
 row "KiB per idle conn" "${idle[smc]}" "${idle[tcp]}" "${idle[unix]}"
+echo
+echo "rounds, in order (round trip p50 us; connections/s):"
+for f in "${families[@]}"; do
+	printf '  %-4s %s;%s\n' "$f" "${lat_med_all[$f]}" "${rate_all[$f]}"
+done
 
 data=$out/bench-throughput.dat
 for s in "${sizes[@]}"; do
