@@ -90,8 +90,8 @@ struct smc_conn {
 	u8			tx_conn_flags;	/* sticky SMC_CDC_CF_* we sent */
 	bool			dead;		/* device gone or peer broke rules */
 	int			lost_err;	/* or TCP lost the peer: its error */
-	/* Only a reader asleep in recvmsg() waits here, for the peer's
-	 * early wake-up (smc_conn_wake_reader_early()).
+	/* Only readers asleep in recvmsg() wait here, for the peer's early
+	 * wake-up (smc_conn_wake_reader_early()).
 	 */
 	wait_queue_head_t	rx_early;
 

@@ -488,11 +488,10 @@ static int smc_rx_copy(struct smc_conn *conn, struct msghdr *msg, u32 len,
 	return 0;
 }
 
-/* Offer (or withdraw) our wait entry for the peer's early wake-up. Of
- * several readers asleep at once the last to offer gets it.
- */
-/* The early wake-up's entry stands in for @early->private, the reader's
- * entry on the socket's queue, so that wait_woken() sees it either way.
+/* The peer's early wake-up (smc_conn_wake_reader_early()) reaches a
+ * reader through an entry on conn->rx_early that stands in for its entry
+ * on the socket's queue, @early->private, so that wait_woken() sees either
+ * wake-up. Readers asleep at once all get it, as they all get EPOLLIN.
  */
 static int smc_rx_early_wake(struct wait_queue_entry *early, unsigned int mode,
 			     int sync, void *key)
