@@ -2513,6 +2513,67 @@ static void *reader_run(void *arg)
 	return NULL;
 }
 
+/* A thread asleep in a 1-byte recv() on a socket with SO_RCVTIMEO. */
+struct sleeper {
+	int		fd;
+	long		n;
+	int		err;
+	char		byte;
+	pthread_t	th;
+};
+
+static void *sleeper_run(void *arg)
+{
+	struct sleeper *sl = arg;
+	sigset_t all;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	sl->n = recv(sl->fd, &sl->byte, 1, 0);
+	sl->err = errno;
+	return NULL;
+}
+
+/* Two threads asleep in recv() on one socket while the peer reads the
+ * request and then answers: the peer's read wakes them early (over
+ * SMC-D), they sleep again, and the answer's two bytes go one to each.
+ */
+static void sc_two_sleepers(void)
+{
+	struct timeval tv = { .tv_sec = 5 };
+	struct sleeper sl[2];
+	char buf[4], got[3];
+	int c, s, i;
+
+	mkpair(&c, &s);
+	setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	for (i = 0; i < 2; i++) {
+		sl[i] = (struct sleeper){ .fd = c };
+		pthread_create(&sl[i].th, NULL, sleeper_run, &sl[i]);
+	}
+	msleep(100);
+	R("client sends the request", send(c, "q", 1, 0));
+	R("server reads it", recv_all(s, buf, 1));
+	msleep(50);
+	R("server answers with two bytes", send(s, "ab", 2, 0));
+	for (i = 0; i < 2; i++)
+		pthread_join(sl[i].th, NULL);
+	for (i = 0; i < 2; i++)
+		if (sl[i].n < 0)
+			rec("sleeper: -1 %s", en(sl[i].err));
+	got[0] = sl[0].n == 1 ? sl[0].byte : '-';
+	got[1] = sl[1].n == 1 ? sl[1].byte : '-';
+	if (got[0] > got[1]) {
+		got[2] = got[0];
+		got[0] = got[1];
+		got[1] = got[2];
+	}
+	rec("sleepers got %ld and %ld bytes: %.2s", sl[0].n < sl[1].n ?
+	    sl[0].n : sl[1].n, sl[0].n < sl[1].n ? sl[1].n : sl[0].n, got);
+	close(c);
+	close(s);
+}
+
 static int tmpfile_with_pattern(long n)
 {
 	char path[] = "/tmp/smc_sockapi.XXXXXX";
@@ -3423,6 +3484,7 @@ static const struct scenario scenarios[] = {
 	{ "IPV6_V6ONLY", sc_v6only },
 	{ "SOL_SMC SMC_LIMIT_HS", sc_limit_hs },
 	{ "fork: parent writes, child reads; child connects a shared socket", sc_fork },
+	{ "two threads asleep in recv() on one socket share an answer", sc_two_sleepers },
 	{ "close a listener with pending connections; close before accept", sc_listener_close },
 	{ "shutdown() on a listener wakes a blocked accept()", sc_listener_shutdown },
 };
