@@ -2282,6 +2282,17 @@ static void sc_peek_off_before(void)
 	close(l);
 }
 
+/* A helper thread leaves every signal to the main thread, so that
+ * guard()'s SIGALRM interrupts the main thread's blocking call.
+ */
+static void helper_thread_signals(void)
+{
+	sigset_t all;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+}
+
 struct sender {
 	int		fd;
 	int		chunks;
@@ -2295,11 +2306,9 @@ static void *sender_run(void *arg)
 {
 	struct sender *sd = arg;
 	char buf[4096];
-	sigset_t all;
 	int i;
 
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	helper_thread_signals();
 	pattern(buf, sizeof(buf), 3);
 	for (i = 0; i < sd->chunks; i++) {
 		msleep(sd->gap_ms);
@@ -2496,10 +2505,8 @@ static void *reader_run(void *arg)
 {
 	static char buf[1 << 18];
 	struct reader *rd = arg;
-	sigset_t all;
 
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	helper_thread_signals();
 	while (rd->got < rd->want &&
 	       (pwait(rd->fd, POLLIN, 5000) & (POLLIN | POLLHUP))) {
 		ssize_t n = recv(rd->fd, buf + rd->got,
@@ -2525,10 +2532,8 @@ struct sleeper {
 static void *sleeper_run(void *arg)
 {
 	struct sleeper *sl = arg;
-	sigset_t all;
 
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	helper_thread_signals();
 	sl->n = recv(sl->fd, &sl->byte, 1, 0);
 	sl->err = errno;
 	return NULL;
