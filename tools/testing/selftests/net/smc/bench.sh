@@ -93,19 +93,17 @@ for ((r = 0; r < rounds; r++)); do
 	done
 done
 
-# median VALUES...: the middle one (the lower middle of an even count).
+# median "V1 V2 ...": the middle value (the lower middle of an even count).
 median()
 {
-	printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+	tr ' ' '\n' <<<"$1" | grep . | sort -g |
+		awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
 
 for f in "${families[@]}"; do
-	# shellcheck disable=SC2086 # the lists are space-separated numbers
-	lat_med[$f]=$(median ${lat_med_all[$f]})
-	# shellcheck disable=SC2086
-	lat_p99[$f]=$(median ${lat_p99_all[$f]})
-	# shellcheck disable=SC2086
-	rate[$f]=$(median ${rate_all[$f]})
+	lat_med[$f]=$(median "${lat_med_all[$f]}")
+	lat_p99[$f]=$(median "${lat_p99_all[$f]}")
+	rate[$f]=$(median "${rate_all[$f]}")
 done
 
 ratio()
