@@ -17,9 +17,66 @@
 #include "smc_netns.h"
 #include "smc_clc_wire.h"
 
+/* TCP's own callbacks, as a new TCP socket has them (none is exported).
+ * A connection that TCP clones from a socket we hooked gets our hooks but
+ * not our pointer (see smc_tcp_hook()); its first event hands it these.
+ */
+static void smc_tcp_data_ready(struct sock *tsk);
+static void smc_tcp_write_space(struct sock *tsk);
+static void smc_tcp_state_change(struct sock *tsk);
+static void smc_tcp_error_report(struct sock *tsk);
+
+static struct {
+	void (*data_ready)(struct sock *sk);
+	void (*write_space)(struct sock *sk);
+	void (*state_change)(struct sock *sk);
+	void (*error_report)(struct sock *sk);
+} smc_tcp_defaults;
+
+int smc_fallback_init(void)
+{
+	struct socket *tcp;
+	int rc;
+
+	rc = sock_create_kern(&init_net, AF_INET, SOCK_STREAM, IPPROTO_TCP,
+			      &tcp);
+	if (rc)
+		return rc;
+	smc_tcp_defaults.data_ready = tcp->sk->sk_data_ready;
+	smc_tcp_defaults.write_space = tcp->sk->sk_write_space;
+	smc_tcp_defaults.state_change = tcp->sk->sk_state_change;
+	smc_tcp_defaults.error_report = tcp->sk->sk_error_report;
+	sock_release(tcp);
+	return 0;
+}
+
+/* Under tsk->sk_callback_lock. NULL for a clone (or once unhooked). */
 static struct smc_sock *smc_from_tcp(const struct sock *tsk)
 {
-	return tsk->sk_user_data;
+	return __locked_read_sk_user_data_with_flags(tsk, 0);
+}
+
+/* @tsk is a clone: a connection accepted by a TCP socket that listens on
+ * its own since its AF_SMC socket fell back (TCP_FASTOPEN or AF_UNSPEC
+ * before listen()). It is plain TCP and owes us nothing: it gets TCP's
+ * callbacks back wherever ours still stand (something may have stacked
+ * its own on top since, and calls ours as the originals), so that it
+ * never reaches smc.ko again, not even after the module is gone.
+ */
+static void smc_tcp_clone_unhook(struct sock *tsk)
+{
+	write_lock_bh(&tsk->sk_callback_lock);
+	if (!tsk->sk_user_data) {
+		if (tsk->sk_data_ready == smc_tcp_data_ready)
+			tsk->sk_data_ready = smc_tcp_defaults.data_ready;
+		if (tsk->sk_write_space == smc_tcp_write_space)
+			tsk->sk_write_space = smc_tcp_defaults.write_space;
+		if (tsk->sk_state_change == smc_tcp_state_change)
+			tsk->sk_state_change = smc_tcp_defaults.state_change;
+		if (tsk->sk_error_report == smc_tcp_error_report)
+			tsk->sk_error_report = smc_tcp_defaults.error_report;
+	}
+	write_unlock_bh(&tsk->sk_callback_lock);
 }
 
 /* Wake whoever sleeps on the AF_SMC socket, as TCP wakes its own waiters. */
@@ -140,6 +197,10 @@ static void smc_tcp_data_ready(struct sock *tsk)
 		smc_tcp_event(smc, tsk, EPOLLIN | EPOLLRDNORM);
 	}
 	read_unlock_bh(&tsk->sk_callback_lock);
+	if (!smc) {
+		smc_tcp_clone_unhook(tsk);
+		smc_tcp_defaults.data_ready(tsk);
+	}
 }
 
 static void smc_tcp_write_space(struct sock *tsk)
@@ -156,6 +217,10 @@ static void smc_tcp_write_space(struct sock *tsk)
 				      EPOLLWRBAND);
 	}
 	read_unlock_bh(&tsk->sk_callback_lock);
+	if (!smc) {
+		smc_tcp_clone_unhook(tsk);
+		smc_tcp_defaults.write_space(tsk);
+	}
 }
 
 static void smc_tcp_state_change(struct sock *tsk)
@@ -176,6 +241,10 @@ static void smc_tcp_state_change(struct sock *tsk)
 		smc_tcp_event(smc, tsk, EPOLLOUT | EPOLLIN | EPOLLHUP);
 	}
 	read_unlock_bh(&tsk->sk_callback_lock);
+	if (!smc) {
+		smc_tcp_clone_unhook(tsk);
+		smc_tcp_defaults.state_change(tsk);
+	}
 }
 
 static void smc_tcp_error_report(struct sock *tsk)
@@ -189,6 +258,10 @@ static void smc_tcp_error_report(struct sock *tsk)
 		smc_tcp_event(smc, tsk, EPOLLERR);
 	}
 	read_unlock_bh(&tsk->sk_callback_lock);
+	if (!smc) {
+		smc_tcp_clone_unhook(tsk);
+		smc_tcp_defaults.error_report(tsk);
+	}
 }
 
 /* Chain into the TCP socket's callbacks. Safe to call again to change the
@@ -197,6 +270,7 @@ static void smc_tcp_error_report(struct sock *tsk)
 void smc_tcp_hook(struct smc_sock *smc, enum smc_tcp_role role)
 {
 	struct sock *tsk = smc->tcp->sk;
+	uintptr_t nocopy;
 
 	write_lock_bh(&tsk->sk_callback_lock);
 	if (smc->tcp_role == SMC_TCP_UNHOOKED) {
@@ -208,8 +282,14 @@ void smc_tcp_hook(struct smc_sock *smc, enum smc_tcp_role role)
 		tsk->sk_write_space = smc_tcp_write_space;
 		tsk->sk_state_change = smc_tcp_state_change;
 		tsk->sk_error_report = smc_tcp_error_report;
-		tsk->sk_user_data = smc;
 	}
+	/* TCP copies a listener's callbacks and user data into each child.
+	 * Only our listener's children are ours to look at (accept_work takes
+	 * them over); the children of a socket that listens after falling back
+	 * are plain TCP and must not point at us (see smc_tcp_clone_unhook()).
+	 */
+	nocopy = role == SMC_TCP_LISTENING ? 0 : SK_USER_DATA_NOCOPY;
+	__rcu_assign_sk_user_data_with_flags(tsk, smc, nocopy);
 	smc->tcp_role = role;
 	write_unlock_bh(&tsk->sk_callback_lock);
 }

@@ -199,6 +199,7 @@ void smc_inet_exit(void);
 void smc_inet_child_init(struct sock *sk, const struct sock *lsk);
 
 /* smc_fallback.c */
+int smc_fallback_init(void);
 void smc_fallback_switch(struct smc_sock *smc, u32 reason, u32 peer_diag);
 void smc_fallback_attach_file(struct smc_sock *smc);
 void smc_tcp_hook(struct smc_sock *smc, enum smc_tcp_role role);

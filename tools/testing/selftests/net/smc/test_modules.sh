@@ -16,7 +16,7 @@ for m in "${mods[@]}"; do
 done
 unload_order+=(smc)
 
-tap_plan 6
+tap_plan 7
 
 if [ ${#mods[@]} -ge 2 ] && [[ " ${mods[*]} " == *" smc "* ]] &&
    [[ " ${mods[*]} " == *" smc_diag "* ]]; then
@@ -87,4 +87,41 @@ else
 	wait $holder
 	check "smc unloads once the socket is closed" modprobe -r smc
 fi
+
+# A socket that fell back to TCP before listen() (TCP_FASTOPEN does that)
+# listens as TCP, and TCP copies its callbacks into every connection it
+# accepts. Those connections are plain TCP: they must keep working, and
+# not call into smc.ko, once the listener is closed and the module gone.
+modprobe smc
+res=$(timeout 60 python3 - <<'PY' 2>&1
+import socket, subprocess, time
+IPPROTO_SMC = 256
+ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM, IPPROTO_SMC)
+ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+ls.setsockopt(socket.IPPROTO_TCP, socket.TCP_FASTOPEN, 5)
+ls.bind(("127.0.0.1", 7350))
+ls.listen(4)
+c = socket.create_connection(("127.0.0.1", 7350))
+s, _ = ls.accept()
+ls.close()
+unloaded = 0
+for _ in range(100):
+	if subprocess.run(["modprobe", "-r", "smc"]).returncode == 0:
+		unloaded = 1
+		break
+	time.sleep(0.1)
+s.settimeout(10)
+c.settimeout(10)
+c.sendall(b"ping")
+got = s.recv(4)
+s.sendall(b"pong")
+back = c.recv(4)
+s.close()
+c.close()
+print("unloaded=%d got=%s back=%s" % (unloaded, got, back))
+PY
+)
+echo "# $res"
+expect_eq "connections of a listener that fell back outlive smc.ko" \
+	"unloaded=1 got=b'ping' back=b'pong'" "$res"
 tap_exit
