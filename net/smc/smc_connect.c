@@ -66,6 +66,10 @@ static void smc_connect_finish(struct smc_sock *smc, int err)
  */
 static void smc_connect_tcp_failed(struct smc_sock *smc)
 {
+	/* A PROPOSAL may be out (connect() stopped waiting for its answer):
+	 * its devices must not stay pinned until the socket is closed.
+	 */
+	smc_client_drop_offer(smc);
 	smc->connect_phase = SMC_CONNECT_DONE;
 	WRITE_ONCE(smc->connect_inline, false);
 	smc_tcp_unhook(smc);

@@ -766,8 +766,11 @@ static int smc_server_proposal(struct smc_sock *smc)
 		smc_conn_release(smc);
 		goto out;
 	}
-	/* Wait for the CONFIRM, on a fresh clock. */
+	/* Wait for the CONFIRM, on a fresh clock: the PROPOSAL's timer may be
+	 * firing right now, and must not expire the new wait.
+	 */
 	smc->hs_phase = SMC_HS_CONFIRM;
+	del_timer_sync(&smc->handshake_timer);
 	WRITE_ONCE(smc->handshake_expired, false);
 	mod_timer(&smc->handshake_timer, jiffies + SMC_CLC_WAIT);
 	smc_server_keep(smc, mi);
@@ -818,6 +821,13 @@ int smc_server_negotiate(struct smc_sock *smc)
 	bool confirm = smc->hs_phase == SMC_HS_CONFIRM;
 	int rc;
 
+	if (confirm && !smc->conn.lgr) {
+		/* Our device went away after the ACCEPT: its removal ended the
+		 * connection as it ends established ones.
+		 */
+		smc_server_forget(smc);
+		return -ECONNRESET;
+	}
 	rc = smc_clc_read(smc, confirm ? SMC_CLC_CONFIRM : SMC_CLC_PROPOSAL,
 			  false);
 	if (rc == -EAGAIN)

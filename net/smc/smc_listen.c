@@ -301,17 +301,18 @@ static void smc_child_start(struct smc_sock *lsmc, struct socket *tcp)
 	lock_sock(csk);
 	smc_tcp_hook(child, SMC_TCP_HANDSHAKE);
 	mod_timer(&child->handshake_timer, jiffies + SMC_CLC_WAIT);
-	release_sock(csk);
 	/* Bytes may have arrived before the hook was in place; the hook sees
 	 * any later ones. Not answered here: under a flood this one worker
 	 * would answer every PROPOSAL in turn, while their own work items
-	 * spread over the CPUs.
+	 * spread over the CPUs. Looked at before the lock goes: from then on
+	 * the hook's work may end the child (and free it).
 	 */
-	if (!smc_clc_readable(tcp->sk))
-		return;
-	sock_hold(csk);
-	if (!queue_work(smc_hs_wq, &child->handshake_work))
-		sock_put(csk);
+	if (smc_clc_readable(tcp->sk)) {
+		sock_hold(csk);
+		if (!queue_work(smc_hs_wq, &child->handshake_work))
+			sock_put(csk);
+	}
+	release_sock(csk);
 }
 
 void smc_accept_work(struct work_struct *work)

@@ -733,6 +733,7 @@ static const struct bait baits[] = {
 	{ "close", "close() right after accepting" },
 	{ "rst", "RST right after accepting" },
 	{ "mute", "take the client's PROPOSAL, never answer, wait for its end" },
+	{ "mute-rst", "take the client's PROPOSAL, never answer, RST 0.5 s later" },
 };
 
 /* The CLC bytes an attack case sends, in hex (to check them elsewhere). */
@@ -1368,6 +1369,13 @@ static void run_bait(const char *name)
 		report("bait: case=%s rport=%d echoed=%d rx=%zu end=%s",
 		       name, rport, echoed, rx, end_names[end]);
 		close(fd);
+		return;
+	}
+	if (!strcmp(name, "mute-rst")) {
+		end = drain(fd, now() + 0.5, &rx);
+		abort_rst(fd);
+		report("bait: case=%s rport=%d echoed=%d rx=%zu end=%s",
+		       name, rport, echoed, rx, end_names[end]);
 		return;
 	}
 	if (!strcmp(name, "garbage")) {

@@ -28,12 +28,21 @@
 # A non-blocking connect over SMC-D has its link group a moment before its
 # last step ends: poll() must not report it writable before send() can
 # write.
+#
+# The device goes away while a server awaits the CONFIRM: its removal ends
+# the server's connection with the client's; the CONFIRM that comes after
+# it must end the handshake (a reset), not find a connection without a
+# device (it dereferenced NULL).
+#
+# The TCP connection fails while connect_work holds the offer (connect()
+# returned EINPROGRESS when SO_SNDTIMEO ran out): the offered devices must
+# be let go then, not when the socket is closed (their removal waited).
 source "$(dirname "$0")/lib.sh"
 
 kmod=$SMC_SELFTESTS/modules/smc_test_delay.ko
 param=/sys/module/smc_test_delay/parameters
 
-tap_plan 20
+tap_plan 28
 
 if modprobe smc && modprobe smc_diag && modprobe smc_loopback &&
    insmod "$kmod" symbol=smc_conn_readable when_ret=0 delay_ms=20 count=0; then
@@ -240,4 +249,124 @@ expect_eq "$name: the step was stopped" \
 expect_eq "$name: writable only once it ended" \
 	"polled-after-step send=1 peer=b'x'" "$(echo "$res" | grep -o 'polled-.*')"
 check "$name: rmmod smc_test_delay" rmmod smc_test_delay
+# The client's smc_conn_connect_peer() (after the ACCEPT, before the
+# CONFIRM) is stopped for a second; smc_loopback is removed meanwhile. The
+# removal ends both connections: the server's at once, the client's once
+# connect() lets go of its socket (after sending the CONFIRM).
+cat >/tmp/races_devgone.py <<'PY'
+import ctypes, errno, socket, subprocess, threading, time
+from races_lib import *
+
+ls = listener()
+ls.settimeout(3)
+start = hits()
+result = {}
+
+def client():
+	ctypes.CDLL(None).prctl(15, b"smc_devgone_cl", 0, 0, 0)
+	c = socket.socket(socket.AF_INET, socket.SOCK_STREAM, IPPROTO_SMC)
+	result["connect"] = attempt(lambda: c.connect(("127.0.0.1", port)) or 0)
+	result["sock"] = c
+
+def accepted():
+	try:
+		s, _ = ls.accept()
+	except socket.timeout:
+		return "none"
+	except OSError as e:
+		return errno.errorcode[e.errno]
+	s.settimeout(5)
+	return "recv:" + attempt(lambda: s.recv(1))
+
+# Link groups are listed newest first, and the removal takes them in
+# turn. A connection whose client end stays open keeps the clients' link
+# group, so the server's, made anew, comes first: the removal ends the
+# waiting server before it waits for the stopped client's socket.
+c0 = socket.socket(socket.AF_INET, socket.SOCK_STREAM, IPPROTO_SMC)
+c0.connect(("127.0.0.1", port))
+ls.accept()[0].close()
+arm()
+t = threading.Thread(target=client)
+t.start()
+deadline = time.monotonic() + 10
+while hits() == start and time.monotonic() < deadline:
+	time.sleep(0.001)
+stopped = hits() - start
+rm = subprocess.Popen(["rmmod", "smc_loopback"])
+t.join()
+rmrc = rm.wait(60)
+acc = accepted()
+c = result["sock"]
+c.settimeout(5)
+print("stopped=%d connect=%s rmmod=%d accepted=%s client_recv=%s" %
+      (stopped, result["connect"], rmrc, acc,
+       attempt(lambda: c.recv(1))))
+PY
+
+name="device removed while the server awaits the CONFIRM"
+race_case "$name" /tmp/races_devgone.py 7906 symbol=smc_conn_connect_peer \
+	when_ret=0 comm=smc_devgone_cl delay_ms=1000
+expect_eq "$name: the client was stopped after the ACCEPT, connect() returned" \
+	"stopped=1 connect=0 rmmod=0" "$(echo "$res" | grep -o 'stopped=.* rmmod=[0-9-]*')"
+expect_eq "$name: both ends reset" \
+	"accepted=none client_recv=ECONNRESET" "$(echo "$res" | grep -o 'accepted=.*')"
+check "$name: rmmod smc_test_delay" rmmod smc_test_delay
+check "$name: modprobe smc_loopback" modprobe smc_loopback
+
+# A server that takes the PROPOSAL and resets the connection half a
+# second later (smc_evil_peer's bait mute-rst). connect() gives up waiting
+# after 0.2 s (SO_SNDTIMEO) and is stopped right there for a second,
+# holding the socket, so that the reset is in when connect_work takes
+# over. Then smc_loopback is removed while the socket is still open.
+cat >/tmp/races_offer.py <<'PY'
+import ctypes, errno, select, socket, struct, subprocess, time
+from races_lib import *
+
+ctypes.CDLL(None).prctl(15, b"smc_offer_cl", 0, 0, 0)
+c = socket.socket(socket.AF_INET, socket.SOCK_STREAM, IPPROTO_SMC)
+c.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, struct.pack("ll", 0, 200000))
+start = hits()
+arm()
+first = attempt(lambda: c.connect(("127.0.0.1", port)) or 0)
+stopped = hits() - start
+p = select.poll()
+p.register(c, select.POLLERR | select.POLLHUP)
+ended = "reset" if p.poll(10000) else "nothing"
+err = c.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+rm = subprocess.Popen(["rmmod", "smc_loopback"])
+try:
+	rm.wait(10)
+	removed = "while open"
+except subprocess.TimeoutExpired:
+	removed = "only after close"
+c.close()
+rm.wait(60)
+print("stopped=%d first=%s end=%s so_error=%s rmmod=%s" %
+      (stopped, first, ended, errno.errorcode.get(err, err), removed))
+PY
+
+name="TCP reset while connect_work holds the offer"
+if insmod "$SMC_SELFTESTS/modules/smc_test_peer.ko" &&
+   insmod "$kmod" symbol=smc_client_finish when_ret=1 comm=smc_offer_cl \
+	delay_ms=1000 count=0; then
+	"$SMC_TOOLS/smc_evil_peer" -p 7907 -t 20 bait mute-rst >/tmp/races_bait 2>&1 &
+	bait=$!
+	for _ in $(seq 100); do
+		grep -q listening /tmp/races_bait && break
+		sleep 0.1
+	done
+	res=$(timeout $((60 * ${SMC_TIMEOUT_SCALE:-1})) python3 /tmp/races_offer.py \
+		7907 $param 2>&1)
+	echo "# $res"
+	wait $bait
+	sed 's/^/# /' /tmp/races_bait
+	expect_eq "$name: the devices are let go at the reset" \
+		"stopped=1 first=EINPROGRESS end=reset so_error=ECONNRESET rmmod=while open" "$res"
+	check "$name: rmmod smc_test_delay smc_test_peer" rmmod smc_test_delay smc_test_peer
+else
+	fail "$name: insmod smc_test_peer smc_test_delay"
+	fail "$name: not run"
+fi
+check "$name: modprobe smc_loopback" modprobe smc_loopback
+
 tap_exit
