@@ -580,6 +580,7 @@ int smc_conn_create(struct smc_sock *smc, struct smcd_device *dev,
 	conn->peer_token = 0;
 	conn->peer_ring = 0;
 	conn->dead = false;
+	conn->rx_kept = false;
 	conn->lost_err = 0;
 	conn->abort_owed = false;
 	conn->tx_held = false;
@@ -638,17 +639,12 @@ int smc_conn_connect_peer(struct smc_sock *smc, u64 peer_token,
 	return conn->bounce ? 0 : -ENOMEM;
 }
 
-/* Give back everything the connection holds. Caller holds the sock lock. */
-void smc_conn_release(struct smc_sock *smc)
+/* Nothing more goes to the peer or comes from it. Socket lock held. */
+static void smc_conn_cut_peer(struct smc_sock *smc, struct smcd_device *dev)
 {
 	struct smc_conn *conn = &smc->conn;
-	struct smcd_lgr *lgr = conn->lgr;
-	struct smcd_device *dev;
 
-	if (!lgr)
-		return;
 	smc_probe_stop(smc);
-	dev = lgr->dev;
 	spin_lock_bh(&conn->cdc_lock);
 	spin_lock_bh(&conn->lock);
 	conn->dead = true;
@@ -661,6 +657,19 @@ void smc_conn_release(struct smc_sock *smc)
 	}
 	kfree(conn->bounce);
 	conn->bounce = NULL;
+}
+
+/* Give back everything the connection holds. Caller holds the sock lock. */
+void smc_conn_release(struct smc_sock *smc)
+{
+	struct smc_conn *conn = &smc->conn;
+	struct smcd_lgr *lgr = conn->lgr;
+	struct smcd_device *dev;
+
+	if (!lgr)
+		return;
+	dev = lgr->dev;
+	smc_conn_cut_peer(smc, dev);
 	/* No signal runs once the DMB is unregistered. */
 	if (conn->rmb_live) {
 		smcd_dmb_unregister(dev, &conn->rmb);
@@ -674,14 +683,11 @@ void smc_conn_release(struct smc_sock *smc)
 	mutex_unlock(&smcd_lgr_mutex);
 }
 
-/* The connection cannot go on (device removed): fail it like a reset. */
-void smc_conn_abort(struct smc_sock *smc, int err)
+/* The socket reports a connection that ended like a reset. */
+static void smc_conn_failed(struct smc_sock *smc, int err)
 {
 	struct sock *sk = &smc->sk;
 
-	if (!smc->conn.lgr)
-		return;
-	smc_conn_release(smc);
 	sk->sk_err = err;
 	sk->sk_shutdown = SHUTDOWN_MASK;
 	if (sk->sk_state != SMC_LISTEN && sk->sk_state != SMC_INIT)
@@ -689,6 +695,32 @@ void smc_conn_abort(struct smc_sock *smc, int err)
 	sk_error_report(sk);
 	smc_wake(sk, EPOLLIN | EPOLLOUT | EPOLLERR | EPOLLHUP | EPOLLRDHUP,
 		 POLL_HUP);
+}
+
+/* The connection cannot go on (device removed): fail it like a reset. */
+void smc_conn_abort(struct smc_sock *smc, int err)
+{
+	if (!smc->conn.lgr)
+		return;
+	smc_conn_release(smc);
+	smc_conn_failed(smc, err);
+}
+
+/* The same for a connection that ended with bytes we have not read yet:
+ * TCP keeps its receive queue when a reset arrives, and reads what came
+ * before it first. Our DMB stays (in its link group, so that a device
+ * removal still finds it) until the reader has emptied it or the socket
+ * is closed; everything towards the peer goes now.
+ */
+void smc_conn_abort_keep_rx(struct smc_sock *smc, int err)
+{
+	struct smc_conn *conn = &smc->conn;
+
+	if (!conn->lgr)
+		return;
+	smc_conn_cut_peer(smc, conn->lgr->dev);
+	conn->rx_kept = true;
+	smc_conn_failed(smc, err);
 }
 
 /* The TCP connection under a connection over SMC-D failed: keepalive

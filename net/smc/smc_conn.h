@@ -89,6 +89,7 @@ struct smc_conn {
 	u8			tx_prod_flags;
 	u8			tx_conn_flags;	/* sticky SMC_CDC_CF_* we sent */
 	bool			dead;		/* device gone or peer broke rules */
+	bool			rx_kept;	/* ended, our DMB kept for reading */
 	int			lost_err;	/* or TCP lost the peer: its error */
 	/* Only readers asleep in recvmsg() wait here, for the peer's early
 	 * wake-up (smc_conn_wake_reader_early()).
@@ -140,6 +141,7 @@ int smc_conn_connect_peer(struct smc_sock *smc, u64 peer_token,
 			  u32 peer_dmb_len);
 void smc_conn_release(struct smc_sock *smc);
 void smc_conn_abort(struct smc_sock *smc, int err);
+void smc_conn_abort_keep_rx(struct smc_sock *smc, int err);
 void smc_conn_tcp_lost(struct smc_sock *smc, int err);
 int smc_conn_send_cdc(struct smc_sock *smc);
 void smc_conn_send_abort(struct smc_sock *smc);

@@ -27,6 +27,8 @@
 
 #define SMC_PEER_GONE	(SMC_CDC_CF_CONN_CLOSED | SMC_CDC_CF_CONN_ABORT)
 #define SMC_PEER_EOF	(SMC_PEER_GONE | SMC_CDC_CF_DONE_WRITING)
+/* An orderly end, as a FIN: TCP's SOCK_DONE. */
+#define SMC_PEER_FIN	(SMC_CDC_CF_CONN_CLOSED | SMC_CDC_CF_DONE_WRITING)
 
 static u8 smc_peer_flags(struct smc_conn *conn)
 {
@@ -179,10 +181,16 @@ static void smc_data_tcp_reset(struct smc_sock *smc)
 		kernel_connect(smc->tcp, &unspec, sizeof(unspec), 0);
 }
 
-/* The connection is over as after a TCP reset, @err reported once. */
-static void smc_data_end(struct smc_sock *smc, int err)
+/* The connection is over as after a TCP reset, @err reported once, after
+ * what the peer wrote before its end unless @discard (TCP drops what
+ * breaks the rules too: data for a socket shut down both ways).
+ */
+static void smc_data_end(struct smc_sock *smc, int err, bool discard)
 {
-	smc_conn_abort(smc, err);
+	if (!discard && smc_conn_readable(&smc->conn))
+		smc_conn_abort_keep_rx(smc, err);
+	else
+		smc_conn_abort(smc, err);
 	smc_data_tcp_reset(smc);
 }
 
@@ -193,13 +201,22 @@ static void smc_data_end(struct smc_sock *smc, int err)
 bool smc_data_reset(struct smc_sock *smc)
 {
 	struct smc_conn *conn = &smc->conn;
+	bool violated;
 
 	if (!conn->lgr || !(READ_ONCE(conn->dead) ||
 			    (smc_peer_flags(conn) & SMC_CDC_CF_CONN_ABORT)))
 		return false;
-	if (conn->abort_owed)
+	if (conn->rx_kept) {
+		/* Ended before; once its last bytes are read, the DMB goes. */
+		if (!smc_conn_readable(conn))
+			smc_conn_release(smc);
+		return true;
+	}
+	/* Only a peer that broke the rules is owed an abort. */
+	violated = conn->abort_owed;
+	if (violated)
 		smc_conn_send_abort(smc);
-	smc_data_end(smc, conn->lost_err ?: ECONNRESET);
+	smc_data_end(smc, conn->lost_err ?: ECONNRESET, violated);
 	return true;
 }
 
@@ -220,6 +237,11 @@ int smc_data_disconnect(struct smc_sock *smc)
 	smc->connect_phase = SMC_CONNECT_IDLE;
 	if (sk->sk_socket)
 		sk->sk_socket->state = SS_UNCONNECTED;
+	/* Threads asleep in recv() or send() learn of it (sk_wait_event()
+	 * tells them by the count), as TCP's do.
+	 */
+	sk->sk_disconnects++;
+	sk_error_report(sk);
 	return 0;
 }
 
@@ -230,7 +252,7 @@ static bool smc_tx_to_closed_peer(struct smc_sock *smc)
 {
 	if (!(smc_peer_flags(&smc->conn) & SMC_CDC_CF_CONN_CLOSED))
 		return false;
-	smc_data_end(smc, EPIPE);
+	smc_data_end(smc, EPIPE, false);
 	return true;
 }
 
@@ -241,7 +263,7 @@ static bool smc_tx_to_closed_peer(struct smc_sock *smc)
 static void smc_data_unreachable(struct smc_sock *smc)
 {
 	if (!smc_data_reset(smc))
-		smc_data_end(smc, ECONNRESET);
+		smc_data_end(smc, ECONNRESET, false);
 }
 
 /* The error that stops a send, left in sk_err: it is reported (and
@@ -339,8 +361,12 @@ int smc_data_sendmsg(struct smc_sock *smc, struct msghdr *msg, size_t len)
 		}
 	}
 	conn->tx_prod_flags &= ~(SMC_CDC_PF_URG_PENDING | SMC_CDC_PF_URG_PRESENT);
-	/* An empty send without MSG_MORE pushes what is held, as on TCP. */
-	if (!len && !hold)
+	/* An empty send fails as any other on a connection that cannot
+	 * send; else without MSG_MORE it pushes what is held, as on TCP.
+	 */
+	if (!len)
+		rc = smc_tx_error(smc);
+	if (!len && !hold && !rc)
 		smc_data_push(smc);
 	release_sock(sk);
 	if (sent) {
@@ -412,12 +438,23 @@ static bool smc_rx_urgent_ahead(struct smc_sock *smc)
 	       smc_rx_mark(&smc->conn) >= 0;
 }
 
-/* What reads can return: SIOCINQ, and readiness. */
+/* What reads can return: readiness. */
 static u32 smc_rx_readable(struct smc_sock *smc)
 {
 	u32 n = smc_conn_readable(&smc->conn);
 
 	return n && smc_rx_urgent_ahead(smc) ? n - 1 : n;
+}
+
+/* SIOCINQ as tcp_inq() counts: with an urgent byte ahead (not inline),
+ * the bytes before it only.
+ */
+static u32 smc_rx_inq(struct smc_sock *smc)
+{
+	int mark = sock_flag(&smc->sk, SOCK_URGINLINE) ? -1 :
+		   smc_rx_mark(&smc->conn);
+
+	return mark >= 0 ? mark : smc_conn_readable(&smc->conn);
 }
 
 /* Consume @n bytes; the urgent byte is forgotten once passed. */
@@ -452,20 +489,20 @@ static int smc_rx_urgent(struct smc_sock *smc, struct msghdr *msg, int flags)
 	state = conn->urg_state;
 	byte = conn->urg_byte;
 	spin_unlock_bh(&conn->lock);
-	if (sock_flag(sk, SOCK_URGINLINE) || state != SMC_URG_VALID) {
-		if (state == SMC_URG_NONE &&
-		    !sock_flag(sk, SOCK_URGINLINE) &&
-		    ((sk->sk_shutdown & RCV_SHUTDOWN) ||
-		     (smc_peer_flags(conn) & SMC_PEER_EOF)))
-			rc = 0;
+	/* No urgent byte to hand out: EINVAL, at the end of a stream too. */
+	if (sock_flag(sk, SOCK_URGINLINE) || state != SMC_URG_VALID)
 		goto out;
-	}
 	rc = 1;
 	msg->msg_flags |= MSG_OOB;
-	if (!(flags & MSG_TRUNC) &&
-	    copy_to_iter(&byte, 1, &msg->msg_iter) != 1)
+	if (!msg_data_left(msg)) {
+		/* No room: it is read all the same, and truncated. */
+		msg->msg_flags |= MSG_TRUNC;
+		rc = 0;
+	} else if (!(flags & MSG_TRUNC) &&
+		   copy_to_iter(&byte, 1, &msg->msg_iter) != 1) {
 		rc = -EFAULT;
-	else if (!(flags & MSG_PEEK))
+	}
+	if (rc >= 0 && !(flags & MSG_PEEK))
 		smc_rx_urgent_read(conn);
 out:
 	release_sock(sk);
@@ -499,9 +536,10 @@ static int smc_rx_early_wake(struct wait_queue_entry *early, unsigned int mode,
 	return woken_wake_function(early->private, mode, sync, key);
 }
 
-static bool smc_rx_done_waiting(struct smc_sock *smc)
+/* @peeked: bytes a MSG_PEEK read has looked at already. */
+static bool smc_rx_done_waiting(struct smc_sock *smc, u32 peeked)
 {
-	return smc_rx_readable(smc) || smc->sk.sk_err ||
+	return smc_rx_readable(smc) > peeked || smc->sk.sk_err ||
 	       smc->conn.dead || (smc->sk.sk_shutdown & RCV_SHUTDOWN) ||
 	       (smc_peer_flags(&smc->conn) & SMC_PEER_EOF);
 }
@@ -520,13 +558,16 @@ int smc_data_recvmsg(struct smc_sock *smc, struct msghdr *msg, size_t len,
 	long timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
 	int target = sock_rcvlowat(sk, flags & MSG_WAITALL, len);
 	size_t copied = 0;
-	u32 avail, n, skip;
-	int rc = 0, mark;
+	u32 avail, n, skip, peeked = 0;
+	int rc = 0, mark, waited;
 
 	if (flags & MSG_OOB)
 		return smc_rx_urgent(smc, msg, flags);
 	lock_sock(sk);
 	while (copied < len) {
+		/* A peek looks on past what it has copied, as TCP's does. */
+		if (flags & MSG_PEEK)
+			peeked = copied;
 		avail = conn->lgr ? smc_conn_readable(conn) : 0;
 		if (!copied && avail && avail == conn->rmb_ring)
 			smc_stat_buf(sock_net(sk), SMC_STAT_SMCD, SMC_STAT_RX,
@@ -544,25 +585,47 @@ int smc_data_recvmsg(struct smc_sock *smc, struct msghdr *msg, size_t len,
 			smc_rx_consume(conn, skip);
 			continue;
 		}
+		if (peeked) {
+			if (mark >= 0)
+				break;	/* a peek stops at the urgent mark */
+			avail = avail > peeked ? avail - peeked : 0;
+		}
 		if (avail) {
 			n = min_t(size_t, avail, len - copied);
 			/* A writer waiting for space gets it a quarter of the ring
 			 * at a time, so that it refills while we copy the rest.
 			 */
-			if (conn->rx_prod_flags & SMC_CDC_PF_WRITE_BLOCKED)
+			if ((conn->rx_prod_flags & SMC_CDC_PF_WRITE_BLOCKED) &&
+			    !(flags & MSG_PEEK))
 				n = min_t(u32, n, conn->rmb_ring / 4);
-			rc = flags & MSG_TRUNC ? 0 : smc_rx_copy(conn, msg, n, skip);
+			rc = flags & MSG_TRUNC ? 0 :
+			     smc_rx_copy(conn, msg, n, skip + peeked);
 			if (rc)
 				break;
 			copied += n;
 			if (flags & MSG_PEEK)
-				break;
+				continue;
 			smc_rx_consume(conn, n + skip);
 			smc_rx_update_peer(smc);
 			continue;
 		}
 		if (copied >= target)
 			break;
+		/* In TCP's order: the peer's orderly end is EOF even if a
+		 * reset followed it (that is the next send's EPIPE), then an
+		 * error, then our own end.
+		 */
+		if (smc_peer_flags(conn) & SMC_PEER_FIN) {
+			/* The peer's signals do not wait for our socket lock:
+			 * since the look above, its last bytes may have come
+			 * just before its end (a signal sets both under
+			 * conn->lock, which the look takes). They are read on
+			 * the next round, or the tail is lost.
+			 */
+			if (smc_rx_readable(smc) > peeked)
+				continue;
+			break;
+		}
 		if (sk->sk_err || smc_data_reset(smc)) {
 			/* After some data, the error is the next call's. */
 			if (!copied)
@@ -573,19 +636,9 @@ int smc_data_recvmsg(struct smc_sock *smc, struct msghdr *msg, size_t len,
 			break;	/* reset and reported: EOF */
 		if (sk->sk_shutdown & RCV_SHUTDOWN)
 			break;
-		if (smc_peer_flags(conn) & SMC_PEER_EOF) {
-			/* The peer's signals do not wait for our socket lock:
-			 * since the looks above, its last bytes may have come
-			 * just before its end (a signal sets both under
-			 * conn->lock, which the look takes), or the end may be
-			 * a reset. Either is read on the next round, or the
-			 * tail is lost or the reset taken for EOF.
-			 */
-			if (smc_rx_readable(smc) ||
-			    (smc_peer_flags(conn) & SMC_CDC_CF_CONN_ABORT))
-				continue;
-			break;
-		}
+		/* A reset that came since the look: the next round's. */
+		if (smc_peer_flags(conn) & SMC_CDC_CF_CONN_ABORT)
+			continue;
 		if (!timeo) {
 			rc = -EAGAIN;
 			break;
@@ -596,15 +649,30 @@ int smc_data_recvmsg(struct smc_sock *smc, struct msghdr *msg, size_t len,
 		}
 		add_wait_queue(sk_sleep(sk), &wait);
 		add_wait_queue(&conn->rx_early, &early);
-		sk_wait_event(sk, &timeo, smc_rx_done_waiting(smc), &wait);
+		/* A disconnect while we slept: EPIPE, as TCP's sk_wait_data(). */
+		waited = sk_wait_event(sk, &timeo,
+				       smc_rx_done_waiting(smc, peeked), &wait);
 		remove_wait_queue(&conn->rx_early, &early);
 		remove_wait_queue(sk_sleep(sk), &wait);
+		if (waited < 0) {
+			rc = waited;
+			break;
+		}
 	}
 	release_sock(sk);
 	if (copied && !(flags & MSG_PEEK))
 		smc_stat_payload(sock_net(sk), SMC_STAT_SMCD, SMC_STAT_RX,
 				 copied);
 	return copied ? copied : rc;
+}
+
+/* Readable for poll(): SO_RCVLOWAT bytes there, as tcp_poll() has it, or
+ * a full ring (the peer can add nothing until we read).
+ */
+static u32 smc_rx_lowat(struct smc_sock *smc)
+{
+	return min_t(u32, sock_rcvlowat(&smc->sk, 0, INT_MAX),
+		     smc->conn.rmb_ring);
 }
 
 __poll_t smc_data_poll(struct smc_sock *smc)
@@ -626,7 +694,7 @@ __poll_t smc_data_poll(struct smc_sock *smc)
 		mask |= EPOLLERR | EPOLLHUP;
 	if (rx_done && (sk->sk_shutdown & SEND_SHUTDOWN))
 		mask |= EPOLLHUP;
-	if (smc_rx_readable(smc) || rx_done || reset)
+	if (smc_rx_readable(smc) >= smc_rx_lowat(smc) || rx_done || reset)
 		mask |= EPOLLIN | EPOLLRDNORM;
 	if (READ_ONCE(conn->urg_state) == SMC_URG_VALID)
 		mask |= EPOLLPRI;
@@ -696,7 +764,7 @@ int smc_data_ioctl(struct smc_sock *smc, unsigned int cmd, unsigned long arg)
 
 	switch (cmd) {
 	case SIOCINQ:
-		answ = conn->lgr ? smc_rx_readable(smc) : 0;
+		answ = conn->lgr ? smc_rx_inq(smc) : 0;
 		break;
 	case SIOCOUTQ:
 	case SIOCOUTQNSD:

@@ -1498,6 +1498,46 @@ static void sc_close(void)
 	close(s);
 }
 
+/* Bytes that came before the peer's reset are read before its error: TCP
+ * keeps its receive queue when a reset arrives. The peer answered and
+ * reset (SO_LINGER 0), or it answered and closed, and a send of ours drew
+ * the reset.
+ */
+static void sc_unread_at_reset(void)
+{
+	struct linger zero = { 1, 0 };
+	char buf[64];
+	int c, s;
+	long n;
+
+	mkpair(&c, &s);
+	send(s, "answer", 6, 0);
+	wait_inq(c, 6, 2000);
+	setsockopt(s, SOL_SOCKET, SO_LINGER, &zero, sizeof(zero));
+	R("peer close with SO_LINGER {1,0}", close(s));
+	pwait(c, POLLERR, 2000);
+	rec("poll after the reset: %s", pm(pnow(c)));
+	n = R("recv", recv(c, buf, sizeof(buf), 0));
+	rec("  data %s", show(buf, n));
+	R("recv again", recv(c, buf, sizeof(buf), 0));
+	R("recv once more", recv(c, buf, sizeof(buf), 0));
+	close(c);
+
+	mkpair(&c, &s);
+	send(s, "answer", 6, 0);
+	R("peer close", close(s));
+	pwait(c, POLLRDHUP, 2000);
+	rec("poll after the peer's close: %s", pm(pnow(c)));
+	R("send to the closed peer", send(c, "x", 1, MSG_NOSIGNAL));
+	pwait(c, POLLERR, 2000);
+	rec("poll after the reset: %s", pm(pnow(c)));
+	n = R("recv", recv(c, buf, sizeof(buf), 0));
+	rec("  data %s", show(buf, n));
+	R("recv again", recv(c, buf, sizeof(buf), 0));
+	R("send again", send(c, "x", 1, MSG_NOSIGNAL));
+	close(c);
+}
+
 static void rec_linger(int fd, const char *who)
 {
 	struct linger lg = { -1, -1 };
@@ -2359,6 +2399,80 @@ static void sc_waitall(void)
 	close(s);
 }
 
+/* MSG_PEEK sees everything that is there, and with MSG_WAITALL or
+ * SO_RCVLOWAT waits for the rest, as a read would; nothing is consumed.
+ */
+static void sc_peek_waitall(void)
+{
+	static char big[48 * 1024], got[64 * 1024];
+	struct sender sd;
+	int c, s, i, lowat = 1500;
+	long n;
+
+	for (i = 0; i < (int)sizeof(big); i++)
+		big[i] = (char)(i * 7);
+	mkpair(&c, &s);
+	send(s, big, sizeof(big), 0);
+	wait_inq(c, sizeof(big), 2000);
+	n = R("recv 64K MSG_PEEK, 48K there", recv(c, got, sizeof(got), MSG_PEEK));
+	rec("  the bytes %s", n == (long)sizeof(big) &&
+	    !memcmp(got, big, n) ? "match" : "differ");
+	n = R("recv 64K", recv(c, got, sizeof(got), 0));
+	rec("  the bytes %s", n == (long)sizeof(big) &&
+	    !memcmp(got, big, n) ? "match" : "differ");
+
+	sd = (struct sender){ .fd = s, .chunks = 3, .size = 1000,
+			      .gap_ms = 30 };
+	pthread_create(&sd.th, NULL, sender_run, &sd);
+	guard(5000);
+	R("recv 3000 MSG_PEEK|MSG_WAITALL, arriving in 3 pieces",
+	  recv(c, got, 3000, MSG_PEEK | MSG_WAITALL));
+	unguard();
+	pthread_join(sd.th, NULL);
+	R("recv 3000 MSG_PEEK|MSG_WAITALL, all there",
+	  recv(c, got, 3000, MSG_PEEK | MSG_WAITALL));
+	R("recv 3000", recv(c, got, 3000, 0));
+
+	R("SO_RCVLOWAT 1500",
+	  setsockopt(c, SOL_SOCKET, SO_RCVLOWAT, &lowat, sizeof(lowat)));
+	sd = (struct sender){ .fd = s, .chunks = 2, .size = 1000,
+			      .gap_ms = 30 };
+	pthread_create(&sd.th, NULL, sender_run, &sd);
+	guard(5000);
+	R("recv 3000 MSG_PEEK, SO_RCVLOWAT 1500, arriving in 2 pieces",
+	  recv(c, got, 3000, MSG_PEEK));
+	unguard();
+	pthread_join(sd.th, NULL);
+	R("recv 3000", recv(c, got, 3000, 0));
+	close(c);
+	close(s);
+}
+
+/* poll() reports a socket readable once SO_RCVLOWAT bytes are there. */
+static void sc_poll_rcvlowat(void)
+{
+	int c, s, lowat = 10;
+	char buf[64];
+
+	mkpair(&c, &s);
+	R("SO_RCVLOWAT 10",
+	  setsockopt(c, SOL_SOCKET, SO_RCVLOWAT, &lowat, sizeof(lowat)));
+	send(s, "12345", 5, 0);
+	wait_inq(c, 5, 2000);
+	msleep(20);
+	rec("5 bytes there: %s", pm(pnow(c)));
+	send(s, "67890", 5, 0);
+	rec("wait for POLLIN: %s", pm(pwait(c, POLLIN, 2000)));
+	R("recv", recv(c, buf, sizeof(buf), 0));
+	send(s, "abc", 3, 0);
+	wait_inq(c, 3, 2000);
+	shutdown(s, SHUT_WR);
+	pwait(c, POLLRDHUP, 2000);
+	rec("3 bytes and EOF: %s", pm(pnow(c)));
+	close(c);
+	close(s);
+}
+
 static void sc_dontwait_send(void)
 {
 	int l, c, s;
@@ -2537,6 +2651,83 @@ static void *sleeper_run(void *arg)
 	sl->n = recv(sl->fd, &sl->byte, 1, 0);
 	sl->err = errno;
 	return NULL;
+}
+
+/* The corners of MSG_OOB: no urgent byte (before, after it was read,
+ * at the end of the stream) is EINVAL; a zero-length read takes the byte
+ * and reports it truncated; SIOCINQ counts the bytes before the mark.
+ */
+static void sc_oob_corners(void)
+{
+	char buf[64];
+	int c, s;
+	long n;
+
+	mkpair(&c, &s);
+	R("recv MSG_OOB, none sent", recv(c, buf, 1, MSG_OOB | MSG_DONTWAIT));
+	send(s, "abc", 3, 0);
+	send(s, "X", 1, MSG_OOB);
+	send(s, "defg", 4, 0);
+	pwait(c, POLLPRI, 2000);
+	msleep(20);
+	R("SIOCINQ with the mark ahead", inq(c));
+	R("recv 0 bytes MSG_OOB", recv(c, buf, 0, MSG_OOB));
+	R("recv MSG_OOB again", recv(c, buf, 1, MSG_OOB | MSG_DONTWAIT));
+	n = R("recv", recv(c, buf, sizeof(buf), 0));
+	rec("  data %s", show(buf, n));
+	R("SIOCINQ at the mark", inq(c));
+	n = R("recv", recv(c, buf, sizeof(buf), 0));
+	rec("  data %s", show(buf, n));
+	R("SIOCINQ past the mark", inq(c));
+	shutdown(s, SHUT_WR);
+	pwait(c, POLLRDHUP, 2000);
+	R("recv MSG_OOB at the end of the stream",
+	  recv(c, buf, 1, MSG_OOB | MSG_DONTWAIT));
+	close(c);
+	close(s);
+}
+
+/* A zero-length send on a connection that cannot send fails as TCP's. */
+static void sc_empty_send(void)
+{
+	int c, s;
+
+	mkpair(&c, &s);
+	R("send 0 bytes", send(c, "", 0, 0));
+	shutdown(c, SHUT_WR);
+	R("send 0 bytes after SHUT_WR", send(c, "", 0, MSG_NOSIGNAL));
+	R("send 0 bytes after SHUT_WR, SIGPIPE", send(c, "", 0, 0));
+	close(c);
+	close(s);
+}
+
+/* connect(AF_UNSPEC) while another thread sleeps in recv() on the socket
+ * wakes it, as tcp_disconnect() does.
+ */
+static void sc_unspec_wakes(void)
+{
+	struct sockaddr sa = { .sa_family = AF_UNSPEC };
+	struct timeval tv = { 3, 0 };
+	struct sleeper sl = { 0 };
+	int c, s, i;
+	long t0;
+
+	mkpair(&c, &s);
+	setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	sl.fd = c;
+	pthread_create(&sl.th, NULL, sleeper_run, &sl);
+	msleep(50);
+	t0 = now_ms();
+	R("connect(AF_UNSPEC) while a thread sleeps in recv",
+	  connect(c, &sa, sizeof(sa)));
+	for (i = 0; i < 400 && pthread_tryjoin_np(sl.th, NULL); i++)
+		msleep(10);
+	if (i == 400)
+		pthread_join(sl.th, NULL);
+	rec("the thread's recv: %ld %s, %s", sl.n, sl.n < 0 ? en(sl.err) : "",
+	    now_ms() - t0 < 1500 ? "at once" : "after its timeout");
+	close(c);
+	close(s);
 }
 
 /* Two threads asleep in recv() on one socket while the peer reads the
@@ -3468,11 +3659,16 @@ static const struct scenario scenarios[] = {
 	{ "MSG_PEEK, SO_PEEK_OFF, MSG_TRUNC, MSG_DONTWAIT", sc_peek },
 	{ "SO_PEEK_OFF set before connect", sc_peek_off_before },
 	{ "MSG_WAITALL", sc_waitall },
+	{ "MSG_PEEK sees all there, waits with MSG_WAITALL or SO_RCVLOWAT", sc_peek_waitall },
+	{ "poll() and SO_RCVLOWAT", sc_poll_rcvlowat },
 	{ "MSG_DONTWAIT send on a full socket", sc_dontwait_send },
 	{ "MSG_MORE", sc_msg_more },
 	{ "TCP_CORK", sc_cork },
 	{ "MSG_NOSIGNAL on a reset connection", sc_nosignal },
+	{ "bytes that came before a reset are read first", sc_unread_at_reset },
 	{ "MSG_OOB, SIOCATMARK, SIGURG, SO_OOBINLINE", sc_oob },
+	{ "MSG_OOB without an urgent byte, into no room; SIOCINQ and the mark", sc_oob_corners },
+	{ "zero-length send", sc_empty_send },
 	{ "sendfile", sc_sendfile },
 	{ "splice to and from a pipe", sc_splice },
 	{ "I/O on a socket never connected", sc_unconnected_io },
@@ -3490,6 +3686,7 @@ static const struct scenario scenarios[] = {
 	{ "SOL_SMC SMC_LIMIT_HS", sc_limit_hs },
 	{ "fork: parent writes, child reads; child connects a shared socket", sc_fork },
 	{ "two threads asleep in recv() on one socket share an answer", sc_two_sleepers },
+	{ "connect(AF_UNSPEC) wakes a thread asleep in recv()", sc_unspec_wakes },
 	{ "close a listener with pending connections; close before accept", sc_listener_close },
 	{ "shutdown() on a listener wakes a blocked accept()", sc_listener_shutdown },
 };
