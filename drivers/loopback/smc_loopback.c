@@ -82,7 +82,7 @@ MODULE_PARM_DESC(pool_kib, "freed DMB memory kept for reuse, KiB (default 8192, 
 /* A pooled buffer describes itself in its own first bytes. */
 struct smc_lo_pooled {
 	struct list_head	node;
-	const void		*memcg;		/* charged, for matching only */
+	struct mem_cgroup	*memcg;		/* charged; referenced */
 };
 
 static struct {
@@ -106,7 +106,7 @@ struct smc_lo_dmb {
 	u32			sba_idx;
 	u32			written;	/* bytes from the start, at most */
 	struct smcd_buf		*owner_buf;	/* until the owner unregisters */
-	const void		*memcg;		/* charged for @mem, see pool */
+	struct mem_cgroup	*memcg;		/* charged for @mem, see pool */
 	refcount_t		writers;	/* registration + writers in flight */
 	unsigned int		views;
 	enum smc_lo_state	state;
@@ -177,39 +177,79 @@ static int smc_lo_pool_class(u32 len)
 }
 
 /* The memory cgroup an allocation with @gfp is charged to, as the
- * allocator picks it; compared, never dereferenced.
+ * allocator picks it, with a reference: pooled memory is matched by it,
+ * and the reference keeps its address from going to a new cgroup, which
+ * would then be handed memory charged to another. NULL for none (then
+ * also nothing to match); false if it is going away (no pooling then).
  */
-static const void *smc_lo_memcg(gfp_t gfp)
+static bool smc_lo_memcg_get(gfp_t gfp, struct mem_cgroup **memcgp)
 {
-	const void *memcg = NULL;
+	struct mem_cgroup *memcg = NULL;
+	bool ok = true;
 
+	*memcgp = NULL;
 #ifdef CONFIG_MEMCG
-	if (!(gfp & __GFP_ACCOUNT))
-		return NULL;
+	if (!(gfp & __GFP_ACCOUNT) || mem_cgroup_disabled())
+		return true;
+	rcu_read_lock();
 	memcg = current->active_memcg;
-	if (!memcg && current->mm) {
-		rcu_read_lock();
+	if (!memcg && current->mm)
 		memcg = mem_cgroup_from_task(current);
-		rcu_read_unlock();
+	if (memcg && !css_tryget_online(&memcg->css)) {
+		memcg = NULL;
+		ok = false;
 	}
+	rcu_read_unlock();
 #endif
-	return memcg;
+	*memcgp = memcg;
+	return ok;
 }
 
-/* Zeroed memory for a DMB: pooled memory of that size charged to the same
- * cgroup if there is some, else new.
+static void smc_lo_memcg_put(struct mem_cgroup *memcg)
+{
+#ifdef CONFIG_MEMCG
+	if (memcg)
+		css_put(&memcg->css);
+#endif
+}
+
+/* Pooled memory of a cgroup that went away matches nobody any more. */
+static bool smc_lo_memcg_gone(struct mem_cgroup *memcg)
+{
+#ifdef CONFIG_MEMCG
+	return memcg && !mem_cgroup_online(memcg);
+#else
+	return false;
+#endif
+}
+
+static void smc_lo_pooled_free(struct smc_lo_pooled *p)
+{
+	smc_lo_memcg_put(p->memcg);
+	kvfree(p);
+}
+
+/* Zeroed memory for a DMB, charged to *@memcg (referenced, see above):
+ * pooled memory of that size charged to the same cgroup if there is
+ * some, else new. Pooled memory of cgroups gone is freed on the way.
  */
-static void *smc_lo_mem_get(u32 len, gfp_t gfp, const void **memcg,
+static void *smc_lo_mem_get(u32 len, gfp_t gfp, struct mem_cgroup **memcg,
 			    bool *recycled)
 {
 	int class = smc_lo_pool_class(len);
-	struct smc_lo_pooled *p, *found = NULL;
+	struct smc_lo_pooled *p, *tmp, *found = NULL;
+	bool pool = smc_lo_memcg_get(gfp, memcg);
+	LIST_HEAD(gone);
+	void *mem;
 
-	*memcg = smc_lo_memcg(gfp);
-	if (class >= 0 && READ_ONCE(pool_kib)) {
+	if (pool && class >= 0 && READ_ONCE(pool_kib)) {
 		spin_lock(&smc_lo_pool.lock);
-		list_for_each_entry(p, &smc_lo_pool.free[class], node) {
-			if (p->memcg == *memcg) {
+		list_for_each_entry_safe(p, tmp, &smc_lo_pool.free[class],
+					 node) {
+			if (smc_lo_memcg_gone(p->memcg)) {
+				list_move(&p->node, &gone);
+				smc_lo_pool.bytes -= len;
+			} else if (p->memcg == *memcg) {
 				list_del(&p->node);
 				smc_lo_pool.bytes -= len;
 				found = p;
@@ -218,12 +258,22 @@ static void *smc_lo_mem_get(u32 len, gfp_t gfp, const void **memcg,
 		}
 		spin_unlock(&smc_lo_pool.lock);
 	}
+	list_for_each_entry_safe(p, tmp, &gone, node)
+		smc_lo_pooled_free(p);
 	*recycled = !!found;
-	if (!found)
-		return kvzalloc(len, gfp);
-	/* Scrubbed when pooled, but for the pool's own bookkeeping. */
-	memset(found, 0, sizeof(*found));
-	return found;
+	if (found) {
+		/* The pool's reference is ours now: one is enough. */
+		smc_lo_memcg_put(found->memcg);
+		/* Scrubbed when pooled, but for the pool's own bookkeeping. */
+		memset(found, 0, sizeof(*found));
+		return found;
+	}
+	mem = kvzalloc(len, gfp);
+	if (!mem) {
+		smc_lo_memcg_put(*memcg);
+		*memcg = NULL;
+	}
+	return mem;
 }
 
 /* Free pooled memory until the pool holds at most @max bytes; the
@@ -248,14 +298,16 @@ static void smc_lo_pool_trim(size_t max)
 			spin_unlock(&smc_lo_pool.lock);
 			if (!p)
 				break;
-			kvfree(p);
+			smc_lo_pooled_free(p);
 		}
 	}
 }
 
-/* @mem was written in its first @written bytes at most. */
+/* @mem was written in its first @written bytes at most. The reference
+ * on @memcg goes with it, to the pool or away.
+ */
 static void smc_lo_mem_put(void *mem, u32 len, u32 written,
-			   const void *memcg)
+			   struct mem_cgroup *memcg)
 {
 	size_t max = (size_t)READ_ONCE(pool_kib) * SZ_1K;
 	int class = smc_lo_pool_class(len);
@@ -271,7 +323,8 @@ static void smc_lo_mem_put(void *mem, u32 len, u32 written,
 	 * bytes of each DMB, and scrubbing two whole DMBs cost it more CPU
 	 * than the rest of its teardown (measured under emulation).
 	 */
-	if (class >= 0 && READ_ONCE(smc_lo_pool.bytes) + len <= max) {
+	if (class >= 0 && READ_ONCE(smc_lo_pool.bytes) + len <= max &&
+	    !smc_lo_memcg_gone(memcg)) {
 		memset(mem, 0, min(written, len));
 		p->memcg = memcg;
 		spin_lock(&smc_lo_pool.lock);
@@ -282,8 +335,10 @@ static void smc_lo_mem_put(void *mem, u32 len, u32 written,
 		}
 		spin_unlock(&smc_lo_pool.lock);
 	}
-	if (!kept)
+	if (!kept) {
 		kvfree(mem);
+		smc_lo_memcg_put(memcg);
+	}
 	/* The administrator may have lowered pool_kib. */
 	if (READ_ONCE(smc_lo_pool.bytes) > max)
 		smc_lo_pool_trim(max);

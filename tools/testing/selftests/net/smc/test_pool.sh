@@ -8,14 +8,14 @@
 # allocated; data stays intact either way; unloading frees the pool.
 # DMBs of real connections are charged to the memory cgroup of the
 # sockets' owner (handshakes run in workers), and pooled memory only goes
-# to DMBs charged to the same cgroup.
+# to DMBs charged to the same cgroup; a cgroup's removal frees its part.
 source "$(dirname "$0")/lib.sh"
 
 repo=${SMC_REPO:-$(cd "$(dirname "$0")/../../../../.." && pwd)}
 smc=$repo/tools/smc/smc
 param=/sys/module/smc_loopback/parameters/pool_kib
 
-tap_plan 15
+tap_plan 16
 
 modprobe smc && modprobe smc_diag && modprobe smc_loopback ||
 	fail "modprobe smc smc_diag smc_loopback"
@@ -149,8 +149,21 @@ if [ $(((before - after) / 1024)) -ge 7500 ]; then
 else
 	fail "pool emptied: the first cgroup shrank by $(((before - after) / 1024)) KiB only"
 fi
+# A cgroup removed leaves pooled memory nobody can match any more: it is
+# freed when a DMB of its size is next looked for, so that the pool serves
+# the cgroups that remain (it stayed, and kept them out, before).
+echo 1048576 >$rmem
+echo 8192 >$param
+hold pool-x >/dev/null
+rmdir $cg/pool-x
+read -r a0 r0 < <(counts)
+hold pool-y >/dev/null
+hold pool-y >/dev/null
+read -r a1 r1 < <(counts)
+expect_eq "pool of a cgroup removed: freed, the next cgroup's pooled instead" \
+	"allocated 8 reused 8" "allocated $((a1 - a0)) reused $((r1 - r0))"
 echo "$rmem_was" >$rmem
-rmdir $cg/pool-x $cg/pool-y
+rmdir $cg/pool-y
 
 check "rmmod smc_loopback frees the pool" rmmod smc_loopback
 tap_exit
