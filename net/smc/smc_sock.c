@@ -274,6 +274,11 @@ static int smc_release(struct socket *sock)
 	sock_orphan(sk);
 	sock->sk = NULL;
 	release_sock(sk);
+	/* A listener's: a connection still in TCP's queue may have armed it
+	 * (its event raced with smc_listen_stop()'s unhook); TCP's release
+	 * has forgotten them all under their locks, so none can now.
+	 */
+	del_timer_sync(&smc->accept_timer);
 
 	sk->sk_prot->unhash(sk);
 	sock_put(sk);	/* the hold above */
@@ -597,6 +602,15 @@ static int smc_setsockopt(struct socket *sock, int level, int optname,
 	 * resolves how this one interacts with them (IP_TOS and SO_PRIORITY).
 	 */
 	lock_sock(&smc->sk);
+	if (smc_tcp_opt_forces_fallback(level, optname) && !smc->fallback &&
+	    (smc->sk.sk_state != SMC_INIT ||
+	     smc->connect_phase != SMC_CONNECT_IDLE)) {
+		/* Too late to fall back, and the data does not pass through
+		 * TCP (a TLS ULP would not see it), as upstream.
+		 */
+		release_sock(&smc->sk);
+		return -EINVAL;
+	}
 	smc_sockopts_to_tcp(smc);
 	rc = tcp->ops->setsockopt(tcp, level, optname, optval, optlen);
 	if (!rc)
@@ -608,9 +622,7 @@ static int smc_setsockopt(struct socket *sock, int level, int optname,
 		smc_stat_sockopt(smc, optname);
 		smc_data_uncork(smc);
 	}
-	if (!rc && smc_tcp_opt_forces_fallback(level, optname) &&
-	    smc->sk.sk_state == SMC_INIT &&
-	    smc->connect_phase == SMC_CONNECT_IDLE)
+	if (!rc && smc_tcp_opt_forces_fallback(level, optname))
 		smc_fallback_switch(smc, SMC_CLC_DECL_OPTUNSUPP, 0);
 	release_sock(&smc->sk);
 	return rc;

@@ -3127,6 +3127,35 @@ static void sc_tcp_info(void)
 	close(l);
 }
 
+/* TCP_ULP on a connection: TCP takes it (kTLS), a connection over SMC-D
+ * refuses it (its data does not pass through TCP, a TLS ULP would never
+ * see it; as upstream); a connection that fell back is TCP's.
+ */
+static void sc_ulp_connected(void)
+{
+	char got[64];
+	int c, s, t, rc;
+
+	/* kTLS may be missing from the kernel: ask a plain TCP socket. */
+	t = socket(AF_INET, SOCK_STREAM, 0);
+	rc = setsockopt(t, SOL_TCP, TCP_ULP, "tls", 3);
+	close(t);
+	if (rc && errno == ENOENT) {
+		rec("no kTLS in this kernel");
+		return;
+	}
+	mkpair(&c, &s);
+	errno = 0;
+	rc = setsockopt(c, SOL_TCP, TCP_ULP, "tls", 3);
+	snprintf(got, sizeof(got), "%d %s", rc, rc ? en(errno) : "");
+	expect3("TCP_ULP tls on a connected socket", "0 ", "0 ", "-1 EINVAL",
+		got);
+	R("TCP_FASTOPEN on a connected socket",
+	  so(s, SOL_TCP, TCP_FASTOPEN, 5));
+	close(c);
+	close(s);
+}
+
 static void sc_maxseg(void)
 {
 	char buf[5000];
@@ -3678,6 +3707,7 @@ static const struct scenario scenarios[] = {
 	{ "TCP_NODELAY", sc_nodelay },
 	{ "TCP_INFO", sc_tcp_info },
 	{ "TCP_MAXSEG", sc_maxseg },
+	{ "TCP_ULP and TCP_FASTOPEN on a connected socket", sc_ulp_connected },
 	{ "default buffer sizes and option values", sc_defaults },
 	{ "options set before connect survive the connection", sc_opts_before_connect },
 	{ "options set on a listener before listen() are inherited", sc_opts_listener_before },
