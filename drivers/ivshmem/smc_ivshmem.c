@@ -115,6 +115,8 @@ enum {
 #define IVS_INIT_WAIT_MS	2000
 /* The owner's heartbeat period, and how long a claimant watches it. */
 #define IVS_BEAT_MS		50
+/* Word-wise copies up to this size: headers, not data. */
+#define IVS_WORD_COPY_MAX	64
 #define IVS_CLAIM_WAIT_MS	300
 
 #define IVS_TOKEN_AREA_SHIFT	56
@@ -560,6 +562,27 @@ static void ivs_signal(struct ivs *ivs, u32 area, u32 slot)
 	ivs_ring(ivs, area);
 }
 
+/* Into memory the peer's guest reads while we write: whole 8-byte words
+ * where they are aligned (the CDC header's cursors are, and the protocol
+ * reads each word of them in one access), so that no cursor is seen half
+ * written; anything else by memcpy().
+ */
+static void ivs_copy(void *dst, const void *src, u32 size)
+{
+	u64 *d = dst;
+	u64 word;
+
+	if (!IS_ALIGNED((unsigned long)dst | size, sizeof(u64)) ||
+	    size > IVS_WORD_COPY_MAX) {
+		memcpy(dst, src, size);
+		return;
+	}
+	for (; size; size -= sizeof(u64), src += sizeof(u64)) {
+		memcpy(&word, src, sizeof(word));
+		WRITE_ONCE(*d++, word);
+	}
+}
+
 /* An ivshmem DMB has a single element: @idx is not needed. */
 static int ivs_move_data(struct smcd_device *smcd, u64 token, u32 idx,
 			 bool signal, u32 offset, const void *data, u32 size)
@@ -577,7 +600,7 @@ static int ivs_move_data(struct smcd_device *smcd, u64 token, u32 idx,
 		rc = -EINVAL;
 	} else {
 		if (size)
-			memcpy(mem + offset, data, size);
+			ivs_copy(mem + offset, data, size);
 		if (signal) {
 			/* The data is in place before the signal. */
 			smp_wmb();

@@ -177,6 +177,23 @@ static bool smc_conn_owes_update(struct smc_conn *conn)
 /* The peer wrote a CDC into our DMB and signalled. May run in any context,
  * including the peer's own send path: it must not sleep or write a CDC.
  */
+/* The CDC header at the start of our DMB, as the peer last wrote it. A
+ * peer in another machine (ivshmem) may be writing the next one while we
+ * copy: each 8-byte word (a cursor is one) is read in one access, as the
+ * device writes it, so that no cursor is torn between two writes.
+ */
+static void smc_cdc_snapshot(u8 *snap, const void *dmb)
+{
+	const u64 *src = dmb;
+	u64 word;
+	int i;
+
+	for (i = 0; i < SMCD_CDC_MSG_LEN / sizeof(u64); i++) {
+		word = READ_ONCE(src[i]);
+		memcpy(snap + i * sizeof(u64), &word, sizeof(word));
+	}
+}
+
 static void smc_conn_signal(struct smcd_buf *buf)
 {
 	struct smc_conn *conn = container_of(buf, struct smc_conn, rmb);
@@ -187,7 +204,7 @@ static void smc_conn_signal(struct smcd_buf *buf)
 	u8 snap[SMCD_CDC_MSG_LEN], newflags = 0;
 	struct smc_cdc_info ci;
 
-	memcpy(snap, buf->cpu_addr, sizeof(snap));
+	smc_cdc_snapshot(snap, buf->cpu_addr);
 	spin_lock_bh(&conn->lock);
 	if (conn->dead) {
 		spin_unlock_bh(&conn->lock);

@@ -123,18 +123,7 @@ void smc_ueid_flush(struct net *net)
 	spin_unlock_bh(&sn->ueid_lock);
 }
 
-int smc_ueid_count(struct net *net)
-{
-	struct smc_net *sn = smc_net(net);
-	int n;
-
-	spin_lock_bh(&sn->ueid_lock);
-	n = sn->ueid_cnt;
-	spin_unlock_bh(&sn->ueid_lock);
-	return n;
-}
-
-void smc_ueid_fill(struct net *net, u8 *out, int max_eids)
+int smc_ueid_fill(struct net *net, u8 *out, int max_eids)
 {
 	struct smc_net *sn = smc_net(net);
 	int i;
@@ -143,6 +132,7 @@ void smc_ueid_fill(struct net *net, u8 *out, int max_eids)
 	for (i = 0; i < sn->ueid_cnt && i < max_eids; i++)
 		memcpy(out + i * SMC_EID_LEN, sn->ueid[i], SMC_EID_LEN);
 	spin_unlock_bh(&sn->ueid_lock);
+	return i;
 }
 
 static bool smc_ueid_known(struct net *net, const u8 *eid)

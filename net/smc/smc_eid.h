@@ -22,9 +22,10 @@ int smc_ueid_add(struct net *net, const u8 *eid);
 int smc_ueid_remove(struct net *net, const u8 *eid);
 void smc_ueid_flush(struct net *net);
 
-int smc_ueid_count(struct net *net);
-/* Copy up to @max_eids UEIDs into @out, SMC_EID_LEN bytes each. */
-void smc_ueid_fill(struct net *net, u8 *out, int max_eids);
+/* Copy up to @max_eids UEIDs into @out, SMC_EID_LEN bytes each; returns
+ * how many (one look: the table may change between two calls).
+ */
+int smc_ueid_fill(struct net *net, u8 *out, int max_eids);
 
 /* Whether one of the proposal's UEIDs is configured here too. */
 bool smc_ueid_common(struct net *net, const struct smc_clc_prop_info *prop);

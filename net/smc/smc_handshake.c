@@ -298,9 +298,8 @@ static int smc_client_propose(struct smc_sock *smc, const struct smc_offer *o,
 	pi->has_smcd_area = true;
 	pi->has_v2ext = true;
 	pi->release = SMC_CLC_RELEASE_0;
-	pi->eid_cnt = smc_ueid_count(sock_net(&smc->sk));
-	smc_ueid_fill(sock_net(&smc->sk), &ueids[0][0], SMC_MAX_UEID);
-	pi->eid_cnt = min_t(u8, pi->eid_cnt, SMC_MAX_UEID);
+	pi->eid_cnt = smc_ueid_fill(sock_net(&smc->sk), &ueids[0][0],
+				    SMC_MAX_UEID);
 	pi->eids = (const u8 (*)[SMC_CLC_EID_LEN])ueids;
 	pi->has_smcd_v2ext = true;
 	pi->seid_valid = smc_seid_enabled(sock_net(&smc->sk));

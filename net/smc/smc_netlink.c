@@ -455,8 +455,7 @@ static int smc_nl_dump_ueid(struct sk_buff *skb, struct netlink_callback *cb)
 	int i, n;
 	void *hdr;
 
-	n = min(smc_ueid_count(net), SMC_MAX_UEID);
-	smc_ueid_fill(net, &eids[0][0], n);
+	n = smc_ueid_fill(net, &eids[0][0], SMC_MAX_UEID);
 	for (i = cb->args[0]; i < n; i++) {
 		hdr = smc_nl_put(skb, cb, SMC_NETLINK_DUMP_UEID);
 		if (!hdr)
