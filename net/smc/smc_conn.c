@@ -174,9 +174,6 @@ static bool smc_conn_owes_update(struct smc_conn *conn)
 	       (conn->rx_prod_flags & SMC_CDC_PF_WRITE_BLOCKED);
 }
 
-/* The peer wrote a CDC into our DMB and signalled. May run in any context,
- * including the peer's own send path: it must not sleep or write a CDC.
- */
 /* The CDC header at the start of our DMB, as the peer last wrote it. A
  * peer in another machine (ivshmem) may be writing the next one while we
  * copy: each 8-byte word (a cursor is one) is read in one access, as the
@@ -194,6 +191,9 @@ static void smc_cdc_snapshot(u8 *snap, const void *dmb)
 	}
 }
 
+/* The peer wrote a CDC into our DMB and signalled. May run in any context,
+ * including the peer's own send path: it must not sleep or write a CDC.
+ */
 static void smc_conn_signal(struct smcd_buf *buf)
 {
 	struct smc_conn *conn = container_of(buf, struct smc_conn, rmb);

@@ -17,15 +17,15 @@
 #include "smc_netns.h"
 #include "smc_clc_wire.h"
 
-/* TCP's own callbacks, as a new TCP socket has them (none is exported).
- * A connection that TCP clones from a socket we hooked gets our hooks but
- * not our pointer (see smc_tcp_hook()); its first event hands it these.
- */
 static void smc_tcp_data_ready(struct sock *tsk);
 static void smc_tcp_write_space(struct sock *tsk);
 static void smc_tcp_state_change(struct sock *tsk);
 static void smc_tcp_error_report(struct sock *tsk);
 
+/* TCP's own callbacks, as a new TCP socket has them (none is exported).
+ * A connection that TCP clones from a socket we hooked gets our hooks but
+ * not our pointer (see smc_tcp_hook()); its first event hands it these.
+ */
 static struct {
 	void (*data_ready)(struct sock *sk);
 	void (*write_space)(struct sock *sk);
