@@ -2359,6 +2359,22 @@ static void *sender_run(void *arg)
 	return NULL;
 }
 
+/* recv(@c, @buf, @len, @flags), recorded as @what, while a thread sends
+ * @chunks pieces of 1000 bytes on @s, 30 ms apart.
+ */
+static void recv_during_send(int c, int s, int chunks, char *buf, size_t len,
+			     int flags, const char *what)
+{
+	struct sender sd = { .fd = s, .chunks = chunks, .size = 1000,
+			     .gap_ms = 30 };
+
+	pthread_create(&sd.th, NULL, sender_run, &sd);
+	guard(5000);
+	R(what, recv(c, buf, len, flags));
+	unguard();
+	pthread_join(sd.th, NULL);
+}
+
 static void sc_waitall(void)
 {
 	struct sender sd;
@@ -2368,14 +2384,8 @@ static void sc_waitall(void)
 	long t0;
 
 	mkpair(&c, &s);
-	sd = (struct sender){ .fd = s, .chunks = 3, .size = 1000,
-			      .gap_ms = 30 };
-	pthread_create(&sd.th, NULL, sender_run, &sd);
-	guard(5000);
-	R("recv 3000 MSG_WAITALL, arriving in 3 pieces",
-	  recv(c, buf, 3000, MSG_WAITALL));
-	unguard();
-	pthread_join(sd.th, NULL);
+	recv_during_send(c, s, 3, buf, 3000, MSG_WAITALL,
+			 "recv 3000 MSG_WAITALL, arriving in 3 pieces");
 
 	R("SO_RCVTIMEO 100 ms", setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv,
 					   sizeof(tv)));
@@ -2405,7 +2415,6 @@ static void sc_waitall(void)
 static void sc_peek_waitall(void)
 {
 	static char big[48 * 1024], got[64 * 1024];
-	struct sender sd;
 	int c, s, i, lowat = 1500;
 	long n;
 
@@ -2421,28 +2430,16 @@ static void sc_peek_waitall(void)
 	rec("  the bytes %s", n == (long)sizeof(big) &&
 	    !memcmp(got, big, n) ? "match" : "differ");
 
-	sd = (struct sender){ .fd = s, .chunks = 3, .size = 1000,
-			      .gap_ms = 30 };
-	pthread_create(&sd.th, NULL, sender_run, &sd);
-	guard(5000);
-	R("recv 3000 MSG_PEEK|MSG_WAITALL, arriving in 3 pieces",
-	  recv(c, got, 3000, MSG_PEEK | MSG_WAITALL));
-	unguard();
-	pthread_join(sd.th, NULL);
+	recv_during_send(c, s, 3, got, 3000, MSG_PEEK | MSG_WAITALL,
+			 "recv 3000 MSG_PEEK|MSG_WAITALL, arriving in 3 pieces");
 	R("recv 3000 MSG_PEEK|MSG_WAITALL, all there",
 	  recv(c, got, 3000, MSG_PEEK | MSG_WAITALL));
 	R("recv 3000", recv(c, got, 3000, 0));
 
 	R("SO_RCVLOWAT 1500",
 	  setsockopt(c, SOL_SOCKET, SO_RCVLOWAT, &lowat, sizeof(lowat)));
-	sd = (struct sender){ .fd = s, .chunks = 2, .size = 1000,
-			      .gap_ms = 30 };
-	pthread_create(&sd.th, NULL, sender_run, &sd);
-	guard(5000);
-	R("recv 3000 MSG_PEEK, SO_RCVLOWAT 1500, arriving in 2 pieces",
-	  recv(c, got, 3000, MSG_PEEK));
-	unguard();
-	pthread_join(sd.th, NULL);
+	recv_during_send(c, s, 2, got, 3000, MSG_PEEK,
+			 "recv 3000 MSG_PEEK, SO_RCVLOWAT 1500, arriving in 2 pieces");
 	R("recv 3000", recv(c, got, 3000, 0));
 	close(c);
 	close(s);

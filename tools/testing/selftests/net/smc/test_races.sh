@@ -84,7 +84,7 @@ check "rmmod smc_test_delay" rmmod smc_test_delay
 
 # The cases below drive the race from Python; what they share.
 cat >/tmp/races_lib.py <<'PY'
-import errno, socket, sys
+import errno, socket, sys, time
 
 IPPROTO_SMC = 256
 port, param = int(sys.argv[1]), sys.argv[2]
@@ -99,6 +99,13 @@ def hits():
 def arm(n=1):
 	with open(param + "/count", "w") as f:
 		f.write(str(n))
+
+def wait_stopped(start):
+	"""Wait (10 s at most) for a stop since hits() was start; how many."""
+	deadline = time.monotonic() + 10
+	while hits() == start and time.monotonic() < deadline:
+		time.sleep(0.001)
+	return hits() - start
 
 def attempt(f):
 	"""f()'s result as a string, or the name of its errno."""
@@ -161,10 +168,7 @@ def reader():
 
 t = threading.Thread(target=reader)
 t.start()
-deadline = time.monotonic() + 10
-while hits() == start and time.monotonic() < deadline:
-	time.sleep(0.001)
-stopped = hits() - start
+stopped = wait_stopped(start)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
 s.close()
 t.join()
@@ -288,10 +292,7 @@ ls.accept()[0].close()
 arm()
 t = threading.Thread(target=client)
 t.start()
-deadline = time.monotonic() + 10
-while hits() == start and time.monotonic() < deadline:
-	time.sleep(0.001)
-stopped = hits() - start
+stopped = wait_stopped(start)
 rm = subprocess.Popen(["rmmod", "smc_loopback"])
 t.join()
 rmrc = rm.wait(60)
