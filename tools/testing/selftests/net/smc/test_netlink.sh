@@ -156,9 +156,17 @@ for i in range(int(n)):
     c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     c.connect(("127.0.0.1", int(port)))
     cl.append(c)
+# Handshakes finish in worker context, so the accept order need not be
+# the connect order: pair each client with its own accepted socket.
+byname = {}
 for i in range(int(n)):
-    ac.append(srv.accept()[0])
-for c, a in zip(cl, ac):
+    a = srv.accept()[0]
+    byname[a.getpeername()] = a
+for c in cl:
+    c.settimeout(10)
+    a = byname[c.getsockname()]
+    a.settimeout(10)
+    ac.append(a)
     c.sendall(b"x"); a.recv(1); a.sendall(b"y"); c.recv(1)
 open(ready, "w").close()
 for i in range(600):
