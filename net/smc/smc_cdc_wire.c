@@ -65,6 +65,9 @@ int smcd_cdc_decode(const void *buf, size_t len, struct smc_cdc_info *ci)
 	memset(ci, 0, sizeof(*ci));
 	if (len < SMCD_CDC_MSG_LEN)
 		return -ENODATA;
+	/* A DMB starts zeroed: type 0 means nothing has been written yet. */
+	if (!m->type)
+		return -ENOMSG;
 	/* Linux never looks at it, but every Linux sender writes it */
 	if (m->type != SMC_CDC_MSG_TYPE)
 		return -EPROTO;

@@ -120,7 +120,7 @@ struct smc_cdc_info {
 int smcr_cdc_decode(const void *buf, size_t len, struct smc_cdc_info *ci);
 int smcr_cdc_encode(void *buf, size_t len, const struct smc_cdc_info *ci);
 /* @buf must be a private snapshot of the DMB header: the peer may rewrite
- * the DMB at any time.
+ * the DMB at any time. -ENOMSG: the header was never written (type 0).
  */
 int smcd_cdc_decode(const void *buf, size_t len, struct smc_cdc_info *ci);
 int smcd_cdc_encode(void *buf, size_t len, const struct smc_cdc_info *ci);

@@ -203,14 +203,21 @@ static void smc_conn_signal(struct smcd_buf *buf)
 	bool urgent = false, space_wanted = false, early = false;
 	u8 snap[SMCD_CDC_MSG_LEN], newflags = 0;
 	struct smc_cdc_info ci;
+	int rc;
 
 	smc_cdc_snapshot(snap, buf->cpu_addr);
+	rc = smcd_cdc_decode(snap, sizeof(snap), &ci);
+	/* A signal before the peer's first CDC (a device that delivers a
+	 * stale signal to a reused DMB slot) has nothing to say.
+	 */
+	if (rc == -ENOMSG)
+		return;
 	spin_lock_bh(&conn->lock);
 	if (conn->dead) {
 		spin_unlock_bh(&conn->lock);
 		return;
 	}
-	if (smcd_cdc_decode(snap, sizeof(snap), &ci) ||
+	if (rc ||
 	    smc_conn_take_cursors(conn, &ci, &more_data, &more_space) ||
 	    (more_data && READ_ONCE(sk->sk_shutdown) == SHUTDOWN_MASK)) {
 		/* A broken peer, or data for a socket shut down both ways (TCP

@@ -18,7 +18,7 @@ diag=$SMC_TOOLS/smc_diag_dump
 kmod=$SMC_SELFTESTS/modules/smcd_dev_test.ko
 ctl=/sys/kernel/debug/smcd_dev_test/ctl
 
-tap_plan 12
+tap_plan 14
 
 if modprobe smc && modprobe smc_diag && modprobe smc_loopback &&
    insmod "$kmod"; then
@@ -84,12 +84,13 @@ for x in t: x.join()
 print("client=%s server=%s" % (res.get("client"), res.get("server")), flush=True)
 PY
 
-# forge NAME PORT FIELDS: an idle connection to PORT; the CDC FIELDS
-# (producer wrap, count; consumer wrap, count; producer and connection
-# flags; how many times) goes into its client's DMB, then "go".
+# forge NAME PORT FIELDS [CMD]: an idle connection to PORT; the CDC
+# FIELDS (producer wrap, count; consumer wrap, count; producer and
+# connection flags; how many times) goes into its client's DMB, then
+# "go". CMD "blank": FIELDS is only how many times a zeroed header goes in.
 forge()
 {
-	local name=$1 port=$2 fields=$3 token
+	local name=$1 port=$2 fields=$3 cmd=${4:-cdc} token
 	rm -f /tmp/pair.go
 	python3 /tmp/pair.py "$port" >"/tmp/$name.out" 2>&1 &
 	for _ in $(seq $((100 * ${SMC_TIMEOUT_SCALE:-1}))); do
@@ -98,7 +99,7 @@ forge()
 	done
 	token=$("$diag" 2>/dev/null | grep -E "state=ACTIVE.*mode=SMCD.*peer=[^ ]*:$port " |
 		sed -n 's/.*,token:\(0x[0-9a-f]*\),.*/\1/p' | head -n 1)
-	if [ -n "$token" ] && echo "cdc $token $fields" >"$ctl" 2>/dev/null; then
+	if [ -n "$token" ] && echo "$cmd $token $fields" >"$ctl" 2>/dev/null; then
 		sed 's/^/# /' "$ctl"
 	else
 		echo "# $name: no victim token, or the CDC was refused"
@@ -127,6 +128,14 @@ forge stale_flood 7804 "0 0 0 0 0 0 20000"
 check "stale_flood: 20000 CDCs written and signalled" grep -q '^ok' "$ctl"
 expect_eq "stale_flood: the connection works on, 64 KiB each way checked" \
 	"client=ok server=ok" "$(grep '^client=' /tmp/stale_flood.out)"
+
+# Signals for a header nobody wrote yet, as a device may deliver for a
+# reused DMB slot: nothing to act on, the connection is not hurt.
+forge blank_signals 7805 1000 blank
+check "blank_signals: 1000 zeroed headers written and signalled" \
+	grep -q '^ok' "$ctl"
+expect_eq "blank_signals: the connection works on, 64 KiB each way checked" \
+	"client=ok server=ok" "$(grep '^client=' /tmp/blank_signals.out)"
 
 wait $bycli
 crc=$?

@@ -17,6 +17,9 @@
  *                fields (producer wrap and count, consumer wrap and
  *                count, producer and connection flags) into the DMB
  *                TOKEN names, signalled, N times
+ *   blank TOKEN N
+ *                write an all-zero header (as a DMB starts) and signal
+ *                it N times: a device's stale signals
  * Reading ctl gives the last command's results: one "ok - ..." or
  * "not ok - ..." line per check, then "# done: N checks, N failed".
  * Reading status gives "device=<name|-> added=N removed=N hidden=N
@@ -929,10 +932,11 @@ static void tst_cdc(struct smcd_device *dev, u64 token, const unsigned int *v,
 		    unsigned int n)
 {
 	unsigned int done;
-	u8 msg[32];
+	u8 msg[32] = {};
 	int rc = 0;
 
-	tst_cdc_forge(msg, v);
+	if (v)
+		tst_cdc_forge(msg, v);
 	for (done = 0; done < n; done++) {
 		rc = dev->ops->move_data(dev, token, 0, true, 0, msg,
 					 sizeof(msg));
@@ -974,6 +978,8 @@ static ssize_t tst_ctl_write(struct file *file, const char __user *ubuf,
 	} else if (sscanf(cmd, "cdc %llx %u %u %u %u %u %u %u", &token,
 			  &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &n) == 8) {
 		tst_cdc(tst_dev, token, v, n);
+	} else if (sscanf(cmd, "blank %llx %u", &token, &n) == 2) {
+		tst_cdc(tst_dev, token, NULL, n);
 	} else if (!strcmp(cmd, "release")) {
 		if (tst_check(tst_held, "something is held")) {
 			tst_release(tst_held);

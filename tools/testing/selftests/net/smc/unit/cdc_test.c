@@ -214,6 +214,8 @@ static bool t_smcd_bad(const void *arg)
 		CHECK_EQ(rc, -ENODATA);
 	}
 	g[0] = 0;
+	CHECK_EQ(smcd_cdc_decode(g, sizeof(g), &ci), -ENOMSG);
+	g[0] = 0x01;
 	CHECK_EQ(smcd_cdc_decode(g, sizeof(g), &ci), -EPROTO);
 	return true;
 }
