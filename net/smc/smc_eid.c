@@ -26,7 +26,9 @@ void smc_eid_init(void)
 {
 	static const siphash_key_t key = { { 0x736d632d6e67ULL, 0x73656964ULL } };
 	const char *uuid = dmi_get_system_info(DMI_PRODUCT_UUID);
+	char text[SMC_EID_LEN + 1];
 	u8 rnd[16];
+	int len;
 	u64 h;
 
 	if (uuid && *uuid) {
@@ -35,10 +37,13 @@ void smc_eid_init(void)
 		get_random_bytes(rnd, sizeof(rnd));
 		h = siphash(rnd, sizeof(rnd), &key);
 	}
-	/* Upper case hex: EIDs allow A-Z, 0-9, '.' and '-', blank padded. */
+	/* Upper case hex: EIDs allow A-Z, 0-9, '.' and '-', blank padded
+	 * (the value is a wire field, not a C string: no NUL in it).
+	 */
+	len = scnprintf(text, sizeof(text), SMC_SEID_PREFIX "%016llX",
+			(unsigned long long)h);
 	memset(smc_seid_value, ' ', sizeof(smc_seid_value));
-	snprintf(smc_seid_value, sizeof(smc_seid_value), SMC_SEID_PREFIX "%016llX",
-		 (unsigned long long)h);
+	memcpy(smc_seid_value, text, len);
 }
 
 const u8 *smc_seid(void)

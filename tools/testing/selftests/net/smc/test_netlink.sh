@@ -122,6 +122,11 @@ expect_eq "info: no SMC-Rv2 (no RDMA support)" false \
 seid=$(jget "" .seid info)
 [ -n "$seid" ] && [ "$seid" != null ] &&
 	ok "info: a system EID ($seid)" || fail "info: a system EID ($seid)"
+# On the wire and in SMC_NLA_SEID_ENTRY the EID is 32 characters, blank
+# padded: no NUL inside (that would also make the EID invalid).
+expect_eq "seid: 32 valid characters, blank padded" \
+	"$(printf '%-32s' "$seid" | od -An -tx1 | tr -d ' \n')00" \
+	"$("$probe" -d SMC_GEN_NETLINK 13 | sed -n 's/^ *1:33:\([0-9a-f]*\).*/\1/p')"
 "$smc" info | sed 's/^/# /'
 # The man page's reason table is the tool's.
 man_tbl=$(sed -n '/^\.TS/,/^\.TE/p' "$SMC_REPO/tools/smc/smc.8" |
