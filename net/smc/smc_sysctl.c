@@ -7,6 +7,7 @@
  * although this module has no SMC-R yet: a configuration that sets them
  * must not fail to apply. smcd_dmb_limit is ours.
  */
+#include <linux/capability.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/stddef.h>
@@ -23,6 +24,27 @@ static int smc_links_min = 1;
 static int smc_links_max = 2;
 static int smc_conns_min = 16;
 static int smc_conns_max = 255;
+
+/* The DMB cap is the host's limit on a namespace: whoever administers
+ * only the namespace (root of a user namespace) may lower it, not raise
+ * it.
+ */
+static int smc_dmb_limit_sysctl(struct ctl_table *table, int write,
+				void *buffer, size_t *lenp, loff_t *ppos)
+{
+	unsigned long *limit = table->data, val = READ_ONCE(*limit);
+	struct ctl_table tmp = *table;
+	int rc;
+
+	tmp.data = &val;
+	rc = proc_doulongvec_minmax(&tmp, write, buffer, lenp, ppos);
+	if (rc || !write)
+		return rc;
+	if (val > READ_ONCE(*limit) && !capable(CAP_NET_ADMIN))
+		return -EPERM;
+	WRITE_ONCE(*limit, val);
+	return 0;
+}
 
 /* One knob: where it lives in struct smc_net, how it is parsed, its range. */
 struct smc_knob {
@@ -51,7 +73,7 @@ static const struct smc_knob smc_knobs[] = {
 	  sizeof(int), proc_dointvec_minmax, &smc_conns_min, &smc_conns_max },
 	/* Ours: what the namespace's DMBs may add up to, in bytes. */
 	{ "smcd_dmb_limit", offsetof(struct smc_net, smcd_dmb_limit),
-	  sizeof(unsigned long), proc_doulongvec_minmax },
+	  sizeof(unsigned long), smc_dmb_limit_sysctl },
 	{ "limit_smc_hs", offsetof(struct smc_net, limit_smc_hs),
 	  sizeof(int), proc_dointvec_minmax, SYSCTL_ZERO, SYSCTL_ONE },
 	/* Ours: which SMC-D device kinds, in which order. */
@@ -93,10 +115,13 @@ static void smc_sysctl_defaults(struct net *net, struct smc_net *sn)
 	sn->autocorking_size = 64 * 1024;
 	sn->smcr_buf_type = 0;
 	sn->smcr_testlink_time = 30 * HZ;
-	sn->wmem = max(READ_ONCE(net->ipv4.sysctl_tcp_wmem[1]),
-		       SMC_SYSCTL_BUF_MIN);
-	sn->rmem = max(READ_ONCE(net->ipv4.sysctl_tcp_rmem[1]),
-		       SMC_SYSCTL_BUF_MIN);
+	/* Within the sysctls' own range, so that the value reads back as
+	 * one that can be written, and twice it fits a socket's int.
+	 */
+	sn->wmem = clamp(READ_ONCE(net->ipv4.sysctl_tcp_wmem[1]),
+			 smc_buf_min, smc_buf_max);
+	sn->rmem = clamp(READ_ONCE(net->ipv4.sysctl_tcp_rmem[1]),
+			 smc_buf_min, smc_buf_max);
 	sn->smcr_max_links_per_lgr = 2;
 	sn->smcr_max_conns_per_lgr = 255;
 	sn->limit_smc_hs = 0;

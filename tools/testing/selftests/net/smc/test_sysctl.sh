@@ -15,7 +15,7 @@ run=$repo/tools/smc_run/smc_run
 probe=/tmp/smc_sysctl_probe.py
 dir=/proc/sys/net/smc
 
-tap_plan 45
+tap_plan 49
 
 modprobe smc && modprobe smc_diag && modprobe smc_loopback ||
 	fail "modprobe smc smc_diag smc_loopback"
@@ -182,6 +182,35 @@ expect_eq "limit: memory given back on close, full size again" \
 expect_eq "limit: the init netns is not limited by it" "$memq" \
 	"$(cat $dir/smcd_dmb_limit)"
 ip netns del smc-dmb
+
+# The cap belongs to the host: root of a user namespace that owns the
+# network namespace may lower it, not raise it; the host's root may.
+expect_eq "limit: a user namespace's root may lower it, not raise it" \
+	"lowered $((memq / 2)) raise refused $((memq / 2))" \
+	"$(unshare -Urn sh -c "echo $((memq / 2)) >$dir/smcd_dmb_limit &&
+		echo lowered \$(cat $dir/smcd_dmb_limit);
+		echo $memq >$dir/smcd_dmb_limit 2>/dev/null ||
+		echo raise refused \$(cat $dir/smcd_dmb_limit)" 2>&1 | tr '\n' ' ' |
+		sed 's/ $//')"
+ip netns add smc-dmb
+ip netns exec smc-dmb sh -c "echo 4096 >$dir/smcd_dmb_limit"
+expect_eq "limit: the host's root may raise it" $((memq * 2)) \
+	"$(ip netns exec smc-dmb sh -c "echo $((memq * 2)) >$dir/smcd_dmb_limit; cat $dir/smcd_dmb_limit")"
+ip netns del smc-dmb
+
+# TCP's default buffer sizes beyond what net.smc.wmem/rmem accept: a new
+# namespace's defaults stay within the range (they read back as values
+# that can be written, and a socket's buffer does not overflow).
+tcp_rmem=$(cat /proc/sys/net/ipv4/tcp_rmem)
+echo "4096 1610612736 1610612736" >/proc/sys/net/ipv4/tcp_rmem
+ip netns add smc-big
+echo "$tcp_rmem" >/proc/sys/net/ipv4/tcp_rmem
+expect_eq "rmem default: TCP's 1.5 GiB clamped to the range, writable" \
+	"1073741823 1073741823" \
+	"$(ip netns exec smc-big sh -c "cat $dir/rmem; cat $dir/rmem >$dir/rmem && cat $dir/rmem" | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "rmem default: a socket's SO_RCVBUF is positive" 2147483646 \
+	"$(ip netns exec smc-big python3 -c 'import socket; print(socket.socket(43, 1, 0).getsockopt(1, 8))' 2>&1)"
+ip netns del smc-big
 
 # smcd_device_order: which SMC-D device kinds, in which order. Client in
 # smc-ord-a, server in smc-ord-b (veth between them).
