@@ -7,7 +7,8 @@
  * is created as an AF_SMC socket of the matching SMCPROTO_SMC/SMC6 kind;
  * everything else goes to the C library untouched. Where AF_SMC cannot be
  * had (no smc module, or it cannot be loaded), the program gets the TCP
- * socket it asked for instead of an error.
+ * socket it asked for instead of an error. errno is left as the program
+ * had it whenever socket() succeeds.
  *
  * Environment: SMC_DEBUG (first character not '0': one line on stderr per
  * decision), SMC_SNDBUF and SMC_RCVBUF (bytes, K or M suffix: applied to
@@ -23,6 +24,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
+#include <time.h>
 
 #ifndef AF_SMC
 #define AF_SMC		43
@@ -39,6 +41,31 @@ static socket_fn libc_socket;
 static pthread_once_t setup_once = PTHREAD_ONCE_INIT;
 static int debug;
 static int sndbuf, rcvbuf;
+
+/* Without the smc module every AF_SMC attempt makes the kernel run
+ * modprobe (milliseconds): after a failure, sockets stay TCP for this
+ * long before the next attempt, so that a module loaded later is still
+ * found.
+ */
+#define RETRY_AFTER_NS	1000000000LL
+
+/* Monotonic time of the last failure, 0 for none. */
+static long long smc_failed_at;
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static int smc_recently_failed(void)
+{
+	long long t = __atomic_load_n(&smc_failed_at, __ATOMIC_RELAXED);
+
+	return t && now_ns() - t < RETRY_AFTER_NS;
+}
 
 static void say(const char *fmt, ...)
 {
@@ -108,14 +135,14 @@ static void set_size(int fd, int opt, int val)
 
 int socket(int domain, int type, int protocol)
 {
-	int fd, err;
+	int fd, err, saved = errno;
 
 	pthread_once(&setup_once, setup);
 	if (!libc_socket) {
 		errno = EINVAL;
 		return -1;
 	}
-	if (!wants_tcp(domain, type, protocol))
+	if (!wants_tcp(domain, type, protocol) || smc_recently_failed())
 		return libc_socket(domain, type, protocol);
 
 	fd = libc_socket(AF_SMC, type, domain == AF_INET6 ? SMCPROTO_SMC6 :
@@ -123,12 +150,17 @@ int socket(int domain, int type, int protocol)
 	if (fd < 0) {
 		/* No AF_SMC here: the program still gets its TCP socket. */
 		err = errno;
+		if (err == EAFNOSUPPORT)
+			__atomic_store_n(&smc_failed_at, now_ns(),
+					 __ATOMIC_RELAXED);
 		say("AF_SMC unavailable (%s), keeping AF_INET%s",
 		    strerror(err), domain == AF_INET6 ? "6" : "");
+		errno = saved;
 		return libc_socket(domain, type, protocol);
 	}
 	say("map sock to AF_SMC");
 	set_size(fd, SO_SNDBUF, sndbuf);
 	set_size(fd, SO_RCVBUF, rcvbuf);
+	errno = saved;
 	return fd;
 }

@@ -12,7 +12,7 @@ repo=${SMC_REPO:-$(cd "$(dirname "$0")/../../../../.." && pwd)}
 run=$repo/tools/smc_run/smc_run
 py=/tmp/smc_run_probe.py
 
-tap_plan 12
+tap_plan 16
 
 modprobe smc && modprobe smc_diag && modprobe smc_loopback ||
 	fail "modprobe smc smc_diag smc_loopback"
@@ -105,6 +105,37 @@ expect_eq "without AF_SMC: -d explains" yes \
 	"$(grep -q 'AF_SMC unavailable' /tmp/run.nosmc && echo yes)"
 rm -f /etc/modprobe.d/zz-no-smc.conf
 
+# errno as the program left it after a successful socket(), and the
+# kernel's module autoload (modprobe for every attempt) not asked for
+# each socket: 50 sockets in a row make at most a couple of attempts.
+cat >/tmp/smc_run_errno.py <<'EOF'
+import ctypes, socket
+libc = ctypes.CDLL(None, use_errno=True)
+bad = 0
+for _ in range(50):
+    ctypes.set_errno(1234)
+    fd = libc.socket(socket.AF_INET, socket.SOCK_STREAM, 0)
+    if fd < 0 or ctypes.get_errno() != 1234:
+        bad += 1
+    libc.close(fd)
+print("errno_changed=%d" % bad)
+EOF
+echo "install smc echo x >>/tmp/smc_run.modprobe; /bin/false" \
+	>/etc/modprobe.d/zz-no-smc.conf
+rm -f /tmp/smc_run.modprobe
+expect_eq "without AF_SMC: errno untouched by a successful socket()" \
+	errno_changed=0 "$("$run" python3 /tmp/smc_run_errno.py 2>&1)"
+n=$(wc -l </tmp/smc_run.modprobe 2>/dev/null || echo 0)
+if [ "$n" -ge 1 ] && [ "$n" -le 3 ]; then
+	ok "without AF_SMC: $n module load attempt(s) for 50 sockets"
+else
+	fail "without AF_SMC: $n module load attempts for 50 sockets"
+fi
+rm -f /etc/modprobe.d/zz-no-smc.conf /tmp/smc_run.modprobe
+modprobe smc
+expect_eq "with AF_SMC: errno untouched by a successful socket()" \
+	errno_changed=0 "$("$run" python3 /tmp/smc_run_errno.py 2>&1)"
+
 # The wrapper's own errors.
 "$run" -r 12x true 2>/tmp/run.err
 expect_eq "a bad size is refused" \
@@ -112,4 +143,7 @@ expect_eq "a bad size is refused" \
 "$run" 2>/tmp/run.err
 expect_eq "a missing command is refused" \
 	"smc_run: Error: Missing command parameter" "$(head -n 1 /tmp/run.err)"
+expect_eq "-v: the version, the smc tool's" \
+	"smc_run utility, smc-ng $("$repo/tools/smc/smc" -V | awk '{ print $NF }')" \
+	"$("$run" -v)"
 tap_exit
