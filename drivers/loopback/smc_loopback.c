@@ -181,6 +181,9 @@ static int smc_lo_pool_class(u32 len)
  * and the reference keeps its address from going to a new cgroup, which
  * would then be handed memory charged to another. NULL for none (then
  * also nothing to match); false if it is going away (no pooling then).
+ * A cgroup going away is still charged (a socket outlives its cgroup),
+ * so it is still referenced: tagged with it, the memory is freed rather
+ * than pooled on release, not pooled as memory charged to nobody.
  */
 static bool smc_lo_memcg_get(gfp_t gfp, struct mem_cgroup **memcgp)
 {
@@ -196,8 +199,9 @@ static bool smc_lo_memcg_get(gfp_t gfp, struct mem_cgroup **memcgp)
 	if (!memcg && current->mm)
 		memcg = mem_cgroup_from_task(current);
 	if (memcg && !css_tryget_online(&memcg->css)) {
-		memcg = NULL;
 		ok = false;
+		if (!css_tryget(&memcg->css))
+			memcg = NULL;
 	}
 	rcu_read_unlock();
 #endif
