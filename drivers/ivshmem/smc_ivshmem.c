@@ -250,26 +250,62 @@ static u32 ivs_ctl_size(u32 nr_slots)
 
 /* --- the region header --------------------------------------------------- */
 
-static void ivs_region_init(struct ivs_region_hdr *hdr, resource_size_t size)
+/* Whether a region header describes a layout that fits @shm_size bytes of
+ * shared memory: what every reader checks, and what the guest that lays
+ * out a fresh region checks before it publishes anything.
+ */
+static bool ivs_layout_ok(const struct ivs_region_hdr *h,
+			  resource_size_t shm_size)
+{
+	u32 ctl;
+
+	if (h->nr_areas < 1 || h->nr_areas > IVS_MAX_AREAS ||
+	    h->nr_slots < IVS_MIN_SLOTS || h->nr_slots > IVS_MAX_SLOTS ||
+	    h->nr_slots % IVS_MIN_SLOTS || !(h->region_id >> 8) ||
+	    h->area_offset != PAGE_SIZE || !PAGE_ALIGNED(h->area_size) ||
+	    h->area_offset > shm_size || h->area_size > shm_size ||
+	    h->area_size * h->nr_areas > shm_size - h->area_offset)
+		return false;
+	ctl = ivs_ctl_size(h->nr_slots);
+	return h->area_size >= ctl + IVS_MIN_HEAP &&
+	       h->area_size - ctl <= U32_MAX;
+}
+
+/* The layout of a fresh region of @size bytes, from the module parameters. */
+static void ivs_region_layout(struct ivs_region_hdr *h, resource_size_t size)
 {
 	u32 nr_areas = clamp_t(u32, areas, 2, IVS_MAX_AREAS);
 	u32 nr_slots = clamp_t(u32, slots, IVS_MIN_SLOTS, IVS_MAX_SLOTS);
-	u64 area_size;
 	u64 id;
 
 	nr_slots = round_up(nr_slots, IVS_MIN_SLOTS);
-	area_size = (size - PAGE_SIZE) / nr_areas;
-	area_size = round_down(area_size, PAGE_SIZE);
 	do {
 		id = get_random_u64() & ~0xffULL;
 	} while (!(id >> 8));
-	hdr->version = IVS_VERSION;
-	hdr->region_id = id;
-	hdr->nr_areas = nr_areas;
-	hdr->nr_slots = nr_slots;
-	hdr->area_size = area_size;
-	hdr->area_offset = PAGE_SIZE;
-	WRITE_ONCE(hdr->magic, IVS_MAGIC);
+	memset(h, 0, sizeof(*h));
+	h->magic = IVS_MAGIC;
+	h->version = IVS_VERSION;
+	h->state = IVS_HDR_READY;
+	h->region_id = id;
+	h->nr_areas = nr_areas;
+	h->nr_slots = nr_slots;
+	h->area_size = round_down((size - PAGE_SIZE) / nr_areas, PAGE_SIZE);
+	h->area_offset = PAGE_SIZE;
+}
+
+/* Publish a checked layout in the region header, which we hold in state
+ * IVS_HDR_INIT.
+ */
+static void ivs_region_publish(struct ivs_region_hdr *hdr,
+			       const struct ivs_region_hdr *h)
+{
+	hdr->version = h->version;
+	hdr->region_id = h->region_id;
+	hdr->nr_areas = h->nr_areas;
+	hdr->nr_slots = h->nr_slots;
+	hdr->area_size = h->area_size;
+	hdr->area_offset = h->area_offset;
+	WRITE_ONCE(hdr->magic, h->magic);
 	/* Everything above is visible before the state says so. */
 	smp_store_release(&hdr->state, IVS_HDR_READY);
 }
@@ -285,16 +321,28 @@ static int ivs_region_read(struct ivs *ivs)
 	if (ivs->shm_size < SZ_2M)
 		return -EINVAL;
 	for (waited = 0; ; waited += 10) {
-		/* Pairs with the release in ivs_region_init(). */
+		/* Pairs with the release in ivs_region_publish(). */
 		state = smp_load_acquire(&hdr->state);
 		if (state == IVS_HDR_READY && READ_ONCE(hdr->magic) == IVS_MAGIC)
 			break;
 		if (state != IVS_HDR_INIT) {
 			/* Fresh (or foreign) memory: whoever claims it lays
-			 * it out.
+			 * it out. A layout no guest could use is never
+			 * published: this guest fails alone, and the region
+			 * stays fresh for the next one.
 			 */
+			ivs_region_layout(&h, ivs->shm_size);
+			if (!ivs_layout_ok(&h, ivs->shm_size)) {
+				dev_err(&ivs->pdev->dev,
+					"areas=%u slots=%u do not fit %llu KiB of shared memory (areas of %llu KiB, each %u KiB of slot table and 256 KiB to 4 GiB for DMBs): region left as it was\n",
+					h.nr_areas, h.nr_slots,
+					(u64)ivs->shm_size / SZ_1K,
+					h.area_size / SZ_1K,
+					ivs_ctl_size(h.nr_slots) / SZ_1K);
+				return -EINVAL;
+			}
 			if (cmpxchg(&hdr->state, state, IVS_HDR_INIT) == state)
-				ivs_region_init(hdr, ivs->shm_size);
+				ivs_region_publish(hdr, &h);
 			continue;
 		}
 		if (waited >= IVS_INIT_WAIT_MS)
@@ -304,14 +352,7 @@ static int ivs_region_read(struct ivs *ivs)
 	memcpy(&h, hdr, sizeof(h));
 	if (h.version != IVS_VERSION)
 		return -EPROTO;
-	if (h.nr_areas < 1 || h.nr_areas > IVS_MAX_AREAS ||
-	    h.nr_slots < IVS_MIN_SLOTS || h.nr_slots > IVS_MAX_SLOTS ||
-	    h.nr_slots % IVS_MIN_SLOTS || !(h.region_id >> 8) ||
-	    h.area_offset != PAGE_SIZE || !PAGE_ALIGNED(h.area_size) ||
-	    h.area_size > ivs->shm_size ||
-	    h.area_size * h.nr_areas > ivs->shm_size - h.area_offset ||
-	    h.area_size < ivs_ctl_size(h.nr_slots) + IVS_MIN_HEAP ||
-	    h.area_size - ivs_ctl_size(h.nr_slots) > U32_MAX)
+	if (!ivs_layout_ok(&h, ivs->shm_size))
 		return -EINVAL;
 	ivs->region_id = h.region_id & ~0xffULL;
 	ivs->nr_areas = h.nr_areas;
@@ -333,30 +374,32 @@ static void ivs_ring(struct ivs *ivs, u32 area)
 		writel(area << 16, ivs->regs + IVS_REG_DOORBELL);
 }
 
-static void ivs_deliver(struct ivs *ivs, u32 slot)
-{
-	struct smcd_buf *buf;
-
-	spin_lock(&ivs->sig_lock);
-	buf = ivs->slots[slot].buf;
-	if (buf)
-		smcd_buf_signal(buf);
-	spin_unlock(&ivs->sig_lock);
-}
-
+/* Pending bits are taken and delivered under sig_lock, in one go per word:
+ * a bit taken for a slot is delivered to the DMB the slot had when the bit
+ * was taken, or to none.  So a bit left by a slot's previous user is either
+ * gone with that user (delivered to nothing) or still in the bitmap, where
+ * ivs_register_dmb() clears it before the next user is published.
+ */
 static void ivs_tasklet(struct tasklet_struct *t)
 {
 	struct ivs *ivs = from_tasklet(ivs, t, tasklet);
 	unsigned long *pending = ivs_pending(ivs, ivs->area);
+	struct smcd_buf *buf;
 	unsigned long bits;
 	u32 w, b;
 
+	/* nr_slots is a multiple of IVS_MIN_SLOTS: every bit is a slot. */
 	for (w = 0; w < BITS_TO_LONGS(ivs->nr_slots); w++) {
 		if (!READ_ONCE(pending[w]))
 			continue;
+		spin_lock(&ivs->sig_lock);
 		bits = xchg(&pending[w], 0);
-		for_each_set_bit(b, &bits, BITS_PER_LONG)
-			ivs_deliver(ivs, w * BITS_PER_LONG + b);
+		for_each_set_bit(b, &bits, BITS_PER_LONG) {
+			buf = ivs->slots[w * BITS_PER_LONG + b].buf;
+			if (buf)
+				smcd_buf_signal(buf);
+		}
+		spin_unlock(&ivs->sig_lock);
 	}
 }
 
@@ -439,25 +482,33 @@ static int ivs_register_dmb(struct smcd_device *smcd, struct smcd_buf *buf,
 	token = (u64)ivs->area << IVS_TOKEN_AREA_SHIFT |
 		(u64)seq << IVS_TOKEN_SEQ_SHIFT | slot;
 
-	s = ivs_slot(ivs, ivs->area, slot);
-	WRITE_ONCE(s->offset, addr - (unsigned long)ivs_heap(ivs, ivs->area));
-	WRITE_ONCE(s->len, buf->len);
-	clear_bit(slot, ivs_pending(ivs, ivs->area));
-	spin_lock_bh(&ivs->sig_lock);
-	ls->buf = buf;
-	spin_unlock_bh(&ivs->sig_lock);
-	ls->token = token;
-	ls->addr = addr;
-	ls->len = buf->len;
-	/* Offset and length are in place before writers can match. */
-	smp_wmb();
-	WRITE_ONCE(s->token, token);
-
 	buf->token = token;
 	buf->cpu_addr = (void *)addr;
 	buf->sba_idx = slot;
 	buf->dma_addr = 0;
 	buf->recycled = false;
+	ls->token = token;
+	ls->addr = addr;
+	ls->len = buf->len;
+	s = ivs_slot(ivs, ivs->area, slot);
+	WRITE_ONCE(s->offset, addr - (unsigned long)ivs_heap(ivs, ivs->area));
+	WRITE_ONCE(s->len, buf->len);
+
+	/* Our tasklet may signal @buf from here on, so it is complete (the
+	 * lock orders it before the tasklet's look); it is published last,
+	 * with the slot's stale pending bit cleared under the same lock (see
+	 * ivs_tasklet()).  A bit set afterwards, by a peer that cannot know
+	 * the token yet, signals a complete DMB whose CDC header was never
+	 * written, which the client ignores.
+	 */
+	spin_lock_bh(&ivs->sig_lock);
+	clear_bit(slot, ivs_pending(ivs, ivs->area));
+	ls->buf = buf;
+	spin_unlock_bh(&ivs->sig_lock);
+
+	/* Offset and length are in place before writers can match. */
+	smp_wmb();
+	WRITE_ONCE(s->token, token);
 	return 0;
 }
 
@@ -468,7 +519,10 @@ static bool ivs_drain(struct ivs_slot *s)
 {
 	unsigned long deadline = jiffies + msecs_to_jiffies(IVS_DRAIN_MS);
 
-	while (atomic_read(&s->writers)) {
+	/* Acquire: the writers' copies are done before the memory is
+	 * reused (pairs with ivs_writer_put()).
+	 */
+	while (atomic_read_acquire(&s->writers)) {
 		if (time_after(jiffies, deadline))
 			return false;
 		usleep_range(50, 200);
@@ -486,7 +540,10 @@ static void ivs_slot_release(struct ivs *ivs, u32 slot)
 	spin_unlock_bh(&ivs->sig_lock);
 	ls->token = 0;
 	WRITE_ONCE(s->token, 0);
-	/* Pairs with the writer's increment before it checks the token. */
+	/* Token cleared, then writers counted; a writer counts itself, then
+	 * checks the token, also with a full barrier between (see
+	 * ivs_writer_get()): we see its count, or it sees the token gone.
+	 */
 	smp_mb();
 	if (!ivs_drain(s)) {
 		ls->retired = true;
@@ -527,8 +584,12 @@ static int ivs_writer_get(struct ivs *ivs, u64 token, struct ivs_slot **sp,
 	if (area >= ivs->nr_areas || slot >= ivs->nr_slots)
 		return -ENOENT;
 	s = ivs_slot(ivs, area, slot);
-	/* A full barrier: unregistration sees us, or we see its token. */
 	atomic_inc(&s->writers);
+	/* Counted before the token is checked (atomic_inc() alone orders
+	 * nothing). Pairs with the smp_mb() in ivs_slot_release(), so that
+	 * unregistration sees us, or we see its token gone.
+	 */
+	smp_mb__after_atomic();
 	if (READ_ONCE(s->token) != token)
 		goto gone;
 	/* The owner wrote offset and length before the token. */

@@ -14,6 +14,14 @@
 # in-tree stack gives), the driver coming back, and the driver removed
 # under load (ECONNRESET, nothing hangs), and the driver next to the
 # loopback device (both offered; each connection takes the one it can).
+# Before all that, guest 0 loads the driver with parameters that give no
+# usable layout of the fresh memory: its probe fails, saying why, and the
+# region stays fresh for guests with good ones. At the end, guest 1 turns
+# hostile: with its driver gone it maps the memory itself, sets every
+# pending bit of guest 0's area and rings guest 0's doorbell without end,
+# while guest 0 opens connections (over its own device) whose clients are
+# stopped right after the driver publishes each new DMB to its signal
+# tasklet: no signal may find a DMB half set up.
 #
 # Guest 0 is the server of every scenario unless said otherwise; the
 # guests keep step through files in $SMC_OUT.
@@ -54,15 +62,58 @@ role()
 	[ "$GUEST_ID" -eq "$1" ] && echo server || echo client
 }
 
-# Guest 0 has one check more: its device goes away.
-tap_plan $((GUEST_ID == 0 ? 32 : 31))
+# ivs_pci: the sysfs directory of this guest's ivshmem-doorbell device.
+ivs_pci()
+{
+	local d
 
-if modprobe smc && modprobe smc_diag && modprobe smc_ivshmem; then
-	ok "modprobe smc smc_diag smc_ivshmem"
+	for d in /sys/bus/pci/devices/*; do
+		[ "$(cat "$d/vendor")" = 0x1af4 ] && [ "$(cat "$d/device")" = 0x1110 ] &&
+			echo "$d" && return 0
+	done
+	return 1
+}
+
+# Guest 0 has checks more: bad parameters, its device goes away, and it is
+# the target of the hostile peer.
+tap_plan $((GUEST_ID == 0 ? 41 : 34))
+
+if modprobe smc && modprobe smc_diag; then
+	ok "modprobe smc smc_diag"
 else
-	fail "modprobe smc smc_diag smc_ivshmem"
+	fail "modprobe smc smc_diag"
 	tap_exit
 fi
+
+# --- bad parameters on fresh memory --------------------------------------------
+# 64 areas of 65536 slots do not fit 64 MiB (a slot table of 2 MiB per
+# area of 1 MiB): guest 0, first on the fresh memory, must not lay it out,
+# or no guest could use the region until the host recreated the memory.
+if [ "$GUEST_ID" -eq 0 ]; then
+	pci=$(ivs_pci)
+	echo "smcng: bad parameters follow" > /dev/kmsg
+	check "areas=64 slots=65536 on 64 MiB: the driver loads, its probe fails" \
+		eval 'modprobe smc_ivshmem areas=64 slots=65536 &&
+			! ls -d /sys/class/smcd/ivshmem-* 2>/dev/null'
+	dmesg | sed -n '/smcng: bad parameters follow/,$p' | grep smc_ivshmem >/tmp/bad.log
+	check "bad parameters: the kernel log says why" \
+		grep 'areas=64 slots=65536 do not fit .* region left as it was' /tmp/bad.log
+	rmmod smc_ivshmem
+	# The region header's state word (0: fresh), read through BAR2.
+	echo 1 >"$pci/enable"
+	state=$(python3 -c '
+import mmap, os, struct, sys
+fd = os.open(sys.argv[1] + "/resource2", os.O_RDONLY | os.O_SYNC)
+m = mmap.mmap(fd, 4096, prot=mmap.PROT_READ)
+print(struct.unpack_from("<I", m, 12)[0])' "$pci" 2>&1)
+	echo 0 >"$pci/enable"
+	expect_eq "bad parameters: the region is left fresh (state 0)" 0 "$state"
+fi
+meet badparams
+
+# Guest 1 comes second with the default parameters now, and lays the
+# region out.
+check "modprobe smc_ivshmem (default parameters)" modprobe smc_ivshmem
 
 # --- the device -----------------------------------------------------------
 sysdev=$(echo /sys/class/smcd/ivshmem-*)
@@ -240,6 +291,105 @@ xrc=$?
 cat /tmp/local.log
 expect_eq "inside the guest: 128 MiB each way verified, both ends on SMC-D" \
 	"0 smcd smcd" "$xrc $(stream_field /tmp/local.srv path) $(stream_field /tmp/local.cli path)"
+
+# --- a hostile peer sets every pending bit -------------------------------------
+# Guest 1 unloads its driver, maps the shared memory and its doorbell
+# itself (sysfs resource files) and, until told to stop, sets every bit of
+# guest 0's pending bitmap and rings guest 0's doorbell. Guest 0 opens
+# connections to itself over its ivshmem device (the loopback device goes
+# first), and smc_test_delay stops the client after every
+# spin_unlock_bh(): also right after the driver has published a new DMB to
+# its signal tasklet, which then delivers the hostile bits. A DMB
+# published before it is complete (no memory address yet) oopses there.
+if [ "$GUEST_ID" -eq 1 ]; then
+	rmmod smc_ivshmem
+	pci=$(ivs_pci)
+	echo 1 >"$pci/enable"
+	peer_area=$((peer_gid & 0xff))
+	rm -f /tmp/hammer.stop /tmp/hammer.ready
+	python3 -c '
+import ctypes, mmap, os, struct, sys
+
+dev, area, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+fd = os.open(dev + "/resource2", os.O_RDWR | os.O_SYNC)
+shm = mmap.mmap(fd, os.fstat(fd).st_size)
+fd = os.open(dev + "/resource0", os.O_RDWR | os.O_SYNC)
+regs = mmap.mmap(fd, 256)
+magic, _, state, _, areas, slots, size, off = struct.unpack_from("<QIIQIIQQ", shm)
+if magic != 0x4d48535649434d53 or state != 2 or area >= areas:
+    sys.exit("no region to attack: magic %x state %d areas %d" % (magic, state, areas))
+# The pending bitmap follows the 64-byte area header.
+bits = ctypes.addressof(ctypes.c_char.from_buffer(shm, off + area * size + 64))
+bell = ctypes.c_uint32.from_buffer(regs, 12)
+with open(out + ".ready", "w") as f:
+    print("area %d: %d slots" % (area, slots), file=f)
+n = 0
+while n % 256 or not os.path.exists(out + ".stop"):
+    ctypes.memset(bits, 0xff, slots // 8)
+    bell.value = area << 16
+    n += 1
+with open(out + ".rounds", "w") as f:
+    print(n, file=f)
+os._exit(0)' "$pci" "$peer_area" /tmp/hammer >/tmp/hammer.log 2>&1 &
+	hammer=$!
+	for _ in $(seq 100); do
+		[ -e /tmp/hammer.ready ] || ! kill -0 $hammer 2>/dev/null && break
+		sleep 0.1
+	done
+	cat /tmp/hammer.log
+	check "rmmod smc_ivshmem, map the peer's area and doorbell: $(cat /tmp/hammer.ready 2>/dev/null)" \
+		test -e /tmp/hammer.ready
+	meet hammer
+	# Guest 0's connections are slowed down on purpose: wait for them
+	# longer than meet does.
+	for _ in $(seq 1500); do
+		[ -e "$SMC_OUT/g0.hammered" ] && break
+		sleep 0.1
+	done
+	: >/tmp/hammer.stop
+	wait $hammer
+	cat /tmp/hammer.log
+	rounds=$(cat /tmp/hammer.rounds 2>/dev/null)
+	check "set every pending bit of the peer's area and rang it ${rounds:-0} times" \
+		test "${rounds:-0}" -gt 0
+	echo 0 >"$pci/enable"
+else
+	kmod=$SMC_SELFTESTS/modules/smc_test_delay.ko
+	param=/sys/module/smc_test_delay/parameters
+	check "rmmod smc_loopback, insmod smc_test_delay (clients stop 3 ms after spin_unlock_bh)" \
+		eval "rmmod smc_loopback &&
+			insmod $kmod symbol=_raw_spin_unlock_bh any_ret=1 comm=ivs_client delay_ms=3 count=1000000"
+	ln -sf "$stream" /tmp/ivs_client
+	irqs()
+	{
+		awk '/smc_ivshmem/ { for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) n += $i }
+			END { print n + 0 }' /proc/interrupts
+	}
+	meet hammer
+	echo "smcng: hammered from here" > /dev/kmsg
+	irq0=$(irqs)
+	"$stream" -l -q -t 200 -p 7412 -R -A -C 30 >/tmp/ham.srv 2>&1 &
+	spid=$!
+	/tmp/ivs_client -q -t 200 -c 127.0.0.1 -p 7412 -R -A -C 30 >/tmp/ham.cli 2>&1
+	crc=$?
+	wait $spid
+	src=$?
+	sed 's/^/# /' /tmp/ham.srv /tmp/ham.cli
+	expect_eq "30 connections to ourselves while the peer sets every pending bit: all on SMC-D" \
+		"0 0 smcd smcd" "$crc $src $(stream_field /tmp/ham.srv path) $(stream_field /tmp/ham.cli path)"
+	hits=$(cat $param/hits)
+	irq=$(($(irqs) - irq0))
+	if [ "$hits" -gt 0 ] && [ "$irq" -gt 0 ]; then
+		ok "the race was run: clients stopped $hits times, $irq doorbell interrupts"
+	else
+		fail "the race was not run: clients stopped $hits times, $irq doorbell interrupts"
+	fi
+	: >"$SMC_OUT/g0.hammered"
+	dmesg | sed -n '/smcng: hammered from here/,$p' >/tmp/ham.log
+	check "kernel log clean while hammered" \
+		eval "! grep -E 'Oops|BUG:|general protection|WARNING:|Call Trace' /tmp/ham.log"
+	check "rmmod smc_test_delay" rmmod smc_test_delay
+fi
 
 "$smc" ueid del "$UEID"
 meet end
