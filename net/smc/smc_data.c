@@ -290,6 +290,29 @@ static int smc_tx_failed(struct smc_sock *smc, int rc)
 	return smc_tx_error(smc);
 }
 
+/* After the peer's FIN, TCP delays its acknowledgment for an answer to
+ * carry it, and a TCP sender's data would. Ours goes through shared
+ * memory instead, so our first send after the FIN pushes the pending
+ * acknowledgment: the peer's TCP leaves FIN_WAIT1 when it would over TCP
+ * (ss and TCP_INFO tell), and a connection closed without an answer
+ * keeps the FIN and its ACK in one segment, as TCP does.
+ */
+static void smc_data_ack_peer_fin(struct smc_sock *smc)
+{
+	struct sock *tsk = smc->tcp ? smc->tcp->sk : NULL;
+
+	if (!tsk || READ_ONCE(tsk->sk_state) != TCP_CLOSE_WAIT ||
+	    !(READ_ONCE(inet_csk(tsk)->icsk_ack.pending) & ICSK_ACK_SCHED))
+		return;
+	/* Not through a read: nobody reads the FIN off TCP's queue, and
+	 * TCP does not push an ACK while its queue holds something.
+	 */
+	lock_sock(tsk);
+	if (tsk->sk_state == TCP_CLOSE_WAIT && inet_csk_ack_scheduled(tsk))
+		__tcp_send_ack(tsk, tcp_sk(tsk)->rcv_nxt);
+	release_sock(tsk);
+}
+
 int smc_data_sendmsg(struct smc_sock *smc, struct msghdr *msg, size_t len)
 {
 	DEFINE_WAIT_FUNC(wait, woken_wake_function);
@@ -368,6 +391,8 @@ int smc_data_sendmsg(struct smc_sock *smc, struct msghdr *msg, size_t len)
 		rc = smc_tx_error(smc);
 	if (!len && !hold && !rc)
 		smc_data_push(smc);
+	if (sent)
+		smc_data_ack_peer_fin(smc);
 	release_sock(sk);
 	if (sent) {
 		smc_stat_payload(sock_net(sk), SMC_STAT_SMCD, SMC_STAT_TX, sent);
@@ -716,22 +741,27 @@ int smc_data_shutdown(struct smc_sock *smc, int how)
 {
 	struct smc_conn *conn = &smc->conn;
 	struct sock *sk = &smc->sk;
+	bool tell;
 
 	lock_sock(sk);
 	if (smc_data_reset(smc)) {
 		release_sock(sk);
 		return -ENOTCONN;
 	}
-	if ((how == SHUT_WR || how == SHUT_RDWR) &&
-	    !(sk->sk_shutdown & SEND_SHUTDOWN)) {
+	tell = (how == SHUT_WR || how == SHUT_RDWR) &&
+	       !(sk->sk_shutdown & SEND_SHUTDOWN);
+	sk->sk_shutdown |= how + 1;
+	/* TCP's FIN first: a peer woken by our CDC and answering at once
+	 * then finds it there, to acknowledge (see smc_data_ack_peer_fin()).
+	 */
+	if (smc->tcp)
+		kernel_sock_shutdown(smc->tcp, how);
+	if (tell) {
 		conn->tx_conn_flags |= SMC_CDC_CF_DONE_WRITING;
 		/* A peer out of reach shows on the next call, as on TCP. */
 		if (smc_conn_send_cdc(smc))
 			smc_data_unreachable(smc);
 	}
-	sk->sk_shutdown |= how + 1;
-	if (smc->tcp)
-		kernel_sock_shutdown(smc->tcp, how);
 	release_sock(sk);
 	sk->sk_state_change(sk);
 	return 0;

@@ -19,12 +19,6 @@ prog=$SMC_TOOLS/smc_sockapi
 log=${SMC_OUT:-/tmp}/sockapi
 skewed='TCP_NODELAY|SO_KEEPALIVE and|default buffer'
 
-# Over SMC-D, what is not built yet (issue 4): the internal TCP
-# connection's state right after a shutdown (the peer's TCP acknowledges
-# our FIN late, so TCP_INFO may still show FIN_WAIT1). It is left out of
-# the SMC-D comparison by name and reported as a skipped result.
-smcd_gaps='shutdown(SHUT_WR): peer EOF'
-
 mapfile -t names < <("$prog" -l)
 n=${#names[@]}
 tap_plan $((2 * n + 8))
@@ -50,10 +44,7 @@ fi
 wait
 expect_eq "SMC-D: a connection runs over shared memory" smcd \
 	"$(stream_field "$log.path" path)"
-relay "SMC-D: " -a tcp -b smcd -x "$smcd_gaps"
-while IFS= read -r name; do
-	ok "SMC-D: $name # SKIP not built yet over SMC-D"
-done < <("$prog" -l -s "$smcd_gaps")
+relay "SMC-D: " -a tcp -b smcd
 
 # count_results FILE ok|"not ok"
 count_results()
