@@ -4,7 +4,9 @@
 # Run each named fuzzer from $BUILD for $FUZZ_SECONDS over a scratch copy of
 # its seed corpus (corpus/<name without fuzz_>), so the tree is never
 # written to.  Prints TAP; a crash, leak or sanitizer report is "not ok" and
-# the scratch directory with the reproducer is kept.
+# the scratch directory with the reproducer is kept.  Without libFuzzer
+# (HAVE_FUZZER not y) every fuzzer is skipped; with it, a fuzzer binary
+# missing from $BUILD is "not ok".
 
 BUILD=${BUILD:-build}
 FUZZ_SECONDS=${FUZZ_SECONDS:-20}
@@ -16,8 +18,15 @@ n=0
 fail=0
 for f in "$@"; do
 	n=$((n + 1))
-	if [ "$HAVE_FUZZER" != y ] || [ ! -x "$BUILD/$f" ]; then
+	if [ "$HAVE_FUZZER" != y ]; then
 		echo "ok $n - $f # SKIP clang cannot build libFuzzer targets"
+		continue
+	fi
+	# clang can build it, so make should have: a fuzzer that did not
+	# get built is a failure, not a skip.
+	if [ ! -x "$BUILD/$f" ]; then
+		echo "not ok $n - $f: $BUILD/$f missing although clang builds libFuzzer targets"
+		fail=1
 		continue
 	fi
 	scratch=$(mktemp -d "${TMPDIR:-/tmp}/smc-$f.XXXXXX")
