@@ -288,6 +288,7 @@ static int smc_connect_over_tcp(struct smc_sock *smc, struct sockaddr *addr,
 	if (sk->sk_state == SMC_INIT)
 		smc_sockopts_to_tcp(smc);
 	rc = kernel_connect(smc->tcp, addr, alen, flags);
+	smc_sockopts_derived_from_tcp(smc);
 	if (sk->sk_state == SMC_INIT && (!rc || rc == -EINPROGRESS)) {
 		sk->sk_state = SMC_ACTIVE;
 		sk->sk_socket->state = SS_CONNECTED;
@@ -353,6 +354,7 @@ int smc_connect(struct socket *sock, struct sockaddr *addr, int alen,
 	smc->connect_phase = SMC_CONNECT_TCP;
 	sock->state = SS_CONNECTING;
 	rc = kernel_connect(smc->tcp, addr, alen, O_NONBLOCK);
+	smc_sockopts_derived_from_tcp(smc);
 	if (rc && rc != -EINPROGRESS) {
 		/* Refused before a SYN left: the socket may try again. */
 		smc_tcp_unhook(smc);

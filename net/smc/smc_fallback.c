@@ -366,6 +366,8 @@ void smc_fallback_switch(struct smc_sock *smc, u32 reason, u32 peer_diag)
 	if (reason)
 		smc_netns_count_fallback(sock_net(&smc->sk), reason,
 					 smc->is_server);
+	/* Options set while the handshake ran are TCP's from now on. */
+	smc_sockopts_to_tcp(smc);
 	if (smc->tcp && smc->tcp_role != SMC_TCP_LISTENING)
 		smc_tcp_hook(smc, SMC_TCP_FALLBACK);
 	smc_fallback_attach_file(smc);
@@ -391,7 +393,6 @@ static void smc_copy_sk_settings(struct sock *to, const struct sock *from,
 		       (from->sk_flags & SMC_SK_FLAGS_FOR_TCP);
 	to->sk_reuse = from->sk_reuse;
 	to->sk_reuseport = from->sk_reuseport;
-	to->sk_bound_dev_if = from->sk_bound_dev_if;
 	to->sk_rcvtimeo = from->sk_rcvtimeo;
 	to->sk_sndtimeo = from->sk_sndtimeo;
 	to->sk_lingertime = from->sk_lingertime;
@@ -410,29 +411,42 @@ static void smc_copy_sk_settings(struct sock *to, const struct sock *from,
 			    (SOCK_SNDBUF_LOCK | SOCK_RCVBUF_LOCK);
 }
 
+/* The device binding is TCP's to decide too: bind() and connect() to a
+ * link-local IPv6 address set it, and an accepted connection has its own.
+ * Ours goes to TCP only when SO_BINDTODEVICE changed it since we last
+ * agreed; else we take TCP's.
+ */
+static void smc_bound_dev_sync(struct smc_sock *smc)
+{
+	struct sock *tsk = smc->tcp->sk;
+
+	if (smc->sk.sk_bound_dev_if != smc->bound_dev_if)
+		WRITE_ONCE(tsk->sk_bound_dev_if, smc->sk.sk_bound_dev_if);
+	smc->bound_dev_if = READ_ONCE(tsk->sk_bound_dev_if);
+	WRITE_ONCE(smc->sk.sk_bound_dev_if, smc->bound_dev_if);
+}
+
 void smc_sockopts_to_tcp(struct smc_sock *smc)
 {
 	if (!smc->tcp)
 		return;
+	smc_bound_dev_sync(smc);
 	smc_copy_sk_settings(smc->tcp->sk, &smc->sk, true);
 	/* Our probing of a writer's peer keeps TCP's keepalive on. */
 	if (smc->conn.tx_probing)
 		sock_set_flag(smc->tcp->sk, SOCK_KEEPOPEN);
 }
 
-void smc_sockopts_from_tcp(struct smc_sock *smc)
-{
-	if (smc->tcp)
-		smc_copy_sk_settings(&smc->sk, smc->tcp->sk, true);
-}
-
-/* IP_TOS also sets the priority, as the last word on it: keep our copy in
- * step after an option went to the TCP socket.
+/* After an option, bind() or connect() went to the TCP socket: IP_TOS
+ * also sets the priority, as the last word on it, and the device binding
+ * may have changed (see smc_bound_dev_sync()). Keep our copies in step.
  */
 void smc_sockopts_derived_from_tcp(struct smc_sock *smc)
 {
-	if (smc->tcp)
-		smc->sk.sk_priority = READ_ONCE(smc->tcp->sk->sk_priority);
+	if (!smc->tcp)
+		return;
+	smc->sk.sk_priority = READ_ONCE(smc->tcp->sk->sk_priority);
+	smc_bound_dev_sync(smc);
 }
 
 /* A new child takes what was set on the AF_SMC listener, also after
@@ -446,6 +460,9 @@ void smc_sockopts_inherit(struct smc_sock *child, const struct sock *lsk)
 
 	smc_copy_sk_settings(tsk, lsk, false);
 	smc_copy_sk_settings(&child->sk, tsk, true);
+	/* TCP bound the child itself (a link-local peer's interface). */
+	child->sk.sk_bound_dev_if = tsk->sk_bound_dev_if;
+	child->bound_dev_if = tsk->sk_bound_dev_if;
 	if (!keepalive && sock_flag(tsk, SOCK_KEEPOPEN) &&
 	    tsk->sk_prot->keepalive)
 		tsk->sk_prot->keepalive(tsk, 1);

@@ -366,6 +366,7 @@ static int smc_bind(struct socket *sock, struct sockaddr *addr, int alen)
 	    smc->connect_phase == SMC_CONNECT_IDLE && smc->tcp) {
 		smc_sockopts_to_tcp(smc);
 		rc = kernel_bind(smc->tcp, addr, alen);
+		smc_sockopts_derived_from_tcp(smc);
 	}
 	release_sock(&smc->sk);
 	return rc;

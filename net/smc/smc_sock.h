@@ -131,6 +131,8 @@ struct smc_sock {
 	/* SOL_SMC options */
 	bool			limit_hs;
 
+	int			bound_dev_if;	/* as last agreed with TCP */
+
 	u64			list_seq;	/* position in the socket list */
 };
 
@@ -205,7 +207,6 @@ void smc_fallback_attach_file(struct smc_sock *smc);
 void smc_tcp_hook(struct smc_sock *smc, enum smc_tcp_role role);
 void smc_tcp_unhook(struct smc_sock *smc);
 void smc_sockopts_to_tcp(struct smc_sock *smc);
-void smc_sockopts_from_tcp(struct smc_sock *smc);
 void smc_sockopts_derived_from_tcp(struct smc_sock *smc);
 void smc_sockopts_inherit(struct smc_sock *child, const struct sock *lsk);
 

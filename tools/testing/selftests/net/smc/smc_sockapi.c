@@ -1357,6 +1357,53 @@ static void sc_connecting_shutdown(void)
 	sink_close(&k);
 }
 
+/* SOL_SOCKET options set while a connect is in progress hold once it
+ * completes (for AF_SMC: on TCP, the peer not offering SMC).
+ */
+static void sc_connecting_sockopts(void)
+{
+	struct linger lg = { 1, 0 };
+	struct timeval tv = { 3, 0 };
+	socklen_t len;
+	struct sink k;
+	int c, s, port;
+	char buf[8];
+
+	port = sink_open(&k);
+	c = sut(SOCK_NONBLOCK);
+	R("connect to an unanswering port", connp(c, port));
+	R("SO_LINGER {1,0}",
+	  setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)));
+	R("SO_RCVTIMEO 3 s",
+	  setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)));
+	R("SO_PRIORITY 5", so(c, SOL_SOCKET, SO_PRIORITY, 5));
+	R("SO_MARK 42", so(c, SOL_SOCKET, SO_MARK, 42));
+	R("SO_SNDBUF 100000", so(c, SOL_SOCKET, SO_SNDBUF, 100000));
+	/* Room in the queue: the SYN's retransmission gets through. */
+	close(acc(k.l));
+	close(k.filler);
+	k.filler = -1;
+	rec("poll once the port answers: %s", pm(pwait(c, POLLOUT, 5000)));
+	memset(&lg, 0, sizeof(lg));
+	len = sizeof(lg);
+	R("get SO_LINGER", getsockopt(c, SOL_SOCKET, SO_LINGER, &lg, &len));
+	rec("  {%d,%d}", lg.l_onoff, lg.l_linger);
+	memset(&tv, 0, sizeof(tv));
+	len = sizeof(tv);
+	R("get SO_RCVTIMEO", getsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, &len));
+	rec("  %ld.%06ld s", (long)tv.tv_sec, (long)tv.tv_usec);
+	RO(c, "client", SOL_SOCKET, SO_PRIORITY);
+	RO(c, "client", SOL_SOCKET, SO_MARK);
+	RO(c, "client", SOL_SOCKET, SO_SNDBUF);
+	s = acc(k.l);
+	close(c);
+	/* SO_LINGER {1,0}: the close resets the peer. */
+	pwait(s, POLLIN, 2000);
+	R("peer recv after the close", recv(s, buf, sizeof(buf), MSG_DONTWAIT));
+	close(s);
+	sink_close(&k);
+}
+
 static void sc_names(void)
 {
 	int u, l, c, s, port;
@@ -3663,6 +3710,7 @@ static const struct scenario scenarios[] = {
 	{ "connect in progress: SO_SNDTIMEO bounds connect and send", sc_connecting_sndtimeo },
 	{ "connect in progress: blocking connect interrupted by a signal", sc_connecting_signal },
 	{ "connect in progress: shutdown()", sc_connecting_shutdown },
+	{ "connect in progress: SOL_SOCKET options set meanwhile hold", sc_connecting_sockopts },
 	{ "getsockname/getpeername", sc_names },
 	{ "shutdown(SHUT_WR): peer EOF, EPIPE with SIGPIPE vs MSG_NOSIGNAL", sc_shutdown_wr },
 	{ "shutdown(SHUT_RD)", sc_shutdown_rd },

@@ -23,7 +23,7 @@ expect_path()
 
 xfer=(-n 4M -w 1:65536 -r 1:65536 -d -V)
 
-tap_plan 18
+tap_plan 21
 
 check "AF_SMC IPv4, 4 MiB each way, random sizes, verified" \
 	stream_pair v4 -f smc -p 7101 "${xfer[@]}" -- -c 127.0.0.1 -f smc -p 7101 "${xfer[@]}"
@@ -55,6 +55,45 @@ check "AF_SMC 1-byte ping-pong" \
 	stream_pair pp -f smc -p 7107 -L -n 200 -- -c 127.0.0.1 -f smc -p 7107 -L -n 200
 check "AF_SMC connection rate mode, 300 connections" \
 	stream_pair rate -f smc -p 7108 -R -C 300 -- -c 127.0.0.1 -f smc -p 7108 -R -C 300
+
+# A link-local IPv6 bind ties the socket to its interface, as TCP does it:
+# the binding shows in SO_BINDTODEVICE and lets a connect without a scope
+# through; an accepted connection is tied to the interface it came on.
+ip link add smcll0 type dummy
+ip addr add fe80::1/64 dev smcll0 nodad
+ip link set smcll0 up
+cat >/tmp/ll.py <<'EOF'
+import socket, sys
+proto = int(sys.argv[1])
+idx = socket.if_nametoindex("smcll0")
+def dev(s):
+    return s.getsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, 16).rstrip(b"\0").decode() or "-"
+l = socket.socket(socket.AF_INET6, socket.SOCK_STREAM, proto)
+l.bind(("fe80::1", 0, 0, idx))
+l.listen(1)
+c = socket.socket(socket.AF_INET6, socket.SOCK_STREAM, proto)
+c.bind(("fe80::1", 0, 0, idx))
+out = ["family=%d" % c.getsockopt(socket.SOL_SOCKET, socket.SO_DOMAIN),
+       "bound=" + dev(c)]
+try:
+    c.connect(("fe80::1", l.getsockname()[1], 0, 0))
+    a, _ = l.accept()
+    c.sendall(b"x")
+    out += ["connected=%s" % (a.recv(1) == b"x"), "accepted=" + dev(a)]
+except OSError as e:
+    out.append("connect: " + (e.strerror or str(e)))
+print(" ".join(out))
+EOF
+expect_eq "link-local bind: TCP" \
+	"family=10 bound=smcll0 connected=True accepted=smcll0" \
+	"$(python3 /tmp/ll.py 0 2>&1)"
+expect_eq "link-local bind: IPPROTO_SMC as TCP" \
+	"family=10 bound=smcll0 connected=True accepted=smcll0" \
+	"$(python3 /tmp/ll.py 256 2>&1)"
+expect_eq "link-local bind: AF_SMC (smc_run) as TCP" \
+	"family=43 bound=smcll0 connected=True accepted=smcll0" \
+	"$("${SMC_REPO:-$SMC_SELFTESTS/../../../../..}/tools/smc_run/smc_run" python3 /tmp/ll.py 0 2>&1)"
+ip link del smcll0
 
 # Nothing may linger: every AF_SMC socket is gone after the transfers.
 sleep 1
