@@ -156,3 +156,54 @@ smcd_lgr_count()
 import json, sys
 print(sum(d["use_cnt"] for d in json.load(sys.stdin)["smcd"]))'
 }
+
+# The fixed strings that make a kernel log unclean, one a line: the guest
+# wrapper's own list (vm/guest-wrapper, log_patterns), read from there so
+# that the two never differ.
+klog_patterns()
+{
+	local log_patterns=()
+
+	eval "$(sed -n '/^log_patterns=(/,/^)/p' "$SMC_SELFTESTS/vm/guest-wrapper")"
+	printf '%s\n' "${log_patterns[@]}"
+}
+
+# klog_clean DESCRIPTION MARKER: one result: the kernel log from the last
+# line containing MARKER (which the test wrote to /dev/kmsg) on has none of
+# klog_patterns; offending lines are quoted as comments. A marker not in
+# the log (never written, or rotated out) fails: nothing was checked.
+# For a guest that ends itself, so that the guest wrapper's own check
+# never runs.
+klog_clean()
+{
+	local desc=$1 marker=$2 log bad pattern
+	local -a pats args=()
+
+	mapfile -t pats < <(klog_patterns)
+	if [ "${#pats[@]}" -eq 0 ]; then
+		fail "$desc: no patterns from vm/guest-wrapper"
+		return 1
+	fi
+	for pattern in "${pats[@]}"; do
+		args+=(-e "$pattern")
+	done
+	if ! log=$(dmesg 2>&1); then
+		printf '%s\n' "$log" | sed 's/^/# /'
+		fail "$desc: dmesg failed"
+		return 1
+	fi
+	if ! log=$(printf '%s\n' "$log" | awk -v m="$marker" '
+		index($0, m) { n = 0; found = 1 }
+		found { l[n++] = $0 }
+		END { for (i = 0; i < n; i++) print l[i]; exit !found }'); then
+		fail "$desc: marker '$marker' not in the kernel log"
+		return 1
+	fi
+	bad=$(printf '%s\n' "$log" | grep -F "${args[@]}")
+	if [ -n "$bad" ]; then
+		printf '%s\n' "$bad" | head -n 100 | sed 's/^/# /'
+		fail "$desc"
+		return 1
+	fi
+	ok "$desc"
+}
