@@ -232,11 +232,12 @@ expect_eq "refused by a cgroup BPF program (x100 each): EPERM, no socket left" \
 modprobe -r smc_loopback smc_diag
 # hold KIND: keep one IPPROTO_SMC socket of KIND open (fresh4: a fresh
 # IPv4 socket; accepted6: only the accepted end of an IPv6 connection)
-# until /tmp/ipp.release appears.
+# until /tmp/ipp.release appears; false if the socket never was (its
+# output then in /tmp/ipp.log).
 hold()
 {
 	rm -f /tmp/ipp.ready /tmp/ipp.release
-	python3 - "$1" <<'PY' &
+	python3 - "$1" >/tmp/ipp.log 2>&1 <<'PY' &
 import os, socket, sys, time
 if sys.argv[1] == "fresh4":
     keep = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 256)
@@ -255,12 +256,19 @@ while not os.path.exists("/tmp/ipp.release"):
 keep.close()
 PY
 	holder=$!
-	for _ in $(seq 100); do [ -e /tmp/ipp.ready ] && break; sleep 0.1; done
+	for _ in $(seq 100); do [ -e /tmp/ipp.ready ] && return 0; sleep 0.1; done
+	sed 's/^/# /' /tmp/ipp.log
+	return 1
 }
 
 for kind in fresh4 accepted6; do
-	hold $kind
-	if rmmod smc 2>/dev/null; then
+	# A failed rmmod means something only with the socket open and smc
+	# loaded (by that socket: modprobe -r above took smc out too).
+	if ! hold $kind; then
+		fail "$kind: an open IPPROTO_SMC socket keeps smc loaded: no socket"
+	elif ! grep -q '^smc ' /proc/modules; then
+		fail "$kind: an open IPPROTO_SMC socket keeps smc loaded: smc not loaded"
+	elif rmmod smc 2>/dev/null; then
 		fail "$kind: an open IPPROTO_SMC socket keeps smc loaded"
 	else
 		ok "$kind: an open IPPROTO_SMC socket keeps smc loaded"
