@@ -262,6 +262,7 @@ meet both
 
 # on_gid NAME GID: sock_diag shows a connection of ours ACTIVE on SMC-D
 # through the device with GID, while transfer NAME runs.
+# shellcheck disable=SC2317 # called through check
 on_gid()
 {
 	for _ in $(seq 100); do
