@@ -120,9 +120,6 @@ static void smc_tcp_event(struct smc_sock *smc, struct sock *tsk,
 		if (!queue_work(smc_hs_wq, &smc->handshake_work))
 			sock_put(&smc->sk);
 		break;
-	case SMC_TCP_FALLBACK:
-		smc_forward_wakeup(smc, mask);
-		break;
 	case SMC_TCP_WATCH:
 		if (mask & EPOLLERR)
 			smc_conn_tcp_lost(smc, READ_ONCE(smc->tcp->sk->sk_err));
@@ -211,10 +208,7 @@ static void smc_tcp_write_space(struct sock *tsk)
 	smc = smc_from_tcp(tsk);
 	if (smc) {
 		smc->tcp_write_space(tsk);
-		if (smc->tcp_role != SMC_TCP_FALLBACK ||
-		    sk_stream_is_writeable(tsk))
-			smc_tcp_event(smc, tsk, EPOLLOUT | EPOLLWRNORM |
-				      EPOLLWRBAND);
+		smc_tcp_event(smc, tsk, EPOLLOUT | EPOLLWRNORM | EPOLLWRBAND);
 	}
 	read_unlock_bh(&tsk->sk_callback_lock);
 	if (!smc) {
@@ -285,8 +279,10 @@ void smc_tcp_hook(struct smc_sock *smc, enum smc_tcp_role role)
 	}
 	/* TCP copies a listener's callbacks and user data into each child.
 	 * Only our listener's children are ours to look at (accept_work takes
-	 * them over); the children of a socket that listens after falling back
-	 * are plain TCP and must not point at us (see smc_tcp_clone_unhook()).
+	 * them over); any other TCP socket we hook could be cloned only once it
+	 * listens (our hooks are gone by then, see smc_fallback_relay(); if
+	 * not, smc_tcp_clone_unhook() gives each clone TCP's own at its first
+	 * event), and its children must not point at us.
 	 */
 	nocopy = role == SMC_TCP_LISTENING ? 0 : SK_USER_DATA_NOCOPY;
 	__rcu_assign_sk_user_data_with_flags(tsk, smc, nocopy);
@@ -347,6 +343,48 @@ void smc_fallback_attach_file(struct smc_sock *smc)
 		sock_set_flag(smc->tcp->sk, SOCK_FASYNC);
 }
 
+/* After a fallback TCP's own callbacks serve the connection: none of ours
+ * stay on a socket that may listen later (TCP_FASTOPEN or AF_UNSPEC before
+ * listen(), or a reconnect), whose children TCP would give them; such a
+ * child could call into this module after it is gone, before its first
+ * event. Waiters that registered on the AF_SMC socket before the switch
+ * still hear of TCP's events: this entry on TCP's wait queue passes each
+ * wake-up on. It runs under TCP's wait-queue lock and takes ours, of a
+ * class of its own (see smc_sock_setup()).
+ */
+static int smc_fallback_relay(struct wait_queue_entry *wait,
+			      unsigned int mode, int sync, void *key)
+{
+	struct smc_sock *smc = container_of(wait, struct smc_sock, relay);
+	struct socket_wq *wq;
+
+	rcu_read_lock();
+	wq = rcu_dereference(smc->sk.sk_wq);
+	if (skwq_has_sleeper(wq))
+		__wake_up(&wq->wait, mode, key ? 1 : 0, key);
+	rcu_read_unlock();
+	return 0;
+}
+
+/* Only a socket a user holds can have waiters of its own. */
+static void smc_fallback_relay_start(struct smc_sock *smc)
+{
+	if (smc->relaying || !smc->tcp || !smc->sk.sk_socket)
+		return;
+	init_waitqueue_func_entry(&smc->relay, smc_fallback_relay);
+	add_wait_queue(&smc->tcp->wq.wait, &smc->relay);
+	smc->relaying = true;
+}
+
+/* Before the TCP socket goes; nothing is relayed once this returns. */
+void smc_fallback_relay_stop(struct smc_sock *smc)
+{
+	if (!smc->relaying)
+		return;
+	remove_wait_queue(&smc->tcp->wq.wait, &smc->relay);
+	smc->relaying = false;
+}
+
 /* Continue the connection over TCP. Caller holds the socket lock. A zero
  * reason means no SMC was attempted on purpose and nothing is counted.
  */
@@ -368,8 +406,10 @@ void smc_fallback_switch(struct smc_sock *smc, u32 reason, u32 peer_diag)
 					 smc->is_server);
 	/* Options set while the handshake ran are TCP's from now on. */
 	smc_sockopts_to_tcp(smc);
-	if (smc->tcp && smc->tcp_role != SMC_TCP_LISTENING)
-		smc_tcp_hook(smc, SMC_TCP_FALLBACK);
+	if (smc->tcp && smc->tcp_role != SMC_TCP_LISTENING) {
+		smc_tcp_unhook(smc);
+		smc_fallback_relay_start(smc);
+	}
 	smc_fallback_attach_file(smc);
 }
 

@@ -100,8 +100,15 @@ static void smc_sock_destruct(struct sock *sk)
  */
 void smc_sock_setup(struct sock *sk)
 {
+	static struct lock_class_key smc_wq_key;
 	struct smc_sock *smc = smc_sk(sk);
 	struct net *net = sock_net(sk);
+
+	/* Woken from within TCP's wait queue after a fallback (see
+	 * smc_fallback_relay()): a lock class apart from TCP's queue's.
+	 */
+	if (sk->sk_socket)
+		lockdep_set_class(&sk->sk_socket->wq.wait.lock, &smc_wq_key);
 
 	sk->sk_type = SOCK_STREAM;
 	sk->sk_state = SMC_INIT;
@@ -227,6 +234,7 @@ void smc_sock_release_tcp(struct smc_sock *smc)
 	if (!tcp)
 		return;
 	smc_tcp_unhook(smc);
+	smc_fallback_relay_stop(smc);
 	/* The file belongs to the AF_SMC socket's inode, never to TCP's. */
 	tcp->file = NULL;
 	smc->tcp = NULL;

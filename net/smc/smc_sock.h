@@ -66,7 +66,6 @@ enum smc_tcp_role {
 	SMC_TCP_CONNECTING,	/* state changes drive connect_work */
 	SMC_TCP_LISTENING,	/* new connections drive accept_work */
 	SMC_TCP_HANDSHAKE,	/* CLC bytes drive handshake_work */
-	SMC_TCP_FALLBACK,	/* wake-ups are forwarded to our wait queue */
 	SMC_TCP_WATCH,		/* over SMC-D: TCP's errors end the connection */
 };
 
@@ -127,6 +126,9 @@ struct smc_sock {
 	void			(*tcp_write_space)(struct sock *sk);
 	void			(*tcp_state_change)(struct sock *sk);
 	void			(*tcp_error_report)(struct sock *sk);
+	/* after a fallback: passes TCP's wake-ups on to our wait queue */
+	struct wait_queue_entry	relay;
+	bool			relaying;
 
 	/* SOL_SMC options */
 	bool			limit_hs;
@@ -205,6 +207,7 @@ int smc_fallback_init(void);
 void smc_fallback_switch(struct smc_sock *smc, u32 reason, u32 peer_diag);
 void smc_fallback_attach_file(struct smc_sock *smc);
 void smc_tcp_hook(struct smc_sock *smc, enum smc_tcp_role role);
+void smc_fallback_relay_stop(struct smc_sock *smc);
 void smc_tcp_unhook(struct smc_sock *smc);
 void smc_sockopts_to_tcp(struct smc_sock *smc);
 void smc_sockopts_derived_from_tcp(struct smc_sock *smc);

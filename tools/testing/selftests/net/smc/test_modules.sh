@@ -16,7 +16,7 @@ for m in "${mods[@]}"; do
 done
 unload_order+=(smc)
 
-tap_plan 7
+tap_plan 8
 
 if [ ${#mods[@]} -ge 2 ] && [[ " ${mods[*]} " == *" smc "* ]] &&
    [[ " ${mods[*]} " == *" smc_diag "* ]]; then
@@ -124,4 +124,52 @@ PY
 echo "# $res"
 expect_eq "connections of a listener that fell back outlive smc.ko" \
 	"unloaded=1 got=b'ping' back=b'pong'" "$res"
+# The same for a Fast Open connection: TCP hands it to accept() before its
+# handshake ends, with no event of its own yet. Its final ACK is held back
+# (dropped on lo) until the listener is closed and smc.ko unloaded.
+modprobe smc
+tfo_was=$(cat /proc/sys/net/ipv4/tcp_fastopen)
+echo 519 >/proc/sys/net/ipv4/tcp_fastopen
+res=$(timeout 60 python3 - <<'PY' 2>&1
+import socket, subprocess, time
+IPPROTO_SMC = 256
+def sh(cmd):
+	return subprocess.run(cmd, shell=True).returncode
+ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM, IPPROTO_SMC)
+ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+ls.setsockopt(socket.IPPROTO_TCP, socket.TCP_FASTOPEN, 5)
+ls.bind(("127.0.0.1", 7351))
+ls.listen(4)
+held = sh("tc qdisc add dev lo root handle 1: prio && "
+	  "tc filter add dev lo parent 1: protocol ip prio 1 u32 "
+	  "match ip dport 7351 0xffff match u8 0x10 0xff at 33 action drop") == 0
+c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+c.sendto(b"ping", socket.MSG_FASTOPEN, ("127.0.0.1", 7351))
+s, _ = ls.accept()
+state = s.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 8)[0]
+ls.close()
+unloaded = 0
+for _ in range(100):
+	if sh("modprobe -r smc") == 0:
+		unloaded = 1
+		break
+	time.sleep(0.1)
+sh("tc qdisc del dev lo root")
+s.settimeout(10)
+c.settimeout(10)
+got = s.recv(4)
+s.sendall(b"pong")
+back = c.recv(4)
+time.sleep(2)
+final = s.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 8)[0]
+s.close()
+c.close()
+print("held=%d syn_recv=%d unloaded=%d got=%s back=%s established=%d" %
+      (held, state == 3, unloaded, got, back, final == 1))
+PY
+)
+echo "$tfo_was" >/proc/sys/net/ipv4/tcp_fastopen
+echo "# $res"
+expect_eq "a Fast Open connection accepted mid-handshake outlives smc.ko" \
+	"held=1 syn_recv=1 unloaded=1 got=b'ping' back=b'pong' established=1" "$res"
 tap_exit
