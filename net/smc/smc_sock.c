@@ -226,25 +226,37 @@ int smc_sock_create(struct net *net, struct socket *sock, int protocol,
 	return rc;
 }
 
-/* Release the internal TCP socket; caller holds the socket lock. */
-void smc_sock_release_tcp(struct smc_sock *smc)
+/* Take the internal TCP socket off us; caller holds the socket lock.
+ * Returns it, or NULL, for the caller to release.
+ */
+static struct socket *smc_sock_detach_tcp(struct smc_sock *smc)
 {
 	struct socket *tcp = smc->tcp;
 
 	if (!tcp)
-		return;
+		return NULL;
 	smc_tcp_unhook(smc);
 	smc_fallback_relay_stop(smc);
 	/* The file belongs to the AF_SMC socket's inode, never to TCP's. */
 	tcp->file = NULL;
 	smc->tcp = NULL;
-	sock_release(tcp);
+	return tcp;
+}
+
+/* Release the internal TCP socket; caller holds the socket lock. */
+void smc_sock_release_tcp(struct smc_sock *smc)
+{
+	struct socket *tcp = smc_sock_detach_tcp(smc);
+
+	if (tcp)
+		sock_release(tcp);
 }
 
 static int smc_release(struct socket *sock)
 {
 	struct sock *sk = sock->sk;
 	struct smc_sock *smc;
+	struct socket *tcp;
 
 	if (!sk)
 		return 0;
@@ -273,7 +285,7 @@ static int smc_release(struct socket *sock)
 	smc_data_close(smc);
 	sk->sk_state = SMC_CLOSED;
 	sk->sk_shutdown = SHUTDOWN_MASK;
-	smc_sock_release_tcp(smc);
+	tcp = smc_sock_detach_tcp(smc);
 	/* O_ASYNC set before a fallback registered on our queue; the file was
 	 * re-pointed since, so the VFS only cleaned up TCP's registration.
 	 */
@@ -282,6 +294,11 @@ static int smc_release(struct socket *sock)
 	sock_orphan(sk);
 	sock->sk = NULL;
 	release_sock(sk);
+	/* TCP's close may linger (SO_LINGER): not with our lock held, which
+	 * sock_diag takes to dump us.
+	 */
+	if (tcp)
+		sock_release(tcp);
 	/* A listener's: a connection still in TCP's queue may have armed it
 	 * (its event raced with smc_listen_stop()'s unhook); TCP's release
 	 * has forgotten them all under their locks, so none can now.

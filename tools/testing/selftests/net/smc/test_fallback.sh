@@ -23,7 +23,7 @@ expect_path()
 
 xfer=(-n 4M -w 1:65536 -r 1:65536 -d -V)
 
-tap_plan 21
+tap_plan 23
 
 check "AF_SMC IPv4, 4 MiB each way, random sizes, verified" \
 	stream_pair v4 -f smc -p 7101 "${xfer[@]}" -- -c 127.0.0.1 -f smc -p 7101 "${xfer[@]}"
@@ -94,6 +94,41 @@ expect_eq "link-local bind: AF_SMC (smc_run) as TCP" \
 	"family=43 bound=smcll0 connected=True accepted=smcll0" \
 	"$("${SMC_REPO:-$SMC_SELFTESTS/../../../../..}/tools/smc_run/smc_run" python3 /tmp/ll.py 0 2>&1)"
 ip link del smcll0
+
+# A close that lingers (SO_LINGER 5 s, the peer reads nothing) waits with
+# no lock of ours held: a sock_diag dump meanwhile completes while the
+# close still waits, as ss does for TCP. Plain TCP first, as the control.
+cat >/tmp/linger.py <<'EOF'
+import socket, struct, subprocess, sys, threading, time
+l = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+l.bind(("127.0.0.1", 0))
+l.listen(1)
+c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+fam = c.getsockopt(socket.SOL_SOCKET, socket.SO_DOMAIN)
+c.connect(l.getsockname())
+s, _ = l.accept()
+c.setblocking(False)
+try:
+    while True:
+        c.send(bytes(65536))
+except BlockingIOError:
+    pass
+c.setblocking(True)
+c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 5))
+done = threading.Event()
+t = threading.Thread(target=lambda: (c.close(), done.set()))
+t.start()
+time.sleep(0.3)
+rc = subprocess.run([sys.argv[1]], stdout=subprocess.DEVNULL).returncode
+print("family=%d dump=%d lingering=%s" % (fam, rc, not done.is_set()))
+t.join()
+EOF
+expect_eq "lingering close, TCP: a dump meanwhile completes first" \
+	"family=2 dump=0 lingering=True" \
+	"$(python3 /tmp/linger.py "$SMC_TOOLS/smc_diag_dump" 2>&1)"
+expect_eq "lingering close, AF_SMC on TCP: a dump meanwhile completes first" \
+	"family=43 dump=0 lingering=True" \
+	"$("${SMC_REPO:-$SMC_SELFTESTS/../../../../..}/tools/smc_run/smc_run" python3 /tmp/linger.py "$SMC_TOOLS/smc_diag_dump" 2>&1)"
 
 # Nothing may linger: every AF_SMC socket is gone after the transfers.
 sleep 1
