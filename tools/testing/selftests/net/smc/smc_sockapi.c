@@ -3822,6 +3822,10 @@ static char *run_one(const struct options *o, const struct scenario *sc,
 			if (!(o->variants & (1u << i)))
 				continue;
 			T.v = &variants[i];
+			/* Labels per variant: a port the last one used may
+			 * come up again, by chance, in this one.
+			 */
+			nplabels = 0;
 			rec("== %s", T.v->name);
 			sc->fn();
 		}
