@@ -10,7 +10,6 @@
 source "$(dirname "$0")/lib.sh"
 
 repo=${SMC_REPO:-$(cd "$(dirname "$0")/../../../../.." && pwd)}
-smc=$repo/tools/smc/smc
 stream=$SMC_TOOLS/smc_stream
 diag=$SMC_TOOLS/smc_diag_dump
 
