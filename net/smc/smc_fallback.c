@@ -501,8 +501,7 @@ void smc_sockopts_inherit(struct smc_sock *child, const struct sock *lsk)
 	smc_copy_sk_settings(tsk, lsk, false);
 	smc_copy_sk_settings(&child->sk, tsk, true);
 	/* TCP bound the child itself (a link-local peer's interface). */
-	child->sk.sk_bound_dev_if = tsk->sk_bound_dev_if;
-	child->bound_dev_if = tsk->sk_bound_dev_if;
+	smc_bound_dev_sync(child);
 	if (!keepalive && sock_flag(tsk, SOCK_KEEPOPEN) &&
 	    tsk->sk_prot->keepalive)
 		tsk->sk_prot->keepalive(tsk, 1);
