@@ -114,6 +114,18 @@ hold()
 	wait
 	echo $(((held - before) / 1024))
 }
+# two_runs GROUP: the holder twice in GROUP; "allocated N reused N", the
+# DMBs those runs allocated and took from the pool.
+two_runs()
+{
+	local a0 r0 a1 r1
+
+	read -r a0 r0 < <(counts)
+	hold "$1" >/dev/null
+	hold "$1" >/dev/null
+	read -r a1 r1 < <(counts)
+	echo "allocated $((a1 - a0)) reused $((r1 - r0))"
+}
 rmem=/proc/sys/net/smc/rmem
 rmem_was=$(cat $rmem)
 echo 16384 >$rmem
@@ -156,12 +168,8 @@ echo 1048576 >$rmem
 echo 8192 >$param
 hold pool-x >/dev/null
 rmdir $cg/pool-x
-read -r a0 r0 < <(counts)
-hold pool-y >/dev/null
-hold pool-y >/dev/null
-read -r a1 r1 < <(counts)
 expect_eq "pool of a cgroup removed: freed, the next cgroup's pooled instead" \
-	"allocated 8 reused 8" "allocated $((a1 - a0)) reused $((r1 - r0))"
+	"allocated 8 reused 8" "$(two_runs pool-y)"
 # A listener whose cgroup was removed while it lives: the DMBs of the
 # connections it accepts are charged to that cgroup still, and are freed
 # on close, not pooled as memory of nobody's (which would fill the pool
@@ -205,12 +213,8 @@ echo go >&7
 exec 7>&-
 wait "$zpid"
 sed 's/^/# /' /tmp/pool_zombie.out
-read -r a0 r0 < <(counts)
-hold pool-y >/dev/null
-hold pool-y >/dev/null
-read -r a1 r1 < <(counts)
 expect_eq "accepted by a listener of a removed cgroup: freed, not pooled" \
-	"allocated 12 reused 4" "allocated $((a1 - a0)) reused $((r1 - r0))"
+	"allocated 12 reused 4" "$(two_runs pool-y)"
 echo "$rmem_was" >$rmem
 rmdir $cg/pool-y
 
