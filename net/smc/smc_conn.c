@@ -615,6 +615,14 @@ int smc_conn_create(struct smc_sock *smc, struct smcd_device *dev,
 		return SMC_CLC_DECL_MEM;
 
 	rc = smc_conn_get_dmb(smc, dev);
+	/* Without attach, data is staged for move_data: taken now, while a
+	 * lack of memory can still be declined.
+	 */
+	if (!rc && !smcd_device_can_attach(dev)) {
+		conn->bounce = smc_kmalloc(SMC_CONN_BOUNCE, GFP_KERNEL);
+		if (!conn->bounce)
+			rc = SMC_CLC_DECL_MEM;
+	}
 	if (rc) {
 		smc_conn_release(smc);
 		return rc;
@@ -659,7 +667,8 @@ int smc_conn_connect_peer(struct smc_sock *smc, u64 peer_token,
 		return 0;
 	}
 	/* No shared memory with this device: stage data for move_data. */
-	conn->bounce = kmalloc(SMC_CONN_BOUNCE, GFP_KERNEL);
+	if (!conn->bounce)
+		conn->bounce = kmalloc(SMC_CONN_BOUNCE, GFP_KERNEL);
 	return conn->bounce ? 0 : -ENOMEM;
 }
 

@@ -35,6 +35,37 @@
 /* How long a client waits for the ACCEPT at most, delivery included. */
 #define SMC_CLC_WAIT_MAX	(60 * HZ)
 
+/* Everything one handshake works in, taken in one allocation before the
+ * first CLC message goes out (client) or is read (server): once the peer
+ * waits for our answer, no step may fail for want of memory, and a
+ * connection that cannot have it goes on over TCP instead (DECLINE with
+ * reason MEM), never reset.
+ */
+struct smc_hs_mem {
+	u8			rx[SMC_CLC_MAX_LEN];	/* the message read */
+	u8			tx[SMC_CLC_MAX_LEN];	/* the message sent */
+	union smc_clc_msg_info	in;			/* rx, decoded */
+	union {
+		struct smc_clc_prop_info	prop;
+		struct smc_clc_accept_info	acc;
+	} out;						/* tx, to encode */
+	u8			ueids[SMC_MAX_UEID][SMC_EID_LEN];
+};
+
+static bool smc_hs_mem_get(struct smc_sock *smc)
+{
+	if (!smc->hs_mem)
+		smc->hs_mem = smc_kmalloc(sizeof(*smc->hs_mem), GFP_KERNEL);
+	return smc->hs_mem;
+}
+
+static void smc_hs_mem_put(struct smc_sock *smc)
+{
+	kfree(smc->hs_mem);
+	smc->hs_mem = NULL;
+	smc->rx_used = 0;
+}
+
 /* Linux peers read CLC messages by exact length; each goes out whole. */
 static int smc_clc_send(struct smc_sock *smc, void *buf, int len)
 {
@@ -75,40 +106,38 @@ static int smc_decline_fallback(struct smc_sock *smc, u32 reason, u8 version)
 	return rc;
 }
 
-/* Read one CLC message into rx_buf. Without @block only what is there is
- * read and -EAGAIN means "not complete yet"; with @block the TCP socket's
- * receive timeout bounds the wait. Exactly the message's bytes are
- * consumed, so whatever follows stays in TCP's queue for the application.
- */
-static int smc_clc_read(struct smc_sock *smc, u8 expected, bool block)
+/* Up to @len bytes of the TCP stream, without waiting for more. */
+static int smc_clc_recv(struct smc_sock *smc, void *buf, int len, int flags)
 {
-	struct smc_clc_hdr_info hi;
+	struct kvec iov = { .iov_base = buf, .iov_len = len };
 	struct msghdr msg = {};
-	struct kvec iov;
-	int want, total, n;
 
-	if (!smc->rx_buf) {
-		smc->rx_buf = smc_kmalloc(SMC_CLC_MAX_LEN, GFP_KERNEL);
-		if (!smc->rx_buf)
-			return -ENOMEM;
-	}
+	return kernel_recvmsg(smc->tcp, &msg, &iov, 1, len,
+			      flags | MSG_DONTWAIT);
+}
+
+/* Read one CLC message into hs_mem->rx, without waiting: -EAGAIN means
+ * "not complete yet". Exactly the message's bytes are consumed, so
+ * whatever follows stays in TCP's queue for the application.
+ */
+static int smc_clc_read(struct smc_sock *smc, u8 expected)
+{
+	u8 *rx = smc->hs_mem->rx;
+	struct smc_clc_hdr_info hi;
+	int total, n;
+
 	for (;;) {
 		total = SMC_CLC_HDR_LEN;
 		if (smc->rx_used >= SMC_CLC_HDR_LEN) {
-			total = smc_clc_check_hdr(smc->rx_buf, smc->rx_used,
-						  expected, &hi);
+			total = smc_clc_check_hdr(rx, smc->rx_used, expected,
+						  &hi);
 			if (total < 0 || total > SMC_CLC_MAX_LEN)
 				return -EPROTO;
 			if (smc->rx_used == total)
 				return total;
 		}
-		want = total - smc->rx_used;
-		iov.iov_base = smc->rx_buf + smc->rx_used;
-		iov.iov_len = want;
-		n = kernel_recvmsg(smc->tcp, &msg, &iov, 1, want,
-				   block ? 0 : MSG_DONTWAIT);
-		if (n == -EAGAIN && block)
-			return -ETIMEDOUT;
+		n = smc_clc_recv(smc, rx + smc->rx_used, total - smc->rx_used,
+				 0);
 		if (n < 0)
 			return n;
 		if (n == 0)
@@ -117,46 +146,16 @@ static int smc_clc_read(struct smc_sock *smc, u8 expected, bool block)
 	}
 }
 
-static void smc_clc_read_done(struct smc_sock *smc)
-{
-	kfree(smc->rx_buf);
-	smc->rx_buf = NULL;
-	smc->rx_used = 0;
-}
-
-/* A message is complete in rx_buf: decode it, the result on the heap. */
+/* A message is complete in hs_mem->rx: decode it into hs_mem->in. */
 static union smc_clc_msg_info *smc_clc_decode_rx(struct smc_sock *smc,
-						 u8 expected, int *err)
+						 u8 expected)
 {
-	union smc_clc_msg_info *mi = smc_kzalloc(sizeof(*mi), GFP_KERNEL);
+	union smc_clc_msg_info *mi = &smc->hs_mem->in;
 
-	*err = -ENOMEM;
-	if (!mi)
+	memset(mi, 0, sizeof(*mi));
+	if (smc_clc_decode(smc->hs_mem->rx, smc->rx_used, expected, mi) < 0)
 		return NULL;
-	*err = 0;
-	if (smc_clc_decode(smc->rx_buf, smc->rx_used, expected, mi) < 0) {
-		kfree(mi);
-		*err = -EPROTO;
-		return NULL;
-	}
 	return mi;
-}
-
-/* The server's CLC memory from its ACCEPT on: once the client may take
- * the connection for up, nothing may fail for want of memory, so the
- * CONFIRM is read and decoded into what the PROPOSAL used.
- */
-static void smc_server_keep(struct smc_sock *smc, union smc_clc_msg_info *mi)
-{
-	smc->rx_used = 0;
-	smc->hs_info = mi;
-}
-
-void smc_server_forget(struct smc_sock *smc)
-{
-	kfree(smc->hs_info);
-	smc->hs_info = NULL;
-	smc_clc_read_done(smc);
 }
 
 static void smc_local_gid(struct smcd_device *dev, struct smcd_gid *gid)
@@ -179,17 +178,12 @@ static int smc_clc_send_acc_conf(struct smc_sock *smc, u8 type,
 				 bool first_contact, const u8 *eid)
 {
 	struct smc_conn *conn = &smc->conn;
+	struct smc_clc_accept_info *ai = &smc->hs_mem->out.acc;
 	struct smcd_device *dev = conn->lgr->dev;
-	struct smc_clc_accept_info *ai;
 	struct smcd_gid gid;
-	u8 *buf;
 	int len;
 
-	ai = smc_kzalloc(sizeof(*ai), GFP_KERNEL);
-	buf = smc_kmalloc(SMC_CLC_ACC_MAX_LEN, GFP_KERNEL);
-	len = -ENOMEM;
-	if (!ai || !buf)
-		goto out;
+	memset(ai, 0, sizeof(*ai));
 	smc_local_gid(dev, &gid);
 	ai->hdr.type = type;
 	ai->hdr.version = SMC_CLC_V2;
@@ -207,12 +201,9 @@ static int smc_clc_send_acc_conf(struct smc_sock *smc, u8 type,
 		ai->fce.release = SMC_CLC_RELEASE_0;
 		smc_clc_hostname(ai->fce.hostname);
 	}
-	len = smc_clc_encode_acc_conf(buf, SMC_CLC_ACC_MAX_LEN, ai);
+	len = smc_clc_encode_acc_conf(smc->hs_mem->tx, SMC_CLC_MAX_LEN, ai);
 	if (len > 0)
-		len = smc_clc_send(smc, buf, len);
-out:
-	kfree(buf);
-	kfree(ai);
+		len = smc_clc_send(smc, smc->hs_mem->tx, len);
 	return len;
 }
 
@@ -277,21 +268,16 @@ static struct smcd_device *smc_offer_find(const struct smc_offer *o, u16 chid)
 /* The client's SMC-Dv2 offer: every entry of the offered devices, the
  * SEID, our UEIDs.
  */
-static int smc_client_propose(struct smc_sock *smc, const struct smc_offer *o,
-			      u8 (*ueids)[SMC_EID_LEN])
+static int smc_client_propose(struct smc_sock *smc, const struct smc_offer *o)
 {
-	struct smc_clc_prop_info *pi;
+	struct smc_clc_prop_info *pi = &smc->hs_mem->out.prop;
+	u8 (*ueids)[SMC_EID_LEN] = smc->hs_mem->ueids;
 	struct smcd_device *dev;
 	struct smcd_gid gid;
-	u8 *buf;
 	int len, i;
 	u16 chid;
 
-	pi = smc_kzalloc(sizeof(*pi), GFP_KERNEL);
-	buf = smc_kmalloc(SMC_CLC_MAX_LEN, GFP_KERNEL);
-	len = -ENOMEM;
-	if (!pi || !buf)
-		goto out;
+	memset(pi, 0, sizeof(*pi));
 	pi->hdr.version = SMC_CLC_V2;
 	pi->hdr.typev1 = SMC_TYPE_N;
 	pi->hdr.typev2 = SMC_TYPE_D;
@@ -317,12 +303,9 @@ static int smc_client_propose(struct smc_sock *smc, const struct smc_offer *o,
 			pi->ism[pi->ism_cnt++].chid = chid;
 		}
 	}
-	len = smc_clc_encode_proposal(buf, SMC_CLC_MAX_LEN, pi);
+	len = smc_clc_encode_proposal(smc->hs_mem->tx, SMC_CLC_MAX_LEN, pi);
 	if (len > 0)
-		len = smc_clc_send(smc, buf, len);
-out:
-	kfree(buf);
-	kfree(pi);
+		len = smc_clc_send(smc, smc->hs_mem->tx, len);
 	return len;
 }
 
@@ -345,6 +328,11 @@ static int smc_client_accepted(struct smc_sock *smc, const struct smc_offer *o,
 		return smc_decline_fallback(smc, rc, SMC_CLC_V2);
 	rc = smc_conn_connect_peer(smc, acc->d.token,
 				   smc_clc_size_decode(acc->d.dmbe_size));
+	if (rc == -ENOMEM) {
+		/* The server waits for our answer: it can still be told. */
+		smc_conn_release(smc);
+		return smc_decline_fallback(smc, SMC_CLC_DECL_MEM, SMC_CLC_V2);
+	}
 	if (!rc)
 		rc = smc_clc_send_acc_conf(smc, SMC_CLC_CONFIRM,
 					   acc->first_contact, acc->eid);
@@ -388,7 +376,7 @@ bool smc_clc_readable(struct sock *tsk)
 /* The offer is answered or abandoned: forget it. */
 void smc_client_drop_offer(struct smc_sock *smc)
 {
-	smc_clc_read_done(smc);
+	smc_hs_mem_put(smc);
 	smc_offer_put(&smc->hs_offer);
 }
 
@@ -399,7 +387,6 @@ void smc_client_drop_offer(struct smc_sock *smc)
 int smc_client_offer(struct smc_sock *smc)
 {
 	struct smc_offer *offer = &smc->hs_offer;
-	u8 (*ueids)[SMC_EID_LEN] = NULL;
 	int rc;
 
 	if (!tcp_sk(smc->tcp->sk)->syn_smc) {
@@ -413,18 +400,14 @@ int smc_client_offer(struct smc_sock *smc)
 		return smc_decline_fallback(smc, SMC_CLC_DECL_NOSMCDEV,
 					    SMC_CLC_V1);
 	}
-	rc = -ENOMEM;
-	if (!smc_fault())
-		ueids = kcalloc(SMC_MAX_UEID, SMC_EID_LEN, GFP_KERNEL);
-	if (ueids)
-		rc = smc_client_propose(smc, offer, ueids);
-	kfree(ueids);
-	if (rc) {
+	if (!smc_hs_mem_get(smc)) {
 		smc_offer_put(offer);
 		/* Nothing was sent yet: the server may still be told. */
-		if (rc == -ENOMEM)
-			return smc_decline_fallback(smc, SMC_CLC_DECL_MEM,
-						    SMC_CLC_V2);
+		return smc_decline_fallback(smc, SMC_CLC_DECL_MEM, SMC_CLC_V2);
+	}
+	rc = smc_client_propose(smc, offer);
+	if (rc) {
+		smc_client_drop_offer(smc);
 		return rc;
 	}
 	smc->hs_wait_end = jiffies + SMC_CLC_WAIT;
@@ -476,7 +459,7 @@ static int smc_client_await_answer(struct smc_sock *smc, long *timeo)
 	int rc;
 
 	for (;;) {
-		rc = smc_clc_read(smc, SMC_CLC_ACCEPT, false);
+		rc = smc_clc_read(smc, SMC_CLC_ACCEPT);
 		if (rc != -EAGAIN)
 			return rc;
 		now = jiffies;
@@ -515,14 +498,16 @@ int smc_client_finish(struct smc_sock *smc, long *timeo)
 	if (rc == SMC_HS_PAUSED)
 		return rc;
 	if (rc >= 0) {
-		mi = smc_clc_decode_rx(smc, SMC_CLC_ACCEPT, &rc);
-		if (mi && mi->hdr.type == SMC_CLC_DECLINE)
+		mi = smc_clc_decode_rx(smc, SMC_CLC_ACCEPT);
+		rc = 0;
+		if (!mi)
+			rc = -EPROTO;
+		else if (mi->hdr.type == SMC_CLC_DECLINE)
 			smc_fallback_switch(smc, SMC_CLC_DECL_PEERDECL,
 					    mi->decl.diag);
-		else if (mi)
+		else
 			rc = smc_client_accepted(smc, &smc->hs_offer,
 						 &mi->acc);
-		kfree(mi);
 	}
 	smc_client_drop_offer(smc);
 	return rc;
@@ -743,12 +728,12 @@ static int smc_server_proposal(struct smc_sock *smc)
 	u32 reason;
 	int rc;
 
-	mi = smc_clc_decode_rx(smc, SMC_CLC_PROPOSAL, &rc);
+	mi = smc_clc_decode_rx(smc, SMC_CLC_PROPOSAL);
 	if (!mi)
-		return rc;
+		return -EPROTO;
 	if (mi->hdr.type == SMC_CLC_DECLINE) {
 		smc_fallback_switch(smc, SMC_CLC_DECL_PEERDECL, mi->decl.diag);
-		goto out;
+		return 0;
 	}
 	version = mi->hdr.version >= SMC_CLC_V2 ? SMC_CLC_V2 : SMC_CLC_V1;
 	reason = smc_server_select(smc, &mi->prop, &dev, &peer, eid);
@@ -756,14 +741,12 @@ static int smc_server_proposal(struct smc_sock *smc)
 		reason = smc_conn_create(smc, dev, &peer, true, &first_contact);
 		smcd_device_put(dev);
 	}
-	if (reason) {
-		rc = smc_decline_fallback(smc, reason, version);
-		goto out;
-	}
+	if (reason)
+		return smc_decline_fallback(smc, reason, version);
 	rc = smc_clc_send_acc_conf(smc, SMC_CLC_ACCEPT, first_contact, eid);
 	if (rc) {
 		smc_conn_release(smc);
-		goto out;
+		return rc;
 	}
 	/* Wait for the CONFIRM, on a fresh clock: the PROPOSAL's timer may be
 	 * firing right now, and must not expire the new wait.
@@ -772,22 +755,19 @@ static int smc_server_proposal(struct smc_sock *smc)
 	del_timer_sync(&smc->handshake_timer);
 	WRITE_ONCE(smc->handshake_expired, false);
 	mod_timer(&smc->handshake_timer, jiffies + SMC_CLC_WAIT);
-	smc_server_keep(smc, mi);
+	smc->rx_used = 0;
 	return -EAGAIN;
-out:
-	kfree(mi);
-	return rc;
 }
 
 /* Server, second message: the client's CONFIRM (or a late DECLINE). */
 static int smc_server_confirm(struct smc_sock *smc)
 {
-	union smc_clc_msg_info *mi = smc->hs_info;
+	union smc_clc_msg_info *mi;
 	const struct smc_clc_accept_info *conf;
 	int rc = -EPROTO;
 
-	memset(mi, 0, sizeof(*mi));
-	if (smc_clc_decode(smc->rx_buf, smc->rx_used, SMC_CLC_CONFIRM, mi) < 0)
+	mi = smc_clc_decode_rx(smc, SMC_CLC_CONFIRM);
+	if (!mi)
 		goto fail;
 	if (mi->hdr.type == SMC_CLC_DECLINE) {
 		smc_conn_release(smc);
@@ -811,6 +791,57 @@ fail:
 	return rc;
 }
 
+/* Bytes of the TCP stream in our receive queue, not read yet. Lockless:
+ * only the reader (us) lowers it, so it is never too high.
+ */
+static u32 smc_clc_unread(struct sock *tsk)
+{
+	const struct tcp_sock *tp = tcp_sk(tsk);
+
+	return READ_ONCE(tp->rcv_nxt) - READ_ONCE(tp->copied_seq);
+}
+
+/* Server without memory for the handshake: the first message is answered
+ * all the same, read into a buffer on the stack: a PROPOSAL in small
+ * pieces, to be declined (MEM), or the client's DECLINE. The connection
+ * goes on over TCP, and no CLC byte reaches the application. Nothing is
+ * consumed before the whole message is in, so that nothing need be kept
+ * between calls. Returns as smc_server_negotiate().
+ */
+static int smc_server_answer_unread(struct smc_sock *smc)
+{
+	struct smc_clc_decline_info di;
+	struct smc_clc_hdr_info hi;
+	u8 buf[SMC_CLC_DECL_V2_LEN];
+	int total, left, n;
+
+	n = smc_clc_recv(smc, buf, SMC_CLC_HDR_LEN, MSG_PEEK);
+	if (n >= 0 && n < SMC_CLC_HDR_LEN)
+		return n ? -EAGAIN : -ECONNRESET;
+	if (n < 0)
+		return n;
+	total = smc_clc_check_hdr(buf, n, SMC_CLC_PROPOSAL, &hi);
+	if (total < 0 || total > SMC_CLC_MAX_LEN)
+		return -EPROTO;
+	if (smc_clc_unread(smc->tcp->sk) < total)
+		return -EAGAIN;
+	/* All of it is there: a short read means urgent data in between. */
+	if (hi.type == SMC_CLC_DECLINE) {
+		if (smc_clc_recv(smc, buf, total, 0) != total ||
+		    smc_clc_decode_decline(buf, total, &di) < 0)
+			return -EPROTO;
+		smc_fallback_switch(smc, SMC_CLC_DECL_PEERDECL, di.diag);
+		return 0;
+	}
+	for (left = total; left; left -= n) {
+		n = smc_clc_recv(smc, buf, min_t(int, left, sizeof(buf)), 0);
+		if (n <= 0)
+			return -EPROTO;
+	}
+	return smc_decline_fallback(smc, SMC_CLC_DECL_MEM,
+				    min_t(u8, hi.version, SMC_CLC_V2));
+}
+
 /* Server side, called from handshake_work whenever CLC bytes may have
  * arrived. Returns -EAGAIN while waiting for the next message, 0 when the
  * connection is ready for accept(), or an error to drop it.
@@ -824,21 +855,23 @@ int smc_server_negotiate(struct smc_sock *smc)
 		/* Our device went away after the ACCEPT: its removal ended the
 		 * connection as it ends established ones.
 		 */
-		smc_server_forget(smc);
+		smc_hs_mem_put(smc);
 		return -ECONNRESET;
 	}
-	rc = smc_clc_read(smc, confirm ? SMC_CLC_CONFIRM : SMC_CLC_PROPOSAL,
-			  false);
+	/* Kept from the PROPOSAL on: only the first message may lack it. */
+	if (!smc_hs_mem_get(smc))
+		return smc_server_answer_unread(smc);
+	rc = smc_clc_read(smc, confirm ? SMC_CLC_CONFIRM : SMC_CLC_PROPOSAL);
 	if (rc == -EAGAIN)
 		return rc;
 	if (rc < 0) {
 		if (confirm)
 			smc_conn_release(smc);
-		smc_server_forget(smc);
+		smc_hs_mem_put(smc);
 		return rc;
 	}
 	rc = confirm ? smc_server_confirm(smc) : smc_server_proposal(smc);
 	if (rc != -EAGAIN)
-		smc_server_forget(smc);
+		smc_hs_mem_put(smc);
 	return rc;
 }

@@ -268,19 +268,22 @@ static void smc_child_restore_tcp(struct smc_sock *lsmc, struct sock *tsk)
 	write_unlock_bh(&tsk->sk_callback_lock);
 }
 
-static void smc_child_start(struct smc_sock *lsmc, struct socket *tcp)
+/* A child made for a connection that accept_work did not get after all. */
+static void smc_child_free(struct sock *csk)
+{
+	csk->sk_state = SMC_CLOSED;
+	sock_set_flag(csk, SOCK_DEAD);
+	csk->sk_prot->unhash(csk);
+	sock_put(csk);
+}
+
+static void smc_child_start(struct smc_sock *lsmc, struct sock *csk,
+			    struct socket *tcp)
 {
 	struct sock *lsk = &lsmc->sk;
-	struct smc_sock *child;
-	struct sock *csk;
+	struct smc_sock *child = smc_sk(csk);
 
 	smc_child_restore_tcp(lsmc, tcp->sk);
-	csk = smc_fault() ? NULL : smc_sock_alloc_child(lsk);
-	if (!csk) {
-		sock_release(tcp);
-		return;
-	}
-	child = smc_sk(csk);
 	child->tcp = tcp;
 	child->is_server = true;
 	child->limit_hs = lsmc->limit_hs;
@@ -321,6 +324,7 @@ void smc_accept_work(struct work_struct *work)
 					     accept_work);
 	struct sock *lsk = &lsmc->sk;
 	struct socket *tcp;
+	struct sock *csk;
 	int rc;
 
 	for (;;) {
@@ -330,11 +334,22 @@ void smc_accept_work(struct work_struct *work)
 			release_sock(lsk);
 			break;
 		}
-		rc = kernel_accept(lsmc->tcp, &tcp, O_NONBLOCK);
+		/* Made before the connection is taken: without memory for
+		 * it (or for kernel_accept()'s socket) the connection stays
+		 * in TCP's queue, its peer waiting as for any busy server,
+		 * and is taken on a later try instead of reset.
+		 */
+		csk = smc_fault() ? NULL : smc_sock_alloc_child(lsk);
+		rc = csk ? kernel_accept(lsmc->tcp, &tcp, O_NONBLOCK) : -ENOMEM;
+		if (rc == -ENOMEM && !timer_pending(&lsmc->accept_timer))
+			mod_timer(&lsmc->accept_timer, jiffies + SMC_ACCEPT_LATE);
 		release_sock(lsk);
-		if (rc)
+		if (rc) {
+			if (csk)
+				smc_child_free(csk);
 			break;
-		smc_child_start(lsmc, tcp);
+		}
+		smc_child_start(lsmc, csk, tcp);
 	}
 	sock_put(lsk);
 }

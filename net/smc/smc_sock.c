@@ -86,10 +86,8 @@ static void smc_sock_destruct(struct sock *sk)
 	struct smc_sock *smc = smc_sk(sk);
 
 	WARN_ON_ONCE(smc->tcp);
-	kfree(smc->rx_buf);
-	smc->rx_buf = NULL;
-	kfree(smc->hs_info);
-	smc->hs_info = NULL;
+	kfree(smc->hs_mem);
+	smc->hs_mem = NULL;
 	if (smc->family_destruct)
 		smc->family_destruct(sk);
 }

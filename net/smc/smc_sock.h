@@ -48,6 +48,8 @@ enum smc_connect_phase {
 	SMC_CONNECT_DONE,	/* connected (SMC or fallback) or failed */
 };
 
+struct smc_hs_mem;
+
 /* The devices a client's SMC-Dv2 proposal offers, referenced. */
 struct smc_offer {
 	struct smcd_device	*dev[SMC_CLC_MAX_ISM_GIDS];
@@ -116,9 +118,10 @@ struct smc_sock {
 	struct timer_list	handshake_timer;
 	bool			handshake_expired;
 	enum smc_hs_phase	hs_phase;
-	unsigned int		rx_used;	/* bytes of CLC message in rx_buf */
-	u8			*rx_buf;
-	union smc_clc_msg_info	*hs_info;	/* server: for the CONFIRM */
+
+	/* Either side while CLC messages are exchanged, see smc_handshake.c */
+	struct smc_hs_mem	*hs_mem;
+	unsigned int		rx_used;	/* bytes of CLC message read */
 
 	/* TCP callbacks saved while we chain into the TCP socket's events */
 	enum smc_tcp_role	tcp_role;
@@ -154,8 +157,6 @@ static inline bool smc_uses_smcd(const struct smc_sock *smc)
  * dump resumes after the last socket it reported however the list changed
  * in between.
  */
-union smc_clc_msg_info;
-
 struct smc_hashinfo {
 	rwlock_t		lock;
 	struct hlist_head	ht;
@@ -240,7 +241,6 @@ int smc_client_offer(struct smc_sock *smc);
 bool smc_clc_readable(struct sock *tsk);
 int smc_client_finish(struct smc_sock *smc, long *timeo);
 void smc_client_drop_offer(struct smc_sock *smc);
-void smc_server_forget(struct smc_sock *smc);
 int smc_server_negotiate(struct smc_sock *smc);
 void smc_clc_hostname(u8 *out);
 
