@@ -614,15 +614,18 @@ int smc_conn_create(struct smc_sock *smc, struct smcd_device *dev,
 	if (!lgr)
 		return SMC_CLC_DECL_MEM;
 
-	rc = smc_conn_get_dmb(smc, dev);
 	/* Without attach, data is staged for move_data: taken now, while a
-	 * lack of memory can still be declined.
+	 * lack of memory can still be declined, and before the DMB, which
+	 * smc_conn_release() only gives back once it is live.
 	 */
-	if (!rc && !smcd_device_can_attach(dev)) {
+	rc = 0;
+	if (!smcd_device_can_attach(dev)) {
 		conn->bounce = smc_kmalloc(SMC_CONN_BOUNCE, GFP_KERNEL);
 		if (!conn->bounce)
 			rc = SMC_CLC_DECL_MEM;
 	}
+	if (!rc)
+		rc = smc_conn_get_dmb(smc, dev);
 	if (rc) {
 		smc_conn_release(smc);
 		return rc;

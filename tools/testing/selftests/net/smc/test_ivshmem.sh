@@ -76,7 +76,7 @@ ivs_pci()
 
 # Guest 0 has checks more: bad parameters, its device goes away, and it is
 # the target of the hostile peer.
-tap_plan $((GUEST_ID == 0 ? 41 : 34))
+tap_plan $((GUEST_ID == 0 ? 43 : 36))
 
 if modprobe smc && modprobe smc_diag; then
 	ok "modprobe smc smc_diag"
@@ -177,6 +177,22 @@ expect_eq "par: this end on SMC-D, no fallback" "smcd 0x00000000" "$(path par)"
 check "400 short connections (connect, 1 byte each way, close), 2 threads" \
 	xfer rate "$(role 0)" 7405 -R -A -P 2 -C 200
 expect_eq "rate: every connection on SMC-D" "smcd 0x00000000" "$(path rate)"
+
+# Allocation failures on both ends (smc.ko's fault_pct): every connection
+# runs, on SMC-D or after a fallback, its bytes verified. This device has
+# no DMB attach, so each end also takes a bounce buffer beside its DMB:
+# whichever of the two fails, the other is given back, and no DMB stays
+# registered afterwards.
+echo 5 >/sys/module/smc/parameters/fault_pct
+check "5% allocation failures: 150 connections, 64 KiB each way, verified" \
+	xfer faults "$(role 1)" 7413 -C 150 -n 64K -d -V
+echo 0 >/sys/module/smc/parameters/fault_pct
+meet faults
+for _ in $(seq 50); do
+	[ "$(cat /sys/class/smcd/ivshmem-*/dmbs)" = 0 ] && break
+	sleep 0.2
+done
+expect_eq "faults: no DMB left registered" 0 "$(cat /sys/class/smcd/ivshmem-*/dmbs)"
 
 # --- sock_diag on a live connection ---------------------------------------
 # A long transfer; each guest finds its end and the two devices' GIDs.
