@@ -25,6 +25,8 @@
 #define SMCD_CDC_MSG_LEN	32
 /* the SMC-D data ring starts after the CDC header inside the DMB */
 #define SMCD_CDC_DMB_HDR_LEN	SMCD_CDC_MSG_LEN
+/* the 8-byte word of the SMC-D header that carries the flags */
+#define SMCD_CDC_FLAGS_OFF	16
 
 /* producer flags: SMC-R byte 24, SMC-D byte 22 */
 #define SMC_CDC_PF_WRITE_BLOCKED	0x80	/* sender ran out of window */
@@ -96,6 +98,7 @@ SMC_WIRE_SIZE(struct smcd_cdc_wire_curs, 8);
 SMC_WIRE_SIZE(struct smcd_cdc_wire, SMCD_CDC_MSG_LEN);
 SMC_WIRE_OFF(struct smcd_cdc_wire, prod.wrap, 8);
 SMC_WIRE_OFF(struct smcd_cdc_wire, prod.count, 10);
+SMC_WIRE_OFF(struct smcd_cdc_wire, cons, SMCD_CDC_FLAGS_OFF);
 SMC_WIRE_OFF(struct smcd_cdc_wire, cons.wrap, 16);
 SMC_WIRE_OFF(struct smcd_cdc_wire, cons.count, 18);
 SMC_WIRE_OFF(struct smcd_cdc_wire, cons.prod_flags, 22);

@@ -177,15 +177,26 @@ static bool smc_conn_owes_update(struct smc_conn *conn)
 /* The CDC header at the start of our DMB, as the peer last wrote it. A
  * peer in another machine (ivshmem) may be writing the next one while we
  * copy: each 8-byte word (a cursor is one) is read in one access, as the
- * device writes it, so that no cursor is torn between two writes.
+ * device writes it, so that no cursor is torn between two writes. The
+ * device writes the words in order, the producer cursor before the word
+ * that carries the flags; the flags word is read first, so that the flags
+ * are never newer than the data they go with: a peer's end seen before
+ * its last bytes would be an early EOF, and those bytes lost.
  */
 static void smc_cdc_snapshot(u8 *snap, const void *dmb)
 {
+	const int flags_word = SMCD_CDC_FLAGS_OFF / sizeof(u64);
 	const u64 *src = dmb;
 	u64 word;
 	int i;
 
+	word = READ_ONCE(src[flags_word]);
+	memcpy(snap + flags_word * sizeof(u64), &word, sizeof(word));
+	/* Pairs with the device's ordered writes, see ivs_copy(). */
+	smp_rmb();
 	for (i = 0; i < SMCD_CDC_MSG_LEN / sizeof(u64); i++) {
+		if (i == flags_word)
+			continue;
 		word = READ_ONCE(src[i]);
 		memcpy(snap + i * sizeof(u64), &word, sizeof(word));
 	}
@@ -254,6 +265,11 @@ static void smc_conn_signal(struct smcd_buf *buf)
 		if (!queue_work(smc_hs_wq, &conn->cdc_work))
 			sock_put(sk);
 	}
+	/* Space is news for a probing writer also when the same CDC ends
+	 * the peer's writing.
+	 */
+	if (more_space)
+		smc_probe_space(smc);
 	if (violated || (newflags & SMC_CDC_CF_CONN_ABORT)) {
 		smc_wake(sk, EPOLLIN | EPOLLRDNORM | EPOLLRDHUP | EPOLLOUT |
 			 EPOLLERR | EPOLLHUP, POLL_HUP);
@@ -275,8 +291,6 @@ static void smc_conn_signal(struct smcd_buf *buf)
 	}
 	if (more_data)
 		smc_wake(sk, EPOLLIN | EPOLLRDNORM, POLL_IN);
-	if (more_space)
-		smc_probe_space(smc);
 	if (space_wanted)
 		smc_wake(sk, EPOLLOUT | EPOLLWRNORM, POLL_OUT);
 }
