@@ -141,6 +141,20 @@ static void smc_conn_take_urgent(struct smc_conn *conn)
 	conn->urg_state = SMC_URG_VALID;
 }
 
+/* The urgent flag came, but not with new data: its byte, the last one
+ * announced, came in a snapshot taken while the peer's device was writing
+ * the header (the cursor word is written before the flags word, see
+ * smc_cdc_snapshot()). It is still urgent if nobody has read it yet.
+ * conn->lock held.
+ */
+static bool smc_conn_urgent_late(struct smc_conn *conn, u8 prod_flags)
+{
+	return (prod_flags & SMC_CDC_PF_URG_PRESENT) &&
+	       !(conn->rx_prod_flags & SMC_CDC_PF_URG_PRESENT) &&
+	       smc_cursor_diff(conn->rmb_ring, &conn->rx_cons,
+			       &conn->rx_prod) > 0;
+}
+
 /* Writers get a wake-up for new space only if one of them found none, as
  * TCP's do (SOCK_NOSPACE): a poll() or an edge-triggered epoll must not
  * see an event for every cursor update. conn->lock held.
@@ -241,7 +255,8 @@ static void smc_conn_signal(struct smcd_buf *buf)
 		conn->abort_owed = true;
 		violated = true;
 	} else {
-		urgent = more_data && (ci.prod_flags & SMC_CDC_PF_URG_PRESENT);
+		urgent = more_data ? ci.prod_flags & SMC_CDC_PF_URG_PRESENT :
+				     smc_conn_urgent_late(conn, ci.prod_flags);
 		if (urgent)
 			smc_conn_take_urgent(conn);
 		conn->rx_prod_flags = ci.prod_flags;

@@ -9,7 +9,9 @@
 # victim granted (wrapping wrongly), a consumer cursor beyond what the
 # victim sent: that connection is aborted, both ends see it reset, and
 # nothing else is affected. A flood of headers that change nothing
-# changes nothing. Throughout, a bystander connection moves 256 MiB,
+# changes nothing. An urgent flag that comes after the byte it marks (as
+# a reader sees it whose look at the header raced the device writing
+# it) still makes that byte urgent. Throughout, a bystander connection moves 256 MiB,
 # verified, over SMC-D.
 source "$(dirname "$0")/lib.sh"
 
@@ -18,7 +20,7 @@ diag=$SMC_TOOLS/smc_diag_dump
 kmod=$SMC_SELFTESTS/modules/smcd_dev_test.ko
 ctl=/sys/kernel/debug/smcd_dev_test/ctl
 
-tap_plan 14
+tap_plan 15
 
 if modprobe smc && modprobe smc_diag && modprobe smc_loopback &&
    insmod "$kmod"; then
@@ -84,6 +86,14 @@ for x in t: x.join()
 print("client=%s server=%s" % (res.get("client"), res.get("server")), flush=True)
 PY
 
+# victim_token PORT: the DMB token of the client end of the connection
+# to PORT.
+victim_token()
+{
+	"$diag" 2>/dev/null | grep -E "state=ACTIVE.*mode=SMCD.*peer=[^ ]*:$1 " |
+		sed -n 's/.*,token:\(0x[0-9a-f]*\),.*/\1/p' | head -n 1
+}
+
 # forge NAME PORT FIELDS [CMD]: an idle connection to PORT; the CDC
 # FIELDS (producer wrap, count; consumer wrap, count; producer and
 # connection flags; how many times) goes into its client's DMB, then
@@ -97,8 +107,7 @@ forge()
 		grep -q ready "/tmp/$name.out" && break
 		sleep 0.1
 	done
-	token=$("$diag" 2>/dev/null | grep -E "state=ACTIVE.*mode=SMCD.*peer=[^ ]*:$port " |
-		sed -n 's/.*,token:\(0x[0-9a-f]*\),.*/\1/p' | head -n 1)
+	token=$(victim_token "$port")
 	if [ -n "$token" ] && echo "$cmd $token $fields" >"$ctl" 2>/dev/null; then
 		sed 's/^/# /' "$ctl"
 	else
@@ -136,6 +145,49 @@ check "blank_signals: 1000 zeroed headers written and signalled" \
 	grep -q '^ok' "$ctl"
 expect_eq "blank_signals: the connection works on, 64 KiB each way checked" \
 	"client=ok server=ok" "$(grep '^client=' /tmp/blank_signals.out)"
+
+# The urgent flag one header after its byte: the producer cursor
+# announces one byte, then the same cursor comes with URG_PRESENT (0x20).
+# The byte is urgent: recv(MSG_OOB) has it and the stream has nothing,
+# as on TCP without SO_OOBINLINE.
+cat >/tmp/urg.py <<'PY'
+import errno, os, socket, sys, time
+port = int(sys.argv[1])
+lsn = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 256)  # IPPROTO_SMC
+lsn.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+lsn.bind(("127.0.0.1", port))
+lsn.listen(1)
+cli = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 256)
+cli.connect(("127.0.0.1", port))
+srv, _ = lsn.accept()
+print("ready", flush=True)
+deadline = time.time() + 60 * int(os.environ.get("SMC_TIMEOUT_SCALE", "1"))
+while not os.path.exists("/tmp/pair.go") and time.time() < deadline:
+    time.sleep(0.05)
+def look(flags):
+    try:
+        return str(len(cli.recv(16, flags | socket.MSG_DONTWAIT)))
+    except OSError as e:
+        return errno.errorcode[e.errno]
+print("oob=%s stream=%s" % (look(socket.MSG_OOB), look(0)), flush=True)
+PY
+rm -f /tmp/pair.go
+python3 /tmp/urg.py 7806 >/tmp/urgent_late.out 2>&1 &
+upid=$!
+for _ in $(seq $((100 * ${SMC_TIMEOUT_SCALE:-1}))); do
+	grep -q ready /tmp/urgent_late.out && break
+	sleep 0.1
+done
+token=$(victim_token 7806)
+for fields in "0 1 0 0 0 0 1" "0 1 0 0 32 0 1"; do
+	[ -n "$token" ] && echo "cdc $token $fields" >"$ctl" 2>/dev/null &&
+		sed 's/^/# /' "$ctl"
+done
+: >/tmp/pair.go
+wait $upid
+sed 's/^/# /' /tmp/urgent_late.out
+expect_eq "urgent_late: the byte is urgent, not in the stream" \
+	"oob=1 stream=EAGAIN" "$(grep '^oob=' /tmp/urgent_late.out)"
 
 wait $bycli
 crc=$?
