@@ -38,8 +38,10 @@ bycli=$!
 # An idle AF_SMC connection to PORT: both ends wait in recv() until the
 # file /tmp/pair.go appears (then they exchange 64 KiB each way, checked)
 # or the connection fails; the outcome of both ends, once, on stdout.
+# With "urgent" after PORT, the client only looks once "go" is there:
+# what recv(MSG_OOB), then recv(), finds without waiting.
 cat >/tmp/pair.py <<'PY'
-import os, socket, sys, threading, time
+import errno, os, socket, sys, threading, time
 port = int(sys.argv[1])
 scale = int(os.environ.get("SMC_TIMEOUT_SCALE", "1"))
 lsn = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 256)  # IPPROTO_SMC
@@ -50,6 +52,17 @@ cli = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 256)
 cli.connect(("127.0.0.1", port))
 srv, _ = lsn.accept()
 print("ready", flush=True)
+if sys.argv[2:] == ["urgent"]:
+    deadline = time.time() + 60 * scale
+    while not os.path.exists("/tmp/pair.go") and time.time() < deadline:
+        time.sleep(0.05)
+    def look(flags):
+        try:
+            return str(len(cli.recv(16, flags | socket.MSG_DONTWAIT)))
+        except OSError as e:
+            return errno.errorcode[e.errno]
+    print("oob=%s stream=%s" % (look(socket.MSG_OOB), look(0)), flush=True)
+    sys.exit(0)
 res = {}
 def side(name, s):
     s.settimeout(0.2)
@@ -86,33 +99,30 @@ for x in t: x.join()
 print("client=%s server=%s" % (res.get("client"), res.get("server")), flush=True)
 PY
 
-# victim_token PORT: the DMB token of the client end of the connection
-# to PORT.
-victim_token()
-{
-	"$diag" 2>/dev/null | grep -E "state=ACTIVE.*mode=SMCD.*peer=[^ ]*:$1 " |
-		sed -n 's/.*,token:\(0x[0-9a-f]*\),.*/\1/p' | head -n 1
-}
-
-# forge NAME PORT FIELDS [CMD]: an idle connection to PORT; the CDC
-# FIELDS (producer wrap, count; consumer wrap, count; producer and
-# connection flags; how many times) goes into its client's DMB, then
-# "go". CMD "blank": FIELDS is only how many times a zeroed header goes in.
+# forge NAME PORT FIELDS [CMD [MODE]]: an idle connection to PORT (MODE
+# as for pair.py); the CDC FIELDS (producer wrap, count; consumer wrap,
+# count; producer and connection flags; how many times) go into its
+# client's DMB, then "go". Several CDCs are separated by ";", written in
+# turn. CMD "blank": FIELDS is only how many times a zeroed header goes in.
 forge()
 {
-	local name=$1 port=$2 fields=$3 cmd=${4:-cdc} token
+	local name=$1 port=$2 cmd=${4:-cdc} token f sets
 	rm -f /tmp/pair.go
-	python3 /tmp/pair.py "$port" >"/tmp/$name.out" 2>&1 &
+	python3 /tmp/pair.py "$port" ${5:+"$5"} >"/tmp/$name.out" 2>&1 &
 	for _ in $(seq $((100 * ${SMC_TIMEOUT_SCALE:-1}))); do
 		grep -q ready "/tmp/$name.out" && break
 		sleep 0.1
 	done
-	token=$(victim_token "$port")
-	if [ -n "$token" ] && echo "$cmd $token $fields" >"$ctl" 2>/dev/null; then
-		sed 's/^/# /' "$ctl"
-	else
-		echo "# $name: no victim token, or the CDC was refused"
-	fi
+	token=$("$diag" 2>/dev/null | grep -E "state=ACTIVE.*mode=SMCD.*peer=[^ ]*:$port " |
+		sed -n 's/.*,token:\(0x[0-9a-f]*\),.*/\1/p' | head -n 1)
+	IFS=';' read -ra sets <<<"$3"
+	for f in "${sets[@]}"; do
+		if [ -n "$token" ] && echo "$cmd $token $f" >"$ctl" 2>/dev/null; then
+			sed 's/^/# /' "$ctl"
+		else
+			echo "# $name: no victim token, or the CDC was refused"
+		fi
+	done
 	: >/tmp/pair.go
 	wait $!
 	sed 's/^/# /' "/tmp/$name.out"
@@ -150,42 +160,7 @@ expect_eq "blank_signals: the connection works on, 64 KiB each way checked" \
 # announces one byte, then the same cursor comes with URG_PRESENT (0x20).
 # The byte is urgent: recv(MSG_OOB) has it and the stream has nothing,
 # as on TCP without SO_OOBINLINE.
-cat >/tmp/urg.py <<'PY'
-import errno, os, socket, sys, time
-port = int(sys.argv[1])
-lsn = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 256)  # IPPROTO_SMC
-lsn.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-lsn.bind(("127.0.0.1", port))
-lsn.listen(1)
-cli = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 256)
-cli.connect(("127.0.0.1", port))
-srv, _ = lsn.accept()
-print("ready", flush=True)
-deadline = time.time() + 60 * int(os.environ.get("SMC_TIMEOUT_SCALE", "1"))
-while not os.path.exists("/tmp/pair.go") and time.time() < deadline:
-    time.sleep(0.05)
-def look(flags):
-    try:
-        return str(len(cli.recv(16, flags | socket.MSG_DONTWAIT)))
-    except OSError as e:
-        return errno.errorcode[e.errno]
-print("oob=%s stream=%s" % (look(socket.MSG_OOB), look(0)), flush=True)
-PY
-rm -f /tmp/pair.go
-python3 /tmp/urg.py 7806 >/tmp/urgent_late.out 2>&1 &
-upid=$!
-for _ in $(seq $((100 * ${SMC_TIMEOUT_SCALE:-1}))); do
-	grep -q ready /tmp/urgent_late.out && break
-	sleep 0.1
-done
-token=$(victim_token 7806)
-for fields in "0 1 0 0 0 0 1" "0 1 0 0 32 0 1"; do
-	[ -n "$token" ] && echo "cdc $token $fields" >"$ctl" 2>/dev/null &&
-		sed 's/^/# /' "$ctl"
-done
-: >/tmp/pair.go
-wait $upid
-sed 's/^/# /' /tmp/urgent_late.out
+forge urgent_late 7806 "0 1 0 0 0 0 1;0 1 0 0 32 0 1" cdc urgent
 expect_eq "urgent_late: the byte is urgent, not in the stream" \
 	"oob=1 stream=EAGAIN" "$(grep '^oob=' /tmp/urgent_late.out)"
 
