@@ -361,15 +361,22 @@ static bool smc_clc_peer_has_it(struct sock *tsk)
 	return READ_ONCE(tp->snd_una) == READ_ONCE(tp->write_seq);
 }
 
+/* Bytes of the TCP stream in our receive queue, not read yet. Lockless:
+ * only the reader (us) lowers it, so it is never too high.
+ */
+static u32 smc_clc_unread(struct sock *tsk)
+{
+	const struct tcp_sock *tp = tcp_sk(tsk);
+
+	return READ_ONCE(tp->rcv_nxt) - READ_ONCE(tp->copied_seq);
+}
+
 /* Something for a CLC reader on the TCP socket: bytes, an error, or the
  * end of the stream. Lockless, for a wait condition.
  */
 bool smc_clc_readable(struct sock *tsk)
 {
-	const struct tcp_sock *tp = tcp_sk(tsk);
-
-	return READ_ONCE(tp->rcv_nxt) != READ_ONCE(tp->copied_seq) ||
-	       READ_ONCE(tsk->sk_err) ||
+	return smc_clc_unread(tsk) || READ_ONCE(tsk->sk_err) ||
 	       (READ_ONCE(tsk->sk_shutdown) & RCV_SHUTDOWN);
 }
 
@@ -791,16 +798,6 @@ fail:
 	return rc;
 }
 
-/* Bytes of the TCP stream in our receive queue, not read yet. Lockless:
- * only the reader (us) lowers it, so it is never too high.
- */
-static u32 smc_clc_unread(struct sock *tsk)
-{
-	const struct tcp_sock *tp = tcp_sk(tsk);
-
-	return READ_ONCE(tp->rcv_nxt) - READ_ONCE(tp->copied_seq);
-}
-
 /* Server without memory for the handshake: the first message is answered
  * all the same, read into a buffer on the stack: a PROPOSAL in small
  * pieces, to be declined (MEM), or the client's DECLINE. The connection
@@ -816,10 +813,10 @@ static int smc_server_answer_unread(struct smc_sock *smc)
 	int total, left, n;
 
 	n = smc_clc_recv(smc, buf, SMC_CLC_HDR_LEN, MSG_PEEK);
-	if (n >= 0 && n < SMC_CLC_HDR_LEN)
-		return n ? -EAGAIN : -ECONNRESET;
 	if (n < 0)
 		return n;
+	if (n < SMC_CLC_HDR_LEN)
+		return n ? -EAGAIN : -ECONNRESET;
 	total = smc_clc_check_hdr(buf, n, SMC_CLC_PROPOSAL, &hi);
 	if (total < 0 || total > SMC_CLC_MAX_LEN)
 		return -EPROTO;
