@@ -781,6 +781,12 @@ void smc_data_close(struct smc_sock *smc)
 	    (sock_flag(&smc->sk, SOCK_LINGER) && !smc->sk.sk_lingertime)) {
 		smc_conn_send_abort(smc);
 	} else {
+		/* TCP's FIN before the CDC, as on shutdown: a peer that closes
+		 * as soon as it sees our end then acknowledges the FIN with
+		 * its own, three segments and not a simultaneous close's four.
+		 */
+		if (smc->tcp)
+			kernel_sock_shutdown(smc->tcp, SHUT_WR);
 		conn->tx_conn_flags |= SMC_CDC_CF_CONN_CLOSED;
 		smc_conn_send_cdc(smc);
 	}
