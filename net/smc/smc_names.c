@@ -46,19 +46,30 @@ bool smc_eid_valid(const u8 *eid)
  * smc_pnetid_normalize() - check a PNET ID given by a user, upper-case it
  * @id: NUL terminated
  *
- * One to SMC_PNET_ID_LEN letters and digits, as the in-tree stack takes.
- * Returns 0, or -EINVAL (@id may be partly converted then).
+ * One to SMC_PNET_ID_LEN letters and digits, as the in-tree stack takes,
+ * which also drops blanks around them: tools and scripts that pass
+ * " NET1" to either stack get the same entry. Returns 0, or -EINVAL
+ * (@id may be partly converted then).
  */
 int smc_pnetid_normalize(char *id)
 {
-	int i;
+	int start = 0, end = 0, i;
 
-	for (i = 0; id[i]; i++) {
-		if (i == SMC_PNET_ID_LEN || !isalnum((unsigned char)id[i]))
+	while (id[end])
+		end++;
+	while (start < end && isspace((unsigned char)id[start]))
+		start++;
+	while (end > start && isspace((unsigned char)id[end - 1]))
+		end--;
+	if (end == start || end - start > SMC_PNET_ID_LEN)
+		return -EINVAL;
+	for (i = 0; start + i < end; i++) {
+		if (!isalnum((unsigned char)id[start + i]))
 			return -EINVAL;
-		id[i] = toupper((unsigned char)id[i]);
+		id[i] = toupper((unsigned char)id[start + i]);
 	}
-	return i ? 0 : -EINVAL;
+	id[i] = '\0';
+	return 0;
 }
 
 /**

@@ -20,7 +20,7 @@ nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 
 # Every path gives this many results (run_tests checks): a failure that
 # stops the test early skips the rest of the plan.
-tap_plan 174
+tap_plan 177
 
 # run_rc EXPECTED_RC DESCRIPTION COMMAND...: the command's exit status
 # (output kept as comments).
@@ -469,6 +469,12 @@ expect_eq "malformed pnet: the table did not change" "$pbefore" \
 	"$(jget pa -c pnet)"
 run_rc 1 "pnet: del of an unknown ID is refused" p pnet del NET9
 probe_rc 2 "pnet: del of an unknown ID gets ENOENT" -n pa $PNET 3 1:str:NET9
+# As in-tree: blanks around a PNET ID are dropped, not refused.
+probe_rc 0 "pnet: ADD of \" net4 \"" -n pa $PNET 2 "1:str: net4 " \
+	3:str:mlx5_4 4:u8:1
+expect_eq "pnet: \" net4 \" is stored as NET4" NET4 \
+	"$(jget pa '[.[].pnetid] | join(" ")' pnet show NET4)"
+probe_rc 0 "pnet: DEL of \"NET4 \"" -n pa $PNET 3 "1:str:NET4 "
 run_rc 0 "pnet: del NET2" p pnet del NET2
 expect_eq "pnet: NET1 left" NET1 "$(jget pa '[.[].pnetid] | join(" ")' pnet)"
 run_rc 0 "pnet: flush" p pnet flush

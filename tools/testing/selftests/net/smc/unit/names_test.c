@@ -57,6 +57,11 @@ static bool t_pnetid(const void *arg)
 	CHECK(pnetid_is("net-1", -EINVAL, NULL));
 	CHECK(pnetid_is("net 1", -EINVAL, NULL));
 	CHECK(pnetid_is("n\xe9t", -EINVAL, NULL));
+	/* Blanks around the ID are dropped, as in-tree; not inside. */
+	CHECK(pnetid_is(" net1\t ", 0, "NET1"));
+	CHECK(pnetid_is("  ABCDEFGHIJKLMNOP ", 0, "ABCDEFGHIJKLMNOP"));
+	CHECK(pnetid_is("   ", -EINVAL, NULL));
+	CHECK(pnetid_is(" ABCDEFGHIJKLMNOPQ ", -EINVAL, NULL));
 	return true;
 }
 
