@@ -340,7 +340,10 @@ void smc_accept_work(struct work_struct *work)
 		 * and is taken on a later try instead of reset.
 		 */
 		csk = smc_fault() ? NULL : smc_sock_alloc_child(lsk);
-		rc = csk ? kernel_accept(lsmc->tcp, &tcp, O_NONBLOCK) : -ENOMEM;
+		rc = -ENOMEM;
+		/* kernel_accept() allocates a socket too. */
+		if (csk && !smc_fault())
+			rc = kernel_accept(lsmc->tcp, &tcp, O_NONBLOCK);
 		if (rc == -ENOMEM && !timer_pending(&lsmc->accept_timer))
 			mod_timer(&lsmc->accept_timer, jiffies + SMC_ACCEPT_LATE);
 		release_sock(lsk);
