@@ -141,11 +141,12 @@ static void smc_conn_take_urgent(struct smc_conn *conn)
 	conn->urg_state = SMC_URG_VALID;
 }
 
-/* The urgent flag came, but not with new data: its byte, the last one
- * announced, came in a snapshot taken while the peer's device was writing
- * the header (the cursor word is written before the flags word, see
- * smc_cdc_snapshot()). It is still urgent if nobody has read it yet.
- * conn->lock held.
+/* The urgent flag came, but not with new data: its byte is the last one
+ * announced. Either that byte came in a snapshot taken while the peer's
+ * device was writing the header (the cursor word is written before the
+ * flags word, see smc_cdc_snapshot()), or the peer's urgent send was cut
+ * short and marks what did go out. It is still urgent if nobody has read
+ * it yet. conn->lock held.
  */
 static bool smc_conn_urgent_late(struct smc_conn *conn, u8 prod_flags)
 {

@@ -383,6 +383,16 @@ int smc_data_sendmsg(struct smc_sock *smc, struct msghdr *msg, size_t len)
 			break;
 		}
 	}
+	/* An urgent send cut short (no space left, a signal, an error)
+	 * still marks the last byte that went out, as TCP marks the end of
+	 * what it queued; the peer takes a flag without new data for its
+	 * last byte (smc_conn_urgent_late()). Should this CDC fail, the
+	 * next call reports why.
+	 */
+	if (urgent && sent && sent < len) {
+		conn->tx_prod_flags |= SMC_CDC_PF_URG_PRESENT;
+		smc_conn_send_cdc(smc);
+	}
 	conn->tx_prod_flags &= ~(SMC_CDC_PF_URG_PENDING | SMC_CDC_PF_URG_PRESENT);
 	/* An empty send fails as any other on a connection that cannot
 	 * send; else without MSG_MORE it pushes what is held, as on TCP.

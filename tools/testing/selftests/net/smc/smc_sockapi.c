@@ -2731,6 +2731,42 @@ static void sc_oob_corners(void)
 	close(s);
 }
 
+/* A MSG_OOB send that only partly fits: the last byte that went out is
+ * the urgent one, as TCP marks the end of what it queued.
+ */
+static void sc_oob_partial(void)
+{
+	static char out[4 << 20], in[4 << 20];
+	long n, got = 0, r;
+	int c, s;
+	char b;
+
+	mkpair(&c, &s);
+	pattern(out, sizeof(out), 3);
+	n = send(s, out, sizeof(out), MSG_OOB | MSG_DONTWAIT);
+	rec("send MSG_OOB|MSG_DONTWAIT, more than fits: %s",
+	    n > 1 && n < (long)sizeof(out) ? "partial" : "not partial");
+	if (n <= 1)
+		goto out;
+	/* The stream stops at the mark and skips the urgent byte. */
+	while (got < n - 1 && (pwait(c, POLLIN, 2000) & POLLIN)) {
+		r = recv(c, in + got, n - 1 - got, MSG_DONTWAIT);
+		if (r <= 0)
+			break;
+		got += r;
+	}
+	rec("stream: all bytes before the last one sent: %s",
+	    got == n - 1 && check_pattern(in, got, 3) ? "yes" : "no");
+	rec("poll: %s", pm(pwait(c, POLLPRI, 2000)));
+	rec_ioctls(c, "at the mark");
+	r = R("recv MSG_OOB", recv(c, &b, 1, MSG_OOB | MSG_DONTWAIT));
+	rec("  the last byte sent: %s", r == 1 && b == out[n - 1] ? "yes" : "no");
+	R("recv, nothing more", recv(c, in, 1, MSG_DONTWAIT));
+out:
+	close(c);
+	close(s);
+}
+
 /* A zero-length send on a connection that cannot send fails as TCP's. */
 static void sc_empty_send(void)
 {
@@ -3742,6 +3778,7 @@ static const struct scenario scenarios[] = {
 	{ "bytes that came before a reset are read first", sc_unread_at_reset },
 	{ "MSG_OOB, SIOCATMARK, SIGURG, SO_OOBINLINE", sc_oob },
 	{ "MSG_OOB without an urgent byte, into no room; SIOCINQ and the mark", sc_oob_corners },
+	{ "MSG_OOB send that only partly fits", sc_oob_partial },
 	{ "zero-length send", sc_empty_send },
 	{ "sendfile", sc_sendfile },
 	{ "splice to and from a pipe", sc_splice },
