@@ -42,10 +42,56 @@ static void smc_ring_span(u32 ring, u32 pos, u32 len, u32 *first, u32 *second)
 	*second = len - *first;
 }
 
+/* The user's pages are copied with page faults off, under the socket
+ * lock: a fault taken there would hold the lock for as long as the page
+ * takes to come (a FUSE file or a userfaultfd range: for ever), and device
+ * removal waits for that lock (smc_conn_device_remove()). A copy cut
+ * short by a fault returns what it copied; the caller brings the pages in
+ * without the lock (smc_user_fault_in()) and copies on.
+ */
+static size_t smc_copy_from_user_iter(void *to, size_t n, struct iov_iter *i)
+{
+	size_t done;
+
+	pagefault_disable();
+	done = copy_from_iter(to, n, i);
+	pagefault_enable();
+	return done;
+}
+
+static size_t smc_copy_to_user_iter(const void *from, size_t n,
+				    struct iov_iter *i)
+{
+	size_t done;
+
+	pagefault_disable();
+	done = copy_to_iter(from, n, i);
+	pagefault_enable();
+	return done;
+}
+
+/* With the socket lock dropped: 0 once some of the next @n bytes of the
+ * user's buffer are there, -EFAULT if none can be.
+ */
+static int smc_user_fault_in(struct sock *sk, struct iov_iter *i, size_t n,
+			     bool write)
+{
+	size_t left;
+
+	release_sock(sk);
+	left = write ? fault_in_iov_iter_writeable(i, n) :
+		       fault_in_iov_iter_readable(i, n);
+	lock_sock(sk);
+	return left == n ? -EFAULT : 0;
+}
+
+/* Returns the bytes copied (fewer than @len after a fault) or an error of
+ * the device.
+ */
 static int smc_tx_copy(struct smc_conn *conn, struct msghdr *msg, u32 len)
 {
 	struct smcd_device *dev = conn->lgr->dev;
-	u32 pos = conn->tx_prod.count, part[2], done = 0, n;
+	u32 pos = conn->tx_prod.count, part[2], total = 0, want, n, done;
 	int i, rc;
 
 	smc_ring_span(conn->peer_ring, pos, len, &part[0], &part[1]);
@@ -53,25 +99,33 @@ static int smc_tx_copy(struct smc_conn *conn, struct msghdr *msg, u32 len)
 		u32 off = SMCD_CDC_DMB_HDR_LEN + (i ? 0 : pos);
 
 		if (conn->peer_attached) {
-			/* Counted before the copy, which may fail halfway. */
+			/* Counted before the copy, which may stop halfway. */
 			conn->peer_view.written = max(conn->peer_view.written,
 						      off + part[i]);
-			if (copy_from_iter((u8 *)conn->peer_view.cpu_addr + off,
-					   part[i], &msg->msg_iter) != part[i])
-				return -EFAULT;
+			n = smc_copy_from_user_iter((u8 *)conn->peer_view.cpu_addr +
+						    off, part[i], &msg->msg_iter);
+			total += n;
+			if (n != part[i])
+				break;
 			continue;
 		}
 		for (done = 0; done < part[i]; done += n) {
-			n = min_t(u32, part[i] - done, SMC_CONN_BOUNCE);
-			if (copy_from_iter(conn->bounce, n, &msg->msg_iter) != n)
-				return -EFAULT;
-			rc = dev->ops->move_data(dev, conn->peer_token, 0, false,
-						 off + done, conn->bounce, n);
-			if (rc)
-				return rc;
+			want = min_t(u32, part[i] - done, SMC_CONN_BOUNCE);
+			n = smc_copy_from_user_iter(conn->bounce, want,
+						    &msg->msg_iter);
+			if (n) {
+				rc = dev->ops->move_data(dev, conn->peer_token,
+							 0, false, off + done,
+							 conn->bounce, n);
+				if (rc)
+					return rc;
+			}
+			total += n;
+			if (n != want)
+				return total;
 		}
 	}
-	return 0;
+	return total;
 }
 
 /* The most a send copies before it announces: a large write goes out in
@@ -320,7 +374,7 @@ int smc_data_sendmsg(struct smc_sock *smc, struct msghdr *msg, size_t len)
 	struct sock *sk = &smc->sk;
 	long timeo = sock_sndtimeo(sk, msg->msg_flags & MSG_DONTWAIT);
 	size_t sent = 0;
-	u32 space, n;
+	u32 space, want, n;
 	bool hold, urgent = msg->msg_flags & MSG_OOB;
 	int rc = 0;
 
@@ -358,29 +412,42 @@ int smc_data_sendmsg(struct smc_sock *smc, struct msghdr *msg, size_t len)
 			remove_wait_queue(sk_sleep(sk), &wait);
 			continue;
 		}
-		n = min_t(size_t, space, len - sent);
-		n = min_t(u32, n, smc_tx_piece(conn));
-		rc = smc_tx_copy(conn, msg, n);
-		if (rc) {
+		want = min_t(size_t, space, len - sent);
+		want = min_t(u32, want, smc_tx_piece(conn));
+		rc = smc_tx_copy(conn, msg, want);
+		if (rc < 0) {
 			rc = smc_tx_failed(smc, rc);
 			break;
 		}
-		spin_lock_bh(&conn->lock);
-		smc_cursor_advance(conn->peer_ring, &conn->tx_prod, n);
-		spin_unlock_bh(&conn->lock);
-		conn->tx_prod_flags &= ~SMC_CDC_PF_WRITE_BLOCKED;
-		sent += n;
-		if (hold && smc_conn_writable(conn)) {
+		n = rc;
+		rc = 0;
+		if (n) {
+			spin_lock_bh(&conn->lock);
+			smc_cursor_advance(conn->peer_ring, &conn->tx_prod, n);
+			spin_unlock_bh(&conn->lock);
+			conn->tx_prod_flags &= ~SMC_CDC_PF_WRITE_BLOCKED;
+			sent += n;
+		}
+		if (n == want && hold && smc_conn_writable(conn)) {
 			smc_tx_hold_start(smc);
 			continue;
 		}
-		conn->tx_held = false;
-		if (urgent && sent == len)
-			conn->tx_prod_flags |= SMC_CDC_PF_URG_PRESENT;
-		rc = smc_conn_send_cdc(smc);
-		if (rc) {
-			rc = smc_tx_failed(smc, rc);
-			break;
+		if (n) {
+			conn->tx_held = false;
+			if (urgent && sent == len)
+				conn->tx_prod_flags |= SMC_CDC_PF_URG_PRESENT;
+			rc = smc_conn_send_cdc(smc);
+			if (rc) {
+				rc = smc_tx_failed(smc, rc);
+				break;
+			}
+		}
+		/* What was copied is announced; the rest after the fault. */
+		if (n < want) {
+			rc = smc_user_fault_in(sk, &msg->msg_iter, want - n,
+					       false);
+			if (rc)
+				break;
 		}
 	}
 	/* An urgent send cut short (no space left, a signal, an error)
@@ -516,10 +583,12 @@ static int smc_rx_urgent(struct smc_sock *smc, struct msghdr *msg, int flags)
 {
 	struct smc_conn *conn = &smc->conn;
 	struct sock *sk = &smc->sk;
-	int rc = -EINVAL;
 	u8 byte, state;
+	int rc;
 
 	lock_sock(sk);
+again:
+	rc = -EINVAL;
 	spin_lock_bh(&conn->lock);
 	state = conn->urg_state;
 	byte = conn->urg_byte;
@@ -528,36 +597,42 @@ static int smc_rx_urgent(struct smc_sock *smc, struct msghdr *msg, int flags)
 	if (sock_flag(sk, SOCK_URGINLINE) || state != SMC_URG_VALID)
 		goto out;
 	rc = 1;
-	msg->msg_flags |= MSG_OOB;
 	if (!msg_data_left(msg)) {
 		/* No room: it is read all the same, and truncated. */
 		msg->msg_flags |= MSG_TRUNC;
 		rc = 0;
 	} else if (!(flags & MSG_TRUNC) &&
-		   copy_to_iter(&byte, 1, &msg->msg_iter) != 1) {
-		rc = -EFAULT;
+		   !smc_copy_to_user_iter(&byte, 1, &msg->msg_iter)) {
+		/* The lock is dropped meanwhile: look at the byte again. */
+		rc = smc_user_fault_in(sk, &msg->msg_iter, 1, true);
+		if (!rc)
+			goto again;
+		goto out;
 	}
-	if (rc >= 0 && !(flags & MSG_PEEK))
+	msg->msg_flags |= MSG_OOB;
+	if (!(flags & MSG_PEEK))
 		smc_rx_urgent_read(conn);
 out:
 	release_sock(sk);
 	return rc;
 }
 
-static int smc_rx_copy(struct smc_conn *conn, struct msghdr *msg, u32 len,
+/* Returns the bytes copied, fewer than @len after a fault (see
+ * smc_copy_from_user_iter()).
+ */
+static u32 smc_rx_copy(struct smc_conn *conn, struct msghdr *msg, u32 len,
 		       u32 skip)
 {
-	u32 pos = (conn->rx_cons.count + skip) % conn->rmb_ring, part[2];
+	u32 pos = (conn->rx_cons.count + skip) % conn->rmb_ring, part[2], n;
 	u8 *ring = (u8 *)conn->rmb.cpu_addr + SMCD_CDC_DMB_HDR_LEN;
 
 	smc_ring_span(conn->rmb_ring, pos, len, &part[0], &part[1]);
 	/* The peer's cursor was read under the lock: its data is complete. */
 	smp_rmb();
-	if (copy_to_iter(ring + pos, part[0], &msg->msg_iter) != part[0])
-		return -EFAULT;
-	if (part[1] && copy_to_iter(ring, part[1], &msg->msg_iter) != part[1])
-		return -EFAULT;
-	return 0;
+	n = smc_copy_to_user_iter(ring + pos, part[0], &msg->msg_iter);
+	if (n == part[0] && part[1])
+		n += smc_copy_to_user_iter(ring, part[1], &msg->msg_iter);
+	return n;
 }
 
 /* The peer's early wake-up (smc_conn_wake_reader_early()) reaches a
@@ -593,7 +668,7 @@ int smc_data_recvmsg(struct smc_sock *smc, struct msghdr *msg, size_t len,
 	long timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
 	int target = sock_rcvlowat(sk, flags & MSG_WAITALL, len);
 	size_t copied = 0;
-	u32 avail, n, skip, peeked = 0;
+	u32 avail, n, want, skip, peeked = 0;
 	int rc = 0, mark, waited;
 
 	if (flags & MSG_OOB)
@@ -633,15 +708,21 @@ int smc_data_recvmsg(struct smc_sock *smc, struct msghdr *msg, size_t len,
 			if ((conn->rx_prod_flags & SMC_CDC_PF_WRITE_BLOCKED) &&
 			    !(flags & MSG_PEEK))
 				n = min_t(u32, n, conn->rmb_ring / 4);
-			rc = flags & MSG_TRUNC ? 0 :
-			     smc_rx_copy(conn, msg, n, skip + peeked);
-			if (rc)
-				break;
+			want = n;
+			if (!(flags & MSG_TRUNC))
+				n = smc_rx_copy(conn, msg, want, skip + peeked);
 			copied += n;
-			if (flags & MSG_PEEK)
-				continue;
-			smc_rx_consume(conn, n + skip);
-			smc_rx_update_peer(smc);
+			if (!(flags & MSG_PEEK) && n) {
+				smc_rx_consume(conn, n + skip);
+				smc_rx_update_peer(smc);
+			}
+			/* The rest once the pages are there, lock dropped. */
+			if (n < want) {
+				rc = smc_user_fault_in(sk, &msg->msg_iter,
+						       want - n, true);
+				if (rc)
+					break;
+			}
 			continue;
 		}
 		if (copied >= target)
