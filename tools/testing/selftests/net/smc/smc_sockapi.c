@@ -982,12 +982,18 @@ static void sc_listen(void)
 	 * proposal, so only the connections being negotiated (the backlog)
 	 * complete; the others wait, connecting, as behind a full TCP queue
 	 * (accept() then serves the ones TCP took, as with the fallback).
+	 * The first connection is in the listener's queue before the next
+	 * connects: until it is (its handshake or decline takes a while on
+	 * a slow machine), the AF_SMC listener would take the next one off
+	 * TCP's queue too.
 	 */
 	l = lsn(1, &port);
 	for (i = 0; i < 4; i++) {
 		cl[i] = sut(SOCK_NONBLOCK);
 		snprintf(name, sizeof(name), "client %d connect", i);
 		R(name, connp(cl[i], port));
+		if (!i)
+			pwait(l, POLLIN, 2000);
 		msleep(40);
 	}
 	msleep(250);
