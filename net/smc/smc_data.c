@@ -71,13 +71,16 @@ static size_t smc_copy_to_user_iter(const void *from, size_t n,
 }
 
 /* With the socket lock dropped: 0 once some of the next @n bytes of the
- * user's buffer are there, -EFAULT if none can be.
+ * user's buffer are there, -EFAULT if none can be. A kernel buffer (a
+ * pipe's, for splice) does not fault: its short copy is final.
  */
 static int smc_user_fault_in(struct sock *sk, struct iov_iter *i, size_t n,
 			     bool write)
 {
 	size_t left;
 
+	if (!user_backed_iter(i))
+		return -EFAULT;
 	release_sock(sk);
 	left = write ? fault_in_iov_iter_writeable(i, n) :
 		       fault_in_iov_iter_readable(i, n);
