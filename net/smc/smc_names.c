@@ -5,11 +5,40 @@
  */
 #include "smc_names.h"
 
-#ifdef __KERNEL__
-#include <linux/ctype.h>
-#else
-#include <ctype.h>
+#ifndef __KERNEL__
+#include <string.h>
 #endif
+
+/* The rules are ASCII, in both builds of this file: the kernel's ctype
+ * also takes Latin-1 letters and the no-break space, the C library's (in
+ * the C locale) does not, and the names go on the wire or are compared
+ * with a device's, which are ASCII. In-tree SMC, through the kernel's
+ * ctype, also takes those Latin-1 bytes.
+ */
+static bool smc_name_digit(u8 c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool smc_name_upper(u8 c)
+{
+	return c >= 'A' && c <= 'Z';
+}
+
+static bool smc_name_lower(u8 c)
+{
+	return c >= 'a' && c <= 'z';
+}
+
+static bool smc_name_alnum(u8 c)
+{
+	return smc_name_digit(c) || smc_name_upper(c) || smc_name_lower(c);
+}
+
+static bool smc_name_blank(u8 c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
 
 static const char *const smc_kind_names[] = {
 	[SMC_KIND_LOOPBACK]	= "loopback",
@@ -27,10 +56,10 @@ bool smc_eid_valid(const u8 *eid)
 {
 	int i;
 
-	if (!isupper(eid[0]) && !isdigit(eid[0]))
+	if (!smc_name_upper(eid[0]) && !smc_name_digit(eid[0]))
 		return false;
 	for (i = 1; i < SMC_EID_LEN && eid[i] != ' '; i++) {
-		if (!isupper(eid[i]) && !isdigit(eid[i]) &&
+		if (!smc_name_upper(eid[i]) && !smc_name_digit(eid[i]) &&
 		    eid[i] != '.' && eid[i] != '-')
 			return false;
 		if (eid[i] == '.' && eid[i - 1] == '.')
@@ -57,16 +86,18 @@ int smc_pnetid_normalize(char *id)
 
 	while (id[end])
 		end++;
-	while (start < end && isspace((unsigned char)id[start]))
+	while (start < end && smc_name_blank(id[start]))
 		start++;
-	while (end > start && isspace((unsigned char)id[end - 1]))
+	while (end > start && smc_name_blank(id[end - 1]))
 		end--;
 	if (end == start || end - start > SMC_PNET_ID_LEN)
 		return -EINVAL;
 	for (i = 0; start + i < end; i++) {
-		if (!isalnum((unsigned char)id[start + i]))
+		u8 c = id[start + i];
+
+		if (!smc_name_alnum(c))
 			return -EINVAL;
-		id[i] = toupper((unsigned char)id[start + i]);
+		id[i] = smc_name_lower(c) ? c - 'a' + 'A' : c;
 	}
 	id[i] = '\0';
 	return 0;
@@ -120,7 +151,7 @@ int smc_devorder_parse(const char *s, u32 *order)
 	size_t len;
 
 	for (;;) {
-		while (*s && (isspace((unsigned char)*s) || *s == ','))
+		while (*s && (smc_name_blank(*s) || *s == ','))
 			s++;
 		if (!*s)
 			break;

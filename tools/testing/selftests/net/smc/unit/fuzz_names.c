@@ -50,10 +50,24 @@ static void fuzz_eid(const u8 *data, size_t size)
 		FAIL("EID rule says %d, the reading %d", !ref, ref);
 }
 
+/* ASCII white space: what the rule drops around a PNET ID. */
+static bool blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' ||
+	       c == '\r';
+}
+
+static bool ascii_alnum(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	       (c >= '0' && c <= '9');
+}
+
 static void fuzz_pnetid(const u8 *data, size_t size)
 {
 	char id[40], orig[40];
 	size_t n = size < sizeof(id) - 1 ? size : sizeof(id) - 1, len, i;
+	size_t start = 0, end;
 	bool ref;
 	int rc;
 
@@ -61,16 +75,23 @@ static void fuzz_pnetid(const u8 *data, size_t size)
 	id[n] = '\0';
 	memcpy(orig, id, n + 1);
 	len = strlen(orig);
-	ref = len >= 1 && len <= SMC_PNET_ID_LEN;
-	for (i = 0; i < len; i++)
-		ref = ref && isalnum((unsigned char)orig[i]);
+	end = len;
+	while (start < end && blank(orig[start]))
+		start++;
+	while (end > start && blank(orig[end - 1]))
+		end--;
+	ref = end > start && end - start <= SMC_PNET_ID_LEN;
+	for (i = start; i < end; i++)
+		ref = ref && ascii_alnum(orig[i]);
 	rc = smc_pnetid_normalize(id);
 	if (rc != 0 && rc != -EINVAL)
 		FAIL("PNET ID rule returned %d", rc);
 	if (!rc != ref)
 		FAIL("PNET ID '%s': rule %d, reading %d", orig, rc, ref);
-	for (i = 0; !rc && i < len; i++)
-		if (id[i] != toupper((unsigned char)orig[i]))
+	if (!rc && strlen(id) != end - start)
+		FAIL("PNET ID '%s' kept as '%s'", orig, id);
+	for (i = 0; !rc && i < end - start; i++)
+		if (id[i] != toupper((unsigned char)orig[start + i]))
 			FAIL("PNET ID '%s' kept as '%s'", orig, id);
 }
 
