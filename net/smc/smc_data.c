@@ -581,6 +581,19 @@ static void smc_rx_urgent_read(struct smc_conn *conn)
 	spin_unlock_bh(&conn->lock);
 }
 
+/* The connection was reset (by either end) before the peer's orderly end
+ * came: as after TCP's reset without SOCK_DONE.
+ */
+static bool smc_rx_reset_first(struct smc_sock *smc)
+{
+	u8 peer = smc_peer_flags(&smc->conn);
+
+	if (peer & SMC_PEER_FIN)
+		return false;
+	return smc->sk.sk_state == SMC_CLOSED || READ_ONCE(smc->conn.dead) ||
+	       (peer & SMC_CDC_CF_CONN_ABORT);
+}
+
 /* recv(MSG_OOB): the urgent byte, once, as tcp_recv_urg() hands it out. */
 static int smc_rx_urgent(struct smc_sock *smc, struct msghdr *msg, int flags)
 {
@@ -598,6 +611,10 @@ again:
 	spin_unlock_bh(&conn->lock);
 	/* No urgent byte to hand out: EINVAL, at the end of a stream too. */
 	if (sock_flag(sk, SOCK_URGINLINE) || state != SMC_URG_VALID)
+		goto out;
+	/* After a reset TCP hands no urgent byte out, read or not. */
+	rc = -ENOTCONN;
+	if (smc_rx_reset_first(smc))
 		goto out;
 	rc = 1;
 	if (!msg_data_left(msg)) {

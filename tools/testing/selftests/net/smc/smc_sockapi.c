@@ -1591,6 +1591,46 @@ static void sc_unread_at_reset(void)
 	close(c);
 }
 
+/* An urgent byte that came before a reset: TCP hands it out no more
+ * (ENOTCONN), while the stream before it is still read first.
+ */
+static void sc_urgent_at_reset(void)
+{
+	struct linger zero = { 1, 0 };
+	char buf[64];
+	int c, s;
+	long n;
+
+	mkpair(&c, &s);
+	so(s, SOL_TCP, TCP_NODELAY, 1);
+	send(s, "ab", 2, 0);
+	send(s, "U", 1, MSG_OOB);
+	pwait(c, POLLPRI, 2000);
+	wait_inq(c, 2, 2000);
+	setsockopt(s, SOL_SOCKET, SO_LINGER, &zero, sizeof(zero));
+	R("peer close with SO_LINGER {1,0}", close(s));
+	pwait(c, POLLERR, 2000);
+	rec("poll after the reset: %s", pm(pnow(c)));
+	R("recv MSG_OOB", recv(c, buf, 1, MSG_OOB | MSG_DONTWAIT));
+	n = R("recv", recv(c, buf, sizeof(buf), MSG_DONTWAIT));
+	rec("  data %s", show(buf, n));
+	R("recv MSG_OOB again", recv(c, buf, 1, MSG_OOB | MSG_DONTWAIT));
+	R("recv again", recv(c, buf, sizeof(buf), MSG_DONTWAIT));
+	close(c);
+
+	/* After the peer's orderly close the byte is still there. */
+	mkpair(&c, &s);
+	so(s, SOL_TCP, TCP_NODELAY, 1);
+	send(s, "ab", 2, 0);
+	send(s, "V", 1, MSG_OOB);
+	pwait(c, POLLPRI, 2000);
+	R("peer close", close(s));
+	pwait(c, POLLRDHUP, 2000);
+	n = R("recv MSG_OOB", recv(c, buf, 1, MSG_OOB | MSG_DONTWAIT));
+	rec("  data %s", show(buf, n));
+	close(c);
+}
+
 static void rec_linger(int fd, const char *who)
 {
 	struct linger lg = { -1, -1 };
@@ -3785,6 +3825,7 @@ static const struct scenario scenarios[] = {
 	{ "MSG_OOB, SIOCATMARK, SIGURG, SO_OOBINLINE", sc_oob },
 	{ "MSG_OOB without an urgent byte, into no room; SIOCINQ and the mark", sc_oob_corners },
 	{ "MSG_OOB send that only partly fits", sc_oob_partial },
+	{ "an urgent byte before a reset or the peer's close", sc_urgent_at_reset },
 	{ "zero-length send", sc_empty_send },
 	{ "sendfile", sc_sendfile },
 	{ "splice to and from a pipe", sc_splice },
