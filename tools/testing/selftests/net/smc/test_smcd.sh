@@ -13,7 +13,6 @@
 source "$(dirname "$0")/lib.sh"
 
 stream=$SMC_TOOLS/smc_stream
-MiB=$((1024 * 1024))
 
 tap_plan 38
 
