@@ -79,11 +79,12 @@ int smc_ueid_add(struct net *net, const u8 *eid)
 	if (!smc_eid_valid(eid))
 		return -EINVAL;
 	spin_lock_bh(&sn->ueid_lock);
-	for (i = 0; i < sn->ueid_cnt; i++)
+	/* A full table first, as 6.1 answers: ERANGE for a duplicate too. */
+	if (sn->ueid_cnt == SMC_MAX_UEID)
+		rc = -ERANGE;
+	for (i = 0; !rc && i < sn->ueid_cnt; i++)
 		if (!memcmp(sn->ueid[i], eid, SMC_EID_LEN))
 			rc = -EEXIST;
-	if (!rc && sn->ueid_cnt == SMC_MAX_UEID)
-		rc = -ERANGE;
 	if (!rc)
 		memcpy(sn->ueid[sn->ueid_cnt++], eid, SMC_EID_LEN);
 	spin_unlock_bh(&sn->ueid_lock);
