@@ -612,7 +612,7 @@ again:
 	/* No urgent byte to hand out: EINVAL, at the end of a stream too. */
 	if (sock_flag(sk, SOCK_URGINLINE) || state != SMC_URG_VALID)
 		goto out;
-	/* After a reset TCP hands no urgent byte out, read or not. */
+	/* Nor, as on TCP, a waiting one after a reset. */
 	rc = -ENOTCONN;
 	if (smc_rx_reset_first(smc))
 		goto out;

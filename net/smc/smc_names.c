@@ -82,10 +82,8 @@ bool smc_eid_valid(const u8 *eid)
  */
 int smc_pnetid_normalize(char *id)
 {
-	int start = 0, end = 0, i;
+	int start = 0, end = strlen(id), i;
 
-	while (id[end])
-		end++;
 	while (start < end && smc_name_blank(id[start]))
 		start++;
 	while (end > start && smc_name_blank(id[end - 1]))

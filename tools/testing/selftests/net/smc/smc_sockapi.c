@@ -1551,6 +1551,17 @@ static void sc_close(void)
 	close(s);
 }
 
+/* @s closes with SO_LINGER {1,0}: a reset, which @c then sees. */
+static void peer_resets(int c, int s)
+{
+	struct linger zero = { 1, 0 };
+
+	setsockopt(s, SOL_SOCKET, SO_LINGER, &zero, sizeof(zero));
+	R("peer close with SO_LINGER {1,0}", close(s));
+	pwait(c, POLLERR, 2000);
+	rec("poll after the reset: %s", pm(pnow(c)));
+}
+
 /* Bytes that came before the peer's reset are read before its error: TCP
  * keeps its receive queue when a reset arrives. The peer answered and
  * reset (SO_LINGER 0), or it answered and closed, and a send of ours drew
@@ -1558,7 +1569,6 @@ static void sc_close(void)
  */
 static void sc_unread_at_reset(void)
 {
-	struct linger zero = { 1, 0 };
 	char buf[64];
 	int c, s;
 	long n;
@@ -1566,10 +1576,7 @@ static void sc_unread_at_reset(void)
 	mkpair(&c, &s);
 	send(s, "answer", 6, 0);
 	wait_inq(c, 6, 2000);
-	setsockopt(s, SOL_SOCKET, SO_LINGER, &zero, sizeof(zero));
-	R("peer close with SO_LINGER {1,0}", close(s));
-	pwait(c, POLLERR, 2000);
-	rec("poll after the reset: %s", pm(pnow(c)));
+	peer_resets(c, s);
 	n = R("recv", recv(c, buf, sizeof(buf), 0));
 	rec("  data %s", show(buf, n));
 	R("recv again", recv(c, buf, sizeof(buf), 0));
@@ -1596,7 +1603,6 @@ static void sc_unread_at_reset(void)
  */
 static void sc_urgent_at_reset(void)
 {
-	struct linger zero = { 1, 0 };
 	char buf[64];
 	int c, s;
 	long n;
@@ -1607,10 +1613,7 @@ static void sc_urgent_at_reset(void)
 	send(s, "U", 1, MSG_OOB);
 	pwait(c, POLLPRI, 2000);
 	wait_inq(c, 2, 2000);
-	setsockopt(s, SOL_SOCKET, SO_LINGER, &zero, sizeof(zero));
-	R("peer close with SO_LINGER {1,0}", close(s));
-	pwait(c, POLLERR, 2000);
-	rec("poll after the reset: %s", pm(pnow(c)));
+	peer_resets(c, s);
 	R("recv MSG_OOB", recv(c, buf, 1, MSG_OOB | MSG_DONTWAIT));
 	n = R("recv", recv(c, buf, sizeof(buf), MSG_DONTWAIT));
 	rec("  data %s", show(buf, n));
