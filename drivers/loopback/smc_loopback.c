@@ -15,8 +15,8 @@
  * query_gid() answers "reachable" for its own GID alone: even equal GIDs
  * in two kernels could not make connections of different kernels meet.
  *
- * DMBs: each has a random, non-zero 64-bit token, unique among the DMBs
- * whose memory exists (checked against the table), and an sba_idx, the
+ * DMBs: each has a non-zero 64-bit token, unique among the DMBs whose
+ * memory exists (checked against the table), and an sba_idx, the
  * smallest index free.  The memory comes from kvzalloc() with the
  * caller's gfp, so GFP_KERNEL_ACCOUNT charges it to the caller's memcg:
  * smaller DMBs (the common 16-64 KiB) are physically contiguous when that
@@ -55,6 +55,7 @@
 #include <linux/random.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/siphash.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/smcd_device.h>
@@ -118,6 +119,8 @@ struct smc_lo {
 	DECLARE_HASHTABLE(table, SMC_LO_TABLE_BITS);
 	struct ida		sba_ida;
 	wait_queue_head_t	writers_gone;
+	siphash_key_t		token_key;
+	u64			token_seq;	/* under lock */
 };
 
 static struct smcd_device *smc_lo_dev;
@@ -164,6 +167,17 @@ static struct smc_lo_dmb *smc_lo_writer_get(struct smc_lo *lo, u64 token)
 		dmb = NULL;
 	}
 	return dmb;
+}
+
+/* A token names a DMB to attach to: one a local peer could guess would
+ * let its connection write into another's buffer. A keyed hash of a
+ * sequence number cannot be guessed without the key, and costs one hash
+ * where a random draw from a pool not yet seeded (a guest without an
+ * entropy source) costs some microseconds. Under lo->lock.
+ */
+static u64 smc_lo_new_token(struct smc_lo *lo)
+{
+	return siphash_1u64(++lo->token_seq, &lo->token_key);
 }
 
 static int smc_lo_pool_class(u32 len)
@@ -409,7 +423,7 @@ static int smc_lo_register_dmb(struct smcd_device *dev, struct smcd_buf *buf,
 
 	spin_lock(&lo->lock);
 	do {
-		token = get_random_u64();
+		token = smc_lo_new_token(lo);
 	} while (!token || smc_lo_lookup(lo, token));
 	dmb->token = token;
 	hash_add_rcu(lo->table, &dmb->hnode, token);
@@ -617,6 +631,7 @@ static int __init smc_lo_init(void)
 	hash_init(lo->table);
 	ida_init(&lo->sba_ida);
 	init_waitqueue_head(&lo->writers_gone);
+	get_random_bytes(&lo->token_key, sizeof(lo->token_key));
 	dev->max_dmbs = max_dmbs;
 
 	rc = smcd_device_register(dev);

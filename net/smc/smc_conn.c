@@ -387,19 +387,24 @@ void smc_conn_init(struct smc_sock *smc)
 	INIT_DELAYED_WORK(&conn->probe_work, smc_probe_work);
 }
 
+/* A link group's id only names it, here and to the peer (the linkid of
+ * the ACCEPT and CONFIRM), so a counter does: a random draw cost a short
+ * connection two of them, and a draw from a random pool not yet seeded
+ * (a guest without an entropy source) costs some microseconds each.
+ * Caller holds smcd_lgr_mutex.
+ */
 static u32 smcd_lgr_new_id(void)
 {
+	static u32 last_id;
 	struct smcd_lgr *lgr;
-	u32 id;
 
 again:
-	id = get_random_u32();
-	if (!id)
+	if (!++last_id)
 		goto again;
 	list_for_each_entry(lgr, &smcd_lgr_list, node)
-		if (lgr->id == id)
+		if (lgr->id == last_id)
 			goto again;
-	return id;
+	return last_id;
 }
 
 /* Join the link group for (device, peer, role), creating it if needed.
