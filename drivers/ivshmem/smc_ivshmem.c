@@ -628,7 +628,7 @@ static void ivs_signal(struct ivs *ivs, u32 area, u32 slot)
  * reads each word of them in one access), so that no cursor is seen half
  * written; anything else by memcpy(). The words become visible in order:
  * a reader that sees the header's flags word sees the producer cursor
- * written before it (smc_cdc_snapshot()).
+ * written before it (smcd_cdc_snapshot()).
  */
 static void ivs_copy(void *dst, const void *src, u32 size)
 {
@@ -642,7 +642,7 @@ static void ivs_copy(void *dst, const void *src, u32 size)
 	}
 	for (; size; size -= sizeof(u64), src += sizeof(u64)) {
 		memcpy(&word, src, sizeof(word));
-		/* Pairs with smc_cdc_snapshot()'s smp_rmb(). */
+		/* Pairs with smcd_cdc_snapshot()'s read barrier. */
 		smp_wmb();
 		WRITE_ONCE(*d++, word);
 	}

@@ -100,6 +100,36 @@ int smcd_cdc_encode(void *buf, size_t len, const struct smc_cdc_info *ci)
 	return SMCD_CDC_MSG_LEN;
 }
 
+/* A peer in another machine (ivshmem) may be writing the next header
+ * while we copy: each 8-byte word (a cursor is one) is read in one
+ * access, as the device writes it, so that no cursor is torn between two
+ * writes. The device writes the words in order, the producer cursor
+ * before the word that carries the flags; the flags word is read first,
+ * so that the flags are never newer than the data they go with: a peer's
+ * end seen before its last bytes would be an early EOF, and those bytes
+ * lost.
+ */
+void smcd_cdc_snapshot(void *snap, const void *hdr)
+{
+	const int flags_word = SMCD_CDC_FLAGS_OFF / sizeof(u64);
+	const int words = SMCD_CDC_MSG_LEN / sizeof(u64);
+	const u64 *src = hdr;
+	u8 *dst = snap;
+	u64 word;
+	int i;
+
+	word = smc_wire_load_u64(&src[flags_word]);
+	memcpy(dst + flags_word * sizeof(u64), &word, sizeof(word));
+	/* Pairs with the device's ordered writes, see ivs_copy(). */
+	smc_wire_rmb();
+	for (i = 0; i < words; i++) {
+		if (i == flags_word)
+			continue;
+		word = smc_wire_load_u64(&src[i]);
+		memcpy(dst + i * sizeof(u64), &word, sizeof(word));
+	}
+}
+
 static bool smc_ring_ok(u32 ring)
 {
 	return ring && ring <= SMC_RING_MAX;

@@ -127,6 +127,8 @@ int smcr_cdc_encode(void *buf, size_t len, const struct smc_cdc_info *ci);
  */
 int smcd_cdc_decode(const void *buf, size_t len, struct smc_cdc_info *ci);
 int smcd_cdc_encode(void *buf, size_t len, const struct smc_cdc_info *ci);
+/* Such a snapshot of the SMC_CDC_MSG_LEN bytes at @hdr (8-byte aligned). */
+void smcd_cdc_snapshot(void *snap, const void *hdr);
 
 /* Cursor arithmetic over a ring of @ring bytes, 1 <= ring <= SMC_RING_MAX.
  * The 16-bit wrap counter is compared with serial-number arithmetic, so a

@@ -144,7 +144,7 @@ static void smc_conn_take_urgent(struct smc_conn *conn)
 /* The urgent flag came, but not with new data: its byte is the last one
  * announced. Either that byte came in a snapshot taken while the peer's
  * device was writing the header (the cursor word is written before the
- * flags word, see smc_cdc_snapshot()), or the peer's urgent send was cut
+ * flags word, see smcd_cdc_snapshot()), or the peer's urgent send was cut
  * short and marks what did go out. It is still urgent if nobody has read
  * it yet. conn->lock held.
  */
@@ -189,34 +189,6 @@ static bool smc_conn_owes_update(struct smc_conn *conn)
 	       (conn->rx_prod_flags & SMC_CDC_PF_WRITE_BLOCKED);
 }
 
-/* The CDC header at the start of our DMB, as the peer last wrote it. A
- * peer in another machine (ivshmem) may be writing the next one while we
- * copy: each 8-byte word (a cursor is one) is read in one access, as the
- * device writes it, so that no cursor is torn between two writes. The
- * device writes the words in order, the producer cursor before the word
- * that carries the flags; the flags word is read first, so that the flags
- * are never newer than the data they go with: a peer's end seen before
- * its last bytes would be an early EOF, and those bytes lost.
- */
-static void smc_cdc_snapshot(u8 *snap, const void *dmb)
-{
-	const int flags_word = SMCD_CDC_FLAGS_OFF / sizeof(u64);
-	const u64 *src = dmb;
-	u64 word;
-	int i;
-
-	word = READ_ONCE(src[flags_word]);
-	memcpy(snap + flags_word * sizeof(u64), &word, sizeof(word));
-	/* Pairs with the device's ordered writes, see ivs_copy(). */
-	smp_rmb();
-	for (i = 0; i < SMCD_CDC_MSG_LEN / sizeof(u64); i++) {
-		if (i == flags_word)
-			continue;
-		word = READ_ONCE(src[i]);
-		memcpy(snap + i * sizeof(u64), &word, sizeof(word));
-	}
-}
-
 /* The peer wrote a CDC into our DMB and signalled. May run in any context,
  * including the peer's own send path: it must not sleep or write a CDC.
  */
@@ -231,7 +203,8 @@ static void smc_conn_signal(struct smcd_buf *buf)
 	struct smc_cdc_info ci;
 	int rc;
 
-	smc_cdc_snapshot(snap, buf->cpu_addr);
+	/* The header as the peer last wrote it. */
+	smcd_cdc_snapshot(snap, buf->cpu_addr);
 	rc = smcd_cdc_decode(snap, sizeof(snap), &ci);
 	/* A signal before the peer's first CDC (a device that delivers a
 	 * stale signal to a reused DMB slot) has nothing to say.

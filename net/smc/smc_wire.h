@@ -21,6 +21,14 @@
 #include <linux/build_bug.h>
 #include <linux/compiler.h>
 #include <asm/byteorder.h>
+#include <asm/barrier.h>
+
+/* A word of memory a peer's device may be writing meanwhile, in one
+ * access.
+ */
+#define smc_wire_load_u64(p)	READ_ONCE(*(p))
+/* Orders such loads as the device orders its writes. */
+#define smc_wire_rmb()		smp_rmb()
 
 #else /* user space */
 
@@ -71,6 +79,19 @@ typedef u64 __be64;
 #ifndef max
 #define max(a, b) ({ __typeof__(a) _a = (a); __typeof__(b) _b = (b); \
 		     _a > _b ? _a : _b; })
+#endif
+
+#ifdef SMC_WIRE_OBSERVE
+/* A unit test sees every such load and barrier, in order, and may change
+ * the memory between them as a peer's device would.
+ */
+u64 smc_wire_observe_load(const u64 *p);
+void smc_wire_observe_rmb(void);
+#define smc_wire_load_u64(p)	smc_wire_observe_load(p)
+#define smc_wire_rmb()		smc_wire_observe_rmb()
+#else
+#define smc_wire_load_u64(p)	__atomic_load_n((const u64 *)(p), __ATOMIC_RELAXED)
+#define smc_wire_rmb()		__atomic_thread_fence(__ATOMIC_ACQUIRE)
 #endif
 
 #endif /* __KERNEL__ */

@@ -504,6 +504,115 @@ static bool t_stream(const void *arg)
 	return true;
 }
 
+/* ------------------------------------------------------------------ */
+/* the SMC-D header snapshot while a peer's device writes the next one */
+
+#define HDR_WORDS	(SMCD_CDC_MSG_LEN / sizeof(u64))
+
+static u64 obs_hdr[HDR_WORDS];
+static u64 obs_next[HDR_WORDS];	/* what the "device" writes ... */
+static unsigned int obs_write_after;	/* ... after this many loads */
+static unsigned int obs_loads;
+static char obs_log[16];		/* word index per load, 'B' barrier */
+static unsigned int obs_len;
+
+static void obs_note(char c)
+{
+	if (obs_len < sizeof(obs_log) - 1)
+		obs_log[obs_len++] = c;
+}
+
+u64 smc_wire_observe_load(const u64 *p)
+{
+	u64 v = *p;
+
+	obs_note('0' + (char)(p - obs_hdr));
+	if (++obs_loads == obs_write_after)
+		memcpy(obs_hdr, obs_next, sizeof(obs_hdr));
+	return v;
+}
+
+void smc_wire_observe_rmb(void)
+{
+	obs_note('B');
+}
+
+static void obs_reset(const struct smc_cdc_info *now,
+		      const struct smc_cdc_info *next, unsigned int after)
+{
+	smcd_cdc_encode(obs_hdr, sizeof(obs_hdr), now);
+	smcd_cdc_encode(obs_next, sizeof(obs_next), next);
+	obs_write_after = after;
+	obs_loads = 0;
+	obs_len = 0;
+	memset(obs_log, 0, sizeof(obs_log));
+}
+
+static const struct smc_cdc_info snap_old = {
+	.prod = { .wrap = 1, .count = 100 },
+	.cons = { .wrap = 0, .count = 40 },
+};
+
+/* The peer's last bytes, then its end and an urgent byte, in one header. */
+static const struct smc_cdc_info snap_new = {
+	.prod = { .wrap = 1, .count = 200 },
+	.cons = { .wrap = 0, .count = 40 },
+	.prod_flags = SMC_CDC_PF_URG_PRESENT,
+	.conn_flags = SMC_CDC_CF_DONE_WRITING,
+};
+
+static bool t_snapshot_order(const void *arg)
+{
+	struct smc_cdc_info ci;
+	u8 snap[SMCD_CDC_MSG_LEN];
+
+	(void)arg;
+	obs_reset(&snap_old, &snap_old, 0);
+	smcd_cdc_snapshot(snap, obs_hdr);
+	tap_diag("loads and barrier: %s", obs_log);
+	/* the flags word (2) first, a read barrier, then the other three */
+	CHECK_EQ(obs_len, HDR_WORDS + 1);
+	CHECK(obs_log[0] == '0' + SMCD_CDC_FLAGS_OFF / sizeof(u64));
+	CHECK(obs_log[1] == 'B');
+	CHECK(strchr(obs_log + 2, '0') && strchr(obs_log + 2, '1') &&
+	      strchr(obs_log + 2, '3'));
+	CHECK(!memcmp(snap, obs_hdr, sizeof(snap)));
+	CHECK_EQ(smcd_cdc_decode(snap, sizeof(snap), &ci), 0);
+	CHECK(cdc_equal(&ci, &snap_old, false));
+	return true;
+}
+
+/* Whichever two loads the device's write falls between, the snapshot may
+ * pair old flags with the new cursor, never new flags with the old one:
+ * the end or the urgent flag would then be seen before the bytes they
+ * follow (an early EOF, an urgent byte read as data).
+ */
+static bool t_snapshot_torn(const void *arg)
+{
+	unsigned int after, tears = 0;
+	struct smc_cdc_info ci;
+	u8 snap[SMCD_CDC_MSG_LEN];
+
+	(void)arg;
+	for (after = 1; after <= HDR_WORDS; after++) {
+		obs_reset(&snap_old, &snap_new, after);
+		smcd_cdc_snapshot(snap, obs_hdr);
+		CHECK_EQ(smcd_cdc_decode(snap, sizeof(snap), &ci), 0);
+		if (ci.conn_flags || ci.prod_flags) {
+			if (ci.prod.count != snap_new.prod.count) {
+				tap_diag("write after load %u (%s): new flags, old cursor",
+					 after, obs_log);
+				return false;
+			}
+		} else if (ci.prod.count == snap_new.prod.count) {
+			tears++;
+		}
+	}
+	/* the write did fall between the flags and the cursor once */
+	CHECK(tears > 0);
+	return true;
+}
+
 int main(void)
 {
 	static struct tap_case cases[64];
@@ -539,5 +648,9 @@ int main(void)
 					t_model, NULL };
 	cases[n++] = (struct tap_case){ "cursor stream over many laps",
 					t_stream, NULL };
+	cases[n++] = (struct tap_case){ "SMC-D header snapshot: flags word, barrier, rest",
+					t_snapshot_order, NULL };
+	cases[n++] = (struct tap_case){ "SMC-D header rewritten mid-snapshot: flags never ahead",
+					t_snapshot_torn, NULL };
 	return tap_run(cases, n);
 }
