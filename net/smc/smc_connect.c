@@ -195,6 +195,7 @@ static int smc_connect_state(struct smc_sock *smc)
 {
 	switch (smc->sk.sk_state) {
 	case SMC_ACTIVE:
+	case SMC_LISTEN:	/* as TCP answers a listener */
 		return -EISCONN;
 	case SMC_INIT:
 		if (smc->connect_phase == SMC_CONNECT_TCP)

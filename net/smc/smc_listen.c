@@ -151,15 +151,25 @@ static bool smc_listen_full(const struct smc_sock *lsmc)
 	       max_t(unsigned int, backlog, SMC_HS_MAX_RUNNING);
 }
 
-/* Called by TCP for every SYN of a listener with SMC_LIMIT_HS: while our
- * handshakes fill the backlog, new connections are offered plain TCP (the
- * SYN-ACK omits the SMC option) instead of queueing more CLC work.
+/* Called by TCP for every SYN: new connections are offered plain TCP (the
+ * SYN-ACK omits the SMC option) while the application has a backlog's
+ * worth of connections waiting for accept(), or, with SMC_LIMIT_HS, while
+ * our handshakes fill the backlog. In the first case accept_work leaves
+ * connections in TCP's queue: one that offered SMC would wait there for
+ * our answer to its PROPOSAL and fail when its wait runs out, where a
+ * TCP client is connected and waits for accept() as long as it takes.
  */
 static bool smc_listen_congested(const struct sock *tsk)
 {
 	const struct smc_sock *lsmc = READ_ONCE(tsk->sk_user_data);
+	unsigned int backlog;
 
-	return lsmc && lsmc->limit_hs && smc_listen_busy(lsmc);
+	if (!lsmc)
+		return false;
+	backlog = max_t(unsigned int, 1,
+			READ_ONCE(lsmc->sk.sk_max_ack_backlog));
+	return READ_ONCE(lsmc->accept_queued) >= backlog ||
+	       (lsmc->limit_hs && smc_listen_busy(lsmc));
 }
 
 int smc_listen(struct socket *sock, int backlog)
