@@ -259,6 +259,7 @@ bool smc_data_reset(struct smc_sock *smc)
 {
 	struct smc_conn *conn = &smc->conn;
 	bool violated;
+	int err;
 
 	if (!conn->lgr || !(READ_ONCE(conn->dead) ||
 			    (smc_peer_flags(conn) & SMC_CDC_CF_CONN_ABORT)))
@@ -269,11 +270,16 @@ bool smc_data_reset(struct smc_sock *smc)
 			smc_conn_release(smc);
 		return true;
 	}
-	/* Only a peer that broke the rules is owed an abort. */
+	/* Only a peer that broke the rules is owed an abort. Set with
+	 * conn->dead under the lock, which we looked at without it.
+	 */
+	spin_lock_bh(&conn->lock);
 	violated = conn->abort_owed;
+	err = conn->lost_err ?: ECONNRESET;
+	spin_unlock_bh(&conn->lock);
 	if (violated)
 		smc_conn_send_abort(smc);
-	smc_data_end(smc, conn->lost_err ?: ECONNRESET, violated);
+	smc_data_end(smc, err, violated);
 	return true;
 }
 
@@ -398,9 +404,15 @@ int smc_data_sendmsg(struct smc_sock *smc, struct msghdr *msg, size_t len)
 		if (!space) {
 			smc_stat_buf(sock_net(sk), SMC_STAT_SMCD, SMC_STAT_TX,
 				     SMC_STAT_BUF_FULL_PEER);
-			smc_tx_blocked(smc);
 			/* Also for EAGAIN: its caller waits in poll or epoll. */
 			smc_tx_note_nospace(sk);
+			smc_tx_blocked(smc);
+			/* Space the peer made before the bit was set woke
+			 * nobody (our WRITE_BLOCKED may have asked for it just
+			 * now): an edge-triggered epoll would wait for good.
+			 */
+			if (smc_conn_writable(conn))
+				continue;
 			if (!timeo) {
 				rc = -EAGAIN;
 				break;

@@ -115,6 +115,15 @@ void smc_probe_work(struct work_struct *work)
 		smc_probe_queue(smc, due - jiffies);	/* a later wait */
 	else if (want != conn->tx_probing)
 		smc_probe_set(smc, want);
+	if (want && conn->tx_probing) {
+		/* Space that came while the probing started found it still
+		 * off (smc_probe_space()): look once more. Pairs with the
+		 * barrier there.
+		 */
+		smp_mb();
+		if (smc_conn_writable(conn))
+			smc_probe_queue(smc, 0);
+	}
 out:
 	release_sock(&smc->sk);
 	sock_put(&smc->sk);
@@ -134,6 +143,10 @@ void smc_probe_arm(struct smc_sock *smc)
 /* The peer made space: end the probing soon. Any context. */
 void smc_probe_space(struct smc_sock *smc)
 {
+	/* The new space is in the cursor before we look: either we see the
+	 * probing on, or smc_probe_work() sees the space.
+	 */
+	smp_mb();
 	if (!READ_ONCE(smc->conn.tx_probing))
 		return;
 	sock_hold(&smc->sk);

@@ -268,9 +268,11 @@ static int smc_release(struct socket *sock)
 	if (smc->connect_phase == SMC_CONNECT_TCP) {
 		smc_tcp_unhook(smc);
 		WRITE_ONCE(smc->connect_phase, SMC_CONNECT_DONE);
-		/* connect_work may sleep for the server's answer unlocked. */
-		if (smc->hs_busy)
-			wake_up_interruptible_all(sk_sleep(smc->tcp->sk));
+		/* connect() or connect_work may sleep for the server's
+		 * answer unlocked: two of them, if a second connect() handed
+		 * the attempt to connect_work while the first still waited.
+		 */
+		wake_up_interruptible_all(sk_sleep(smc->tcp->sk));
 	}
 	release_sock(sk);
 	/* A queued connect step holds a reference of its own. */
