@@ -170,10 +170,13 @@ static void smc_data_push(struct smc_sock *smc)
 	}
 }
 
-/* The cork came off (or TCP_NODELAY went on). Socket lock held. */
-void smc_data_uncork(struct smc_sock *smc)
+/* The cork came off, or TCP_NODELAY was set: like TCP, which pushes what
+ * it holds once when TCP_NODELAY goes on, even while corked. Socket lock
+ * held.
+ */
+void smc_data_uncork(struct smc_sock *smc, bool nodelay_on)
 {
-	if (!smc_tx_hold(smc, 0))
+	if (nodelay_on || !smc_tx_hold(smc, 0))
 		smc_data_push(smc);
 }
 

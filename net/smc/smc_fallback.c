@@ -436,7 +436,6 @@ static void smc_copy_sk_settings(struct sock *to, const struct sock *from,
 	to->sk_rcvtimeo = from->sk_rcvtimeo;
 	to->sk_sndtimeo = from->sk_sndtimeo;
 	to->sk_lingertime = from->sk_lingertime;
-	to->sk_rcvlowat = from->sk_rcvlowat;
 	if (priority)
 		to->sk_priority = from->sk_priority;
 	to->sk_mark = from->sk_mark;
@@ -472,6 +471,13 @@ void smc_sockopts_to_tcp(struct smc_sock *smc)
 		return;
 	smc_bound_dev_sync(smc);
 	smc_copy_sk_settings(smc->tcp->sk, &smc->sk, true);
+	/* TCP wakes its reader only once SO_RCVLOWAT bytes are there: the
+	 * CLC messages, shorter, would wait for the handshake's timer. The
+	 * application's mark applies to TCP once its data goes that way.
+	 */
+	if (smc->fallback)
+		WRITE_ONCE(smc->tcp->sk->sk_rcvlowat,
+			   READ_ONCE(smc->sk.sk_rcvlowat));
 	/* Our probing of a writer's peer keeps TCP's keepalive on. */
 	if (smc->conn.tx_probing)
 		sock_set_flag(smc->tcp->sk, SOCK_KEEPOPEN);
@@ -500,6 +506,8 @@ void smc_sockopts_inherit(struct smc_sock *child, const struct sock *lsk)
 
 	smc_copy_sk_settings(tsk, lsk, false);
 	smc_copy_sk_settings(&child->sk, tsk, true);
+	/* TCP's copy stays at 1 until a fallback, see smc_sockopts_to_tcp(). */
+	child->sk.sk_rcvlowat = READ_ONCE(lsk->sk_rcvlowat);
 	/* TCP bound the child itself (a link-local peer's interface). */
 	smc_bound_dev_sync(child);
 	if (!keepalive && sock_flag(tsk, SOCK_KEEPOPEN) &&

@@ -61,17 +61,25 @@ void smc_sock_unlist(struct sock *sk)
 	smc_sock_list_update(sk, false);
 }
 
-/* SO_KEEPALIVE reaches us through the proto; the TCP socket keeps time. */
+/* SO_KEEPALIVE reaches us through the proto; the TCP socket keeps time.
+ * Its timer sends nothing unless the TCP socket has the flag too, which
+ * our socket only gets after this returns. Socket lock held.
+ */
 void smc_set_keepalive(struct sock *sk, int on)
 {
 	struct smc_sock *smc = smc_sk(sk);
 	struct sock *tsk = smc->tcp ? smc->tcp->sk : NULL;
 
 	/* Off is for later while we probe a writer's peer (smc_probe.c). */
-	if (!on && smc->conn.tx_probing)
+	if (!tsk || !tsk->sk_prot->keepalive || (!on && smc->conn.tx_probing))
 		return;
-	if (tsk && tsk->sk_prot->keepalive)
-		tsk->sk_prot->keepalive(tsk, on);
+	lock_sock(tsk);
+	/* As sock_setsockopt() does: the timer is armed while the flag is
+	 * still clear.
+	 */
+	tsk->sk_prot->keepalive(tsk, on);
+	sock_valbool_flag(tsk, SOCK_KEEPOPEN, on);
+	release_sock(tsk);
 }
 
 struct proto smc_proto = SMC_PROTO("SMC", &smc_v4_sockets,
@@ -465,6 +473,39 @@ static int smc_shutdown(struct socket *sock, int how)
 	return rc;
 }
 
+/* sendto(MSG_FASTOPEN) connects inside TCP's sendmsg(), where no SMC
+ * handshake can follow: an unconnected socket continues over TCP first,
+ * as upstream, so that the connection TCP makes is the socket's (its
+ * events, errors and file). Any other answers as TCP would. Returns 0 if
+ * the call goes on to TCP.
+ */
+static int smc_sendmsg_fastopen(struct smc_sock *smc)
+{
+	struct sock *sk = &smc->sk;
+	int rc = 0;
+
+	lock_sock(sk);
+	if (smc->fallback || !smc->tcp)
+		goto out;
+	if (sk->sk_state == SMC_INIT &&
+	    smc->connect_phase == SMC_CONNECT_IDLE) {
+		smc_fallback_switch(smc, SMC_CLC_DECL_OPTUNSUPP, 0);
+		goto out;
+	}
+	if (sk->sk_state == SMC_CLOSED)
+		goto out;	/* the usual answer for a connection over */
+	if (!(READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_fastopen) &
+	      TFO_CLIENT_ENABLE))
+		rc = -EOPNOTSUPP;
+	else if (smc->connect_phase == SMC_CONNECT_TCP)
+		rc = -EALREADY;
+	else
+		rc = -EISCONN;
+out:
+	release_sock(sk);
+	return rc;
+}
+
 static int smc_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 {
 	struct smc_sock *smc = smc_sk(sock->sk);
@@ -472,6 +513,11 @@ static int smc_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 	bool smcd;
 	int rc;
 
+	if (unlikely(msg->msg_flags & MSG_FASTOPEN)) {
+		rc = smc_sendmsg_fastopen(smc);
+		if (rc)
+			return rc;
+	}
 	tcp = smc_io_path(smc, msg->msg_flags & MSG_DONTWAIT, false, &smcd,
 			  &rc);
 	if (smcd)
@@ -493,6 +539,11 @@ static int smc_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 	int rc;
 
 	tcp = smc_io_path(smc, flags & MSG_DONTWAIT, true, &smcd, &rc);
+	/* Nothing queues errors (timestamps) on our socket: an empty error
+	 * queue, as TCP's without any, rather than a read of the stream.
+	 */
+	if (smcd && (flags & MSG_ERRQUEUE))
+		return -EAGAIN;
 	if (smcd)
 		return smc_data_recvmsg(smc, msg, len, flags);
 	if (!tcp)
@@ -645,8 +696,11 @@ static int smc_setsockopt(struct socket *sock, int level, int optname,
 	if (!rc && level == SOL_TCP &&
 	    (optname == TCP_CORK || optname == TCP_NODELAY) &&
 	    smc_uses_smcd(smc)) {
+		bool nodelay_on = optname == TCP_NODELAY &&
+				  (tcp_sk(tcp->sk)->nonagle & TCP_NAGLE_OFF);
+
 		smc_stat_sockopt(smc, optname);
-		smc_data_uncork(smc);
+		smc_data_uncork(smc, nodelay_on);
 	}
 	if (!rc && smc_tcp_opt_forces_fallback(level, optname))
 		smc_fallback_switch(smc, SMC_CLC_DECL_OPTUNSUPP, 0);

@@ -2618,6 +2618,32 @@ static void sc_cork(void)
 	R("peer SIOCINQ after uncorking", wait_inq(s, 10, 2000));
 	R("peer recv", recv(s, buf, sizeof(buf), 0));
 	RO(c, "uncorked", SOL_TCP, TCP_CORK);
+	/* TCP_NODELAY pushes what the cork holds, once; the cork stays. */
+	R("TCP_CORK 1 again", so(c, SOL_TCP, TCP_CORK, 1));
+	R("send 5", send(c, "01234", 5, 0));
+	msleep(10);
+	R("peer SIOCINQ (held back again)", inq(s));
+	R("TCP_NODELAY 1", so(c, SOL_TCP, TCP_NODELAY, 1));
+	R("peer SIOCINQ after TCP_NODELAY (within 100 ms)", wait_inq(s, 5, 100));
+	RO(c, "still", SOL_TCP, TCP_CORK);
+	R("peer recv", recv(s, buf, sizeof(buf), 0));
+	close(c);
+	close(s);
+}
+
+/* Nothing in the error queue: MSG_ERRQUEUE says so, the stream stays. */
+static void sc_errqueue(void)
+{
+	char buf[8];
+	int c, s;
+
+	mkpair(&c, &s);
+	R("send abc", send(s, "abc", 3, 0));
+	R("SIOCINQ", wait_inq(c, 3, 2000));
+	R("recv MSG_ERRQUEUE", recv(c, buf, sizeof(buf), MSG_ERRQUEUE));
+	R("recv MSG_ERRQUEUE|MSG_DONTWAIT",
+	  recv(c, buf, sizeof(buf), MSG_ERRQUEUE | MSG_DONTWAIT));
+	R("recv", recv(c, buf, sizeof(buf), 0));
 	close(c);
 	close(s);
 }
@@ -3122,6 +3148,30 @@ static void sc_keepalive(void)
 	close(l);
 }
 
+/* SO_KEEPALIVE switched on after connect, and nothing set after it: TCP
+ * must probe the idle connection (the probe's answer is the last ACK).
+ */
+static void sc_keepalive_probes(void)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+	int c, s;
+
+	mkpair(&c, &s);
+	R("TCP_KEEPIDLE 1", so(c, SOL_TCP, TCP_KEEPIDLE, 1));
+	R("TCP_KEEPINTVL 1", so(c, SOL_TCP, TCP_KEEPINTVL, 1));
+	R("SO_KEEPALIVE 1, after connect", so(c, SOL_SOCKET, SO_KEEPALIVE, 1));
+	msleep(2000);
+	memset(&ti, 0, sizeof(ti));
+	if (getsockopt(c, SOL_TCP, TCP_INFO, &ti, &len))
+		rec("TCP_INFO: %s", en(errno));
+	else
+		rec("idle 2 s: %s", ti.tcpi_last_ack_recv < 1500 ?
+		    "probed, answered" : "no probe");
+	close(c);
+	close(s);
+}
+
 static void rec_bound_dev(int fd, const char *who)
 {
 	char name[IFNAMSIZ + 1] = "";
@@ -3281,6 +3331,89 @@ static void sc_ulp_connected(void)
 	  so(s, SOL_TCP, TCP_FASTOPEN, 5));
 	close(c);
 	close(s);
+}
+
+/* sendto(MSG_FASTOPEN) on an unconnected socket connects within the call
+ * (over TCP: no SMC handshake can follow it). The connection's events
+ * must reach a poll() on the socket: one asleep is woken by the answer.
+ */
+static void sc_fastopen_sendto(void)
+{
+	struct sockaddr_storage ss;
+	char buf[8];
+	int l, c, s, c2, s2, port, m;
+	socklen_t sl;
+	pid_t pid;
+	long t0;
+
+	l = lsn(4, &port);
+	c = sut(SOCK_NONBLOCK);
+	sl = mksa(&ss, T.v->conn_ip, port);
+	R("sendto(MSG_FASTOPEN), no cookie yet",
+	  sendto(c, "ping", 4, MSG_FASTOPEN, SA(&ss), sl));
+	m = pwait(c, POLLOUT, 3000);
+	rec("connected: %s", m > 0 && (m & POLLOUT) ? "POLLOUT" : "no POLLOUT");
+	s = acc(l);
+	pid = fork();
+	if (!pid) {
+		msleep(300);
+		send(s, "pong", 4, 0);
+		_exit(0);
+	}
+	t0 = now_ms();
+	m = pwait(c, POLLIN, 3000);
+	rec("poll for the answer: %s, %s",
+	    m > 0 && (m & POLLIN) ? "POLLIN" : "nothing",
+	    now_ms() - t0 < 2000 ? "woken" : "after its timeout");
+	waitpid(pid, NULL, 0);
+	R("recv the answer", recv(c, buf, sizeof(buf), 0));
+	R("send on the connection", send(c, "ping", 4, 0));
+	R("the peer reads it", recv_all(s, buf, 4));
+	R("MSG_FASTOPEN again", sendto(c, "x", 1, MSG_FASTOPEN, SA(&ss), sl));
+	mkpair(&c2, &s2);
+	R("MSG_FASTOPEN on a connection made by connect()",
+	  sendto(c2, "x", 1, MSG_FASTOPEN, SA(&ss), sl));
+	close(c2);
+	close(s2);
+	close(c);
+	close(s);
+	close(l);
+}
+
+/* SO_RCVLOWAT set before listen() and connect() is the application's:
+ * the connection still comes at once, both ends keep the mark, and it
+ * holds for the data.
+ */
+static void sc_rcvlowat_connect(void)
+{
+	char buf[4096];
+	int l, c, s, port, v;
+	long t0;
+
+	memset(buf, 'w', sizeof(buf));
+	l = sut(0);
+	R("listener SO_RCVLOWAT 4096", so(l, SOL_SOCKET, SO_RCVLOWAT, 4096));
+	lsn_fd(l, 4, &port);
+	c = sut(0);
+	R("SO_RCVLOWAT 4096", so(c, SOL_SOCKET, SO_RCVLOWAT, 4096));
+	t0 = now_ms();
+	conn_fd(c, port);
+	s = acc_wait(l, 1500);
+	rec("connect and accept: %s", now_ms() - t0 < 1500 ? "at once" : "late");
+	geto(c, SOL_SOCKET, SO_RCVLOWAT, &v);
+	rec("connected: SO_RCVLOWAT %d", v);
+	geto(s, SOL_SOCKET, SO_RCVLOWAT, &v);
+	rec("accepted: SO_RCVLOWAT %d", v);
+	R("send 100 bytes", send(s, buf, 100, 0));
+	wait_inq(c, 100, 2000);
+	rec("100 bytes in: %s", pnow(c) & POLLIN ? "readable" : "not readable");
+	R("send 3996 more", send(s, buf, 3996, 0));
+	pwait(c, POLLIN, 2000);
+	rec("4096 bytes in: %s", pnow(c) & POLLIN ? "readable" : "not readable");
+	R("recv", recv_all(c, buf, sizeof(buf)));
+	close(c);
+	close(s);
+	close(l);
 }
 
 static void sc_maxseg(void)
@@ -3822,6 +3955,7 @@ static const struct scenario scenarios[] = {
 	{ "MSG_MORE", sc_msg_more },
 	{ "TCP_CORK", sc_cork },
 	{ "MSG_NOSIGNAL on a reset connection", sc_nosignal },
+	{ "MSG_ERRQUEUE with an empty error queue", sc_errqueue },
 	{ "bytes that came before a reset are read first", sc_unread_at_reset },
 	{ "MSG_OOB, SIOCATMARK, SIGURG, SO_OOBINLINE", sc_oob },
 	{ "MSG_OOB without an urgent byte, into no room; SIOCINQ and the mark", sc_oob_corners },
@@ -3833,11 +3967,14 @@ static const struct scenario scenarios[] = {
 	{ "I/O on a socket never connected", sc_unconnected_io },
 	{ "SO_RCVTIMEO/SO_SNDTIMEO: EAGAIN after the timeout", sc_timeouts },
 	{ "SO_KEEPALIVE and TCP_KEEPIDLE/KEEPINTVL/KEEPCNT", sc_keepalive },
+	{ "SO_KEEPALIVE set after connect alone makes TCP probe", sc_keepalive_probes },
 	{ "SO_BINDTODEVICE lo", sc_bindtodevice },
 	{ "TCP_NODELAY", sc_nodelay },
 	{ "TCP_INFO", sc_tcp_info },
 	{ "TCP_MAXSEG", sc_maxseg },
 	{ "TCP_ULP and TCP_FASTOPEN on a connected socket", sc_ulp_connected },
+	{ "sendto(MSG_FASTOPEN): connects over TCP, poll() sees its events", sc_fastopen_sendto },
+	{ "SO_RCVLOWAT set before listen and connect", sc_rcvlowat_connect },
 	{ "default buffer sizes and option values", sc_defaults },
 	{ "options set before connect survive the connection", sc_opts_before_connect },
 	{ "options set on a listener before listen() are inherited", sc_opts_listener_before },
