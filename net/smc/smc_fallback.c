@@ -290,6 +290,14 @@ void smc_tcp_hook(struct smc_sock *smc, enum smc_tcp_role role)
 	write_unlock_bh(&tsk->sk_callback_lock);
 }
 
+/* Whether @tsk has our hooks: a connection TCP cloned from our listener
+ * has them too.
+ */
+bool smc_tcp_hooked(const struct sock *tsk)
+{
+	return READ_ONCE(tsk->sk_data_ready) == smc_tcp_data_ready;
+}
+
 void smc_tcp_unhook(struct smc_sock *smc)
 {
 	struct sock *tsk;

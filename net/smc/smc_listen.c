@@ -501,21 +501,63 @@ int smc_accept(struct socket *sock, struct socket *newsock, int flags,
 }
 
 /* shutdown(SHUT_RD) stops listening as on TCP; the socket may listen
- * again later.
+ * again later. Ours stops first: TCP's may hand the connections in its
+ * queue to another listener, see smc_listen_disown_queue().
  */
 int smc_listen_shutdown(struct smc_sock *lsmc, int how)
 {
 	struct sock *lsk = &lsmc->sk;
 	int rc;
 
-	rc = lsmc->tcp->ops->shutdown(lsmc->tcp, how);
-	if (rc || how == SHUT_WR)
-		return rc;
+	if (how == SHUT_WR)
+		return lsmc->tcp->ops->shutdown(lsmc->tcp, how);
 	smc_listen_stop(lsmc);
+	rc = lsmc->tcp->ops->shutdown(lsmc->tcp, how);
 	lock_sock(lsk);
 	lsk->sk_state = SMC_INIT;
 	release_sock(lsk);
-	return 0;
+	return rc;
+}
+
+/* One connection in TCP's queue that still carries our hooks, held. */
+static struct sock *smc_listen_next_hooked(struct sock *ltsk)
+{
+	struct request_sock_queue *q = &inet_csk(ltsk)->icsk_accept_queue;
+	struct request_sock *req;
+	struct sock *tsk = NULL;
+
+	spin_lock_bh(&q->rskq_lock);
+	for (req = q->rskq_accept_head; req; req = req->dl_next) {
+		if (req->sk && smc_tcp_hooked(req->sk)) {
+			tsk = req->sk;
+			sock_hold(tsk);
+			break;
+		}
+	}
+	spin_unlock_bh(&q->rskq_lock);
+	return tsk;
+}
+
+/* The connections still in TCP's queue carry the listener's hooks and
+ * pointer (TCP copied them). TCP's close or shutdown resets them, unless
+ * the port is shared (SO_REUSEPORT) and migration is on
+ * (net.ipv4.tcp_migrate_req, or a BPF program): then it hands them to
+ * another listener, and they must not point at this one, soon gone. The
+ * listener is unhooked already; a connection cloned from it before that
+ * is in the queue once the softirqs that may be cloning have ended.
+ */
+static void smc_listen_disown_queue(struct smc_sock *lsmc)
+{
+	struct sock *ltsk = lsmc->tcp->sk;
+	struct sock *tsk;
+
+	if (!rcu_access_pointer(ltsk->sk_reuseport_cb))
+		return;
+	synchronize_net();
+	while ((tsk = smc_listen_next_hooked(ltsk))) {
+		smc_child_restore_tcp(lsmc, tsk);
+		sock_put(tsk);
+	}
 }
 
 /* The listener closes: no new children; queued ones are closed. */
@@ -533,6 +575,8 @@ void smc_listen_stop(struct smc_sock *lsmc)
 	del_timer_sync(&lsmc->accept_timer);
 	if (cancel_work_sync(&lsmc->accept_work))
 		sock_put(lsk);
+	if (lsmc->tcp)
+		smc_listen_disown_queue(lsmc);
 
 	while ((child = smc_accept_dequeue(lsmc)))
 		smc_child_drop(child);

@@ -210,6 +210,7 @@ void smc_fallback_attach_file(struct smc_sock *smc);
 void smc_tcp_hook(struct smc_sock *smc, enum smc_tcp_role role);
 void smc_fallback_relay_stop(struct smc_sock *smc);
 void smc_tcp_unhook(struct smc_sock *smc);
+bool smc_tcp_hooked(const struct sock *tsk);
 void smc_sockopts_to_tcp(struct smc_sock *smc);
 void smc_sockopts_derived_from_tcp(struct smc_sock *smc);
 void smc_sockopts_inherit(struct smc_sock *child, const struct sock *lsk);

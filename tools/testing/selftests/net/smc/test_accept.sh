@@ -13,7 +13,7 @@ source "$(dirname "$0")/lib.sh"
 
 diag=$SMC_TOOLS/smc_diag_dump
 
-tap_plan 9
+tap_plan 11
 
 modprobe smc && modprobe smc_diag && modprobe smc_loopback ||
 	fail "modprobe smc smc_diag smc_loopback"
@@ -161,6 +161,84 @@ check "1000 connections to a blocking accept(), each over SMC-D" \
 	stream_pair rate -p 7306 -R -C 1000 -- -c 127.0.0.1 -p 7306 -R -C 1000 -A
 expect_eq "rate: the client saw SMC-D on every connection" smcd \
 	"$(stream_field /tmp/rate.cli path)"
+
+# Two IPPROTO_SMC listeners share a port (SO_REUSEPORT) with migration
+# on; one goes away (close, or shutdown(SHUT_RD)) with connections still
+# in its TCP queue. TCP hands them to the other listener: they must not
+# carry the first one's hooks there (a use after free, a panic), and the
+# other serves them. Backlog 1 and nobody accepting at first, so that
+# connections stay in TCP's queue.
+cat >/tmp/migrate.py <<'PY'
+import socket, sys, time
+how, port = sys.argv[1], int(sys.argv[2])
+def migrated():
+    for line in open("/proc/net/netstat"):
+        if line.startswith("TcpExt:") and "TCPMigrateReqSuccess" in line:
+            names = line.split()
+        elif line.startswith("TcpExt:"):
+            return int(line.split()[names.index("TCPMigrateReqSuccess")])
+ls = []
+for i in range(2):
+    l = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 256)
+    l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    l.bind(("127.0.0.1", port))
+    l.listen(1)
+    ls.append(l)
+cs = []
+for i in range(12):
+    c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    c.setblocking(False)
+    try:
+        c.connect(("127.0.0.1", port))
+    except BlockingIOError:
+        pass
+    cs.append(c)
+    time.sleep(0.05)
+time.sleep(0.3)
+before = migrated()
+if how == "shutdown":
+    ls[0].shutdown(socket.SHUT_RD)
+ls[0].close()
+time.sleep(0.2)
+moved = migrated() - before
+# The closed listener's memory goes to new sockets: stale hooks would
+# run on what they wrote.
+junk = [socket.socket(socket.AF_INET, socket.SOCK_STREAM, 256)
+        for _ in range(300)]
+for c in cs:
+    try:
+        c.send(b"m" * 100)
+    except OSError:
+        pass
+ls[1].settimeout(3)
+served = bad = 0
+try:
+    while True:
+        a, _ = ls[1].accept()
+        a.settimeout(3)
+        got = b""
+        while len(got) < 100:
+            d = a.recv(100 - len(got))
+            if not d:
+                break
+            got += d
+        if got == b"m" * 100:
+            served += 1
+        else:
+            bad += 1
+        a.close()
+except socket.timeout:
+    pass
+print("moved=%s served_all=%s bad=%d" % ("yes" if moved > 0 else "no",
+      "yes" if served > moved else "no", bad))
+PY
+migrate_was=$(cat /proc/sys/net/ipv4/tcp_migrate_req)
+echo 1 >/proc/sys/net/ipv4/tcp_migrate_req
+expect_eq "SO_REUSEPORT, migration on: a closed listener's queue is served by the other" \
+	"moved=yes served_all=yes bad=0" "$(python3 /tmp/migrate.py close 7307 2>&1)"
+expect_eq "SO_REUSEPORT, migration on: the same after shutdown(SHUT_RD)" \
+	"moved=yes served_all=yes bad=0" "$(python3 /tmp/migrate.py shutdown 7308 2>&1)"
+echo "$migrate_was" >/proc/sys/net/ipv4/tcp_migrate_req
 
 # The scenarios' IPPROTO_SMC sockets count as INET_SMC, smc_stream's as SMC.
 expect_eq "no SMC socket left" "0 0" \
