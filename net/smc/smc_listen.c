@@ -126,13 +126,22 @@ static void smc_listen_slot_freed(struct smc_sock *lsmc)
 		smc_listen_kick(lsmc);
 }
 
+/* The listen() backlog as our limits read it: at least one. */
+static unsigned int smc_listen_backlog(const struct smc_sock *lsmc)
+{
+	return max_t(unsigned int, 1, READ_ONCE(lsmc->sk.sk_max_ack_backlog));
+}
+
+/* The application has a backlog's worth waiting for accept(). */
+static bool smc_listen_queue_full(const struct smc_sock *lsmc)
+{
+	return READ_ONCE(lsmc->accept_queued) >= smc_listen_backlog(lsmc);
+}
+
 static bool smc_listen_busy(const struct smc_sock *lsmc)
 {
-	unsigned int limit = max_t(unsigned int, 1,
-				   READ_ONCE(lsmc->sk.sk_max_ack_backlog));
-
 	return atomic_read(&lsmc->handshakes) + READ_ONCE(lsmc->accept_queued)
-	       >= limit;
+	       >= smc_listen_backlog(lsmc);
 }
 
 /* Whether accept_work should leave connections in TCP's queue: the
@@ -143,12 +152,9 @@ static bool smc_listen_busy(const struct smc_sock *lsmc)
  */
 static bool smc_listen_full(const struct smc_sock *lsmc)
 {
-	unsigned int backlog = max_t(unsigned int, 1,
-				     READ_ONCE(lsmc->sk.sk_max_ack_backlog));
-
-	return READ_ONCE(lsmc->accept_queued) >= backlog ||
+	return smc_listen_queue_full(lsmc) ||
 	       atomic_read(&lsmc->handshakes) >=
-	       max_t(unsigned int, backlog, SMC_HS_MAX_RUNNING);
+	       max_t(unsigned int, smc_listen_backlog(lsmc), SMC_HS_MAX_RUNNING);
 }
 
 /* Called by TCP for every SYN: new connections are offered plain TCP (the
@@ -162,14 +168,9 @@ static bool smc_listen_full(const struct smc_sock *lsmc)
 static bool smc_listen_congested(const struct sock *tsk)
 {
 	const struct smc_sock *lsmc = READ_ONCE(tsk->sk_user_data);
-	unsigned int backlog;
 
-	if (!lsmc)
-		return false;
-	backlog = max_t(unsigned int, 1,
-			READ_ONCE(lsmc->sk.sk_max_ack_backlog));
-	return READ_ONCE(lsmc->accept_queued) >= backlog ||
-	       (lsmc->limit_hs && smc_listen_busy(lsmc));
+	return lsmc && (smc_listen_queue_full(lsmc) ||
+			(lsmc->limit_hs && smc_listen_busy(lsmc)));
 }
 
 int smc_listen(struct socket *sock, int backlog)

@@ -539,13 +539,14 @@ static int smc_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 	int rc;
 
 	tcp = smc_io_path(smc, flags & MSG_DONTWAIT, true, &smcd, &rc);
-	/* Nothing queues errors (timestamps) on our socket: an empty error
-	 * queue, as TCP's without any, rather than a read of the stream.
-	 */
-	if (smcd && (flags & MSG_ERRQUEUE))
-		return -EAGAIN;
-	if (smcd)
+	if (smcd) {
+		/* Nothing queues errors (timestamps) on our socket: an empty
+		 * error queue, as TCP's without any, not a read of the stream.
+		 */
+		if (flags & MSG_ERRQUEUE)
+			return -EAGAIN;
 		return smc_data_recvmsg(smc, msg, len, flags);
+	}
 	if (!tcp)
 		return rc == -EPIPE ? 0 : rc;
 	return tcp->ops->recvmsg(tcp, msg, len, flags);
