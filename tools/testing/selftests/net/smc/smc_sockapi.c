@@ -5,9 +5,12 @@
  * Every scenario below is one function that drives sockets through the
  * socket API and writes what it observes (return values, errno, poll
  * masks, data, option values, signals) into a transcript. Each scenario
- * runs twice in a fresh child process: once with AF_INET/AF_INET6 TCP
- * sockets and once with AF_SMC sockets (SMCPROTO_SMC / SMCPROTO_SMC6), on
- * 127.0.0.1, ::1 and an IPv4-mapped IPv6 address. Both ends of every
+ * runs twice, each in a fresh child process and both at the same time:
+ * once with AF_INET/AF_INET6 TCP sockets and once with AF_SMC sockets
+ * (SMCPROTO_SMC / SMCPROTO_SMC6), on 127.0.0.1, ::1 and an IPv4-mapped
+ * IPv6 address. The two share nothing (every port is ephemeral, every
+ * socket their own), and a scenario waits mostly for timeouts, which
+ * then run side by side. Both ends of every
  * connection use the family under test. The scenario passes when the two
  * transcripts are identical:
  *
@@ -22,7 +25,7 @@
  * must have and records only whether it had it (see expect()).
  *
  * Usage: smc_sockapi [-a KIND] [-b KIND] [-f v4,v6,mapped] [-s SUBSTR]
- *		      [-x SUBSTR] [-p] [-v] [-l] [-t SECONDS]
+ *		      [-x SUBSTR] [-p] [-v] [-l] [-t SECONDS] [-S]
  *	-a, -b	the two kinds compared (tcp, smc, tcp-skew, smcd, inet,
  *		inetd); default tcp, smc
  *	-f	address variants to run (default all three)
@@ -34,6 +37,8 @@
  *	-v	print both transcripts of every scenario as comments
  *	-l	list the scenario names and exit
  *	-t	time limit for one transcript (default 30 s)
+ *	-S	run the two kinds of a scenario one after the other (default:
+ *		at the same time, in two processes)
  *
  * "smc" is an AF_SMC socket whose connections fall back to TCP (no SMC
  * device); "smcd" is the same socket where the SMC-D loopback device is
@@ -3154,20 +3159,31 @@ static void sc_keepalive(void)
 static void sc_keepalive_probes(void)
 {
 	struct tcp_info ti;
-	socklen_t len = sizeof(ti);
-	int c, s;
+	socklen_t len;
+	long t0, idle;
+	int c, s, probed = 0;
 
 	mkpair(&c, &s);
 	R("TCP_KEEPIDLE 1", so(c, SOL_TCP, TCP_KEEPIDLE, 1));
 	R("TCP_KEEPINTVL 1", so(c, SOL_TCP, TCP_KEEPINTVL, 1));
+	t0 = now_ms();
 	R("SO_KEEPALIVE 1, after connect", so(c, SOL_SOCKET, SO_KEEPALIVE, 1));
-	msleep(2000);
-	memset(&ti, 0, sizeof(ti));
-	if (getsockopt(c, SOL_TCP, TCP_INFO, &ti, &len))
-		rec("TCP_INFO: %s", en(errno));
-	else
-		rec("idle 2 s: %s", ti.tcpi_last_ack_recv < 1500 ?
-		    "probed, answered" : "no probe");
+	/* The first probe goes after a second of idling; its answer is an
+	 * ACK received well after the option was set, which no other
+	 * segment of this idle connection can be.
+	 */
+	do {
+		msleep(50);
+		idle = now_ms() - t0;
+		memset(&ti, 0, sizeof(ti));
+		len = sizeof(ti);
+		if (getsockopt(c, SOL_TCP, TCP_INFO, &ti, &len)) {
+			rec("TCP_INFO: %s", en(errno));
+			break;
+		}
+		probed = ti.tcpi_last_ack_recv + 300 < idle;
+	} while (!probed && idle < 2500);
+	rec("idle up to 2.5 s: %s", probed ? "probed, answered" : "no probe");
 	close(c);
 	close(s);
 }
@@ -3996,6 +4012,7 @@ struct options {
 	int		perturb;
 	int		verbose;
 	int		timeout;
+	int		serial;		/* 1: one kind after the other */
 };
 
 static void child_signals(void)
@@ -4016,70 +4033,108 @@ static void child_signals(void)
 	sigprocmask(SIG_BLOCK, &rt, NULL);
 }
 
-/* Run one scenario for one kind in a child; returns its transcript. */
-static char *run_one(const struct options *o, const struct scenario *sc,
-		     enum kind kind, int perturb)
-{
-	FILE *f = tmpfile();
-	char *text;
-	long size, end;
-	pid_t pid;
-	int st = 0, i, done = 0;
+/* One scenario for one kind, run in a child process of its own. */
+struct run {
+	FILE	*f;
+	pid_t	pid;
+	long	start, end;	/* ms; end 0 while it runs */
+	int	st;
+};
 
-	if (!f) {
+static void start_one(const struct options *o, const struct scenario *sc,
+		      enum kind kind, int perturb, struct run *r)
+{
+	int i;
+
+	r->f = tmpfile();
+	if (!r->f) {
 		perror("tmpfile");
 		exit(2);
 	}
 	fflush(NULL);
-	pid = fork();
-	if (!pid) {
-		setpgid(0, 0);
-		child_signals();
-		T.kind = kind;
-		T.dmb_sizes = o->a == K_SMCD || o->b == K_SMCD ||
-			      o->a == K_INETD || o->b == K_INETD;
-		T.out = f;
-		T.perturb = perturb ? 1 : -1;
-		for (i = 0; i < ARRAY_SIZE(variants); i++) {
-			if (!(o->variants & (1u << i)))
+	r->start = now_ms();
+	r->end = 0;
+	r->st = 0;
+	r->pid = fork();
+	if (r->pid < 0) {
+		perror("fork");
+		exit(2);
+	}
+	if (r->pid)
+		return;
+	setpgid(0, 0);
+	child_signals();
+	T.kind = kind;
+	T.dmb_sizes = o->a == K_SMCD || o->b == K_SMCD ||
+		      o->a == K_INETD || o->b == K_INETD;
+	T.out = r->f;
+	T.perturb = perturb ? 1 : -1;
+	for (i = 0; i < ARRAY_SIZE(variants); i++) {
+		if (!(o->variants & (1u << i)))
+			continue;
+		T.v = &variants[i];
+		/* Labels per variant: a port the last one used may come up
+		 * again, by chance, in this one.
+		 */
+		nplabels = 0;
+		rec("== %s", T.v->name);
+		sc->fn();
+	}
+	fflush(r->f);
+	_exit(0);
+}
+
+/* Wait for the runs to end, each within @timeout seconds of its start;
+ * one that does not is killed with all it started.
+ */
+static void wait_runs(struct run *r, int n, int timeout)
+{
+	int i, left = n;
+
+	while (left) {
+		for (i = 0; i < n; i++) {
+			if (r[i].end)
 				continue;
-			T.v = &variants[i];
-			/* Labels per variant: a port the last one used may
-			 * come up again, by chance, in this one.
-			 */
-			nplabels = 0;
-			rec("== %s", T.v->name);
-			sc->fn();
+			if (waitpid(r[i].pid, &r[i].st, WNOHANG) == r[i].pid) {
+				r[i].end = now_ms();
+				left--;
+			} else if (now_ms() >= r[i].start + timeout * 1000L) {
+				kill(-r[i].pid, SIGKILL);
+				kill(r[i].pid, SIGKILL);
+				waitpid(r[i].pid, &r[i].st, 0);
+				r[i].st = -1;
+				r[i].end = now_ms();
+				left--;
+			}
 		}
-		fflush(f);
-		_exit(0);
+		if (left)
+			msleep(5);
 	}
-	end = now_ms() + o->timeout * 1000L;
-	while (now_ms() < end) {
-		if (waitpid(pid, &st, WNOHANG) == pid) {
-			done = 1;
-			break;
-		}
-		msleep(5);
-	}
-	if (!done) {
-		kill(-pid, SIGKILL);
-		kill(pid, SIGKILL);
-		waitpid(pid, &st, 0);
-	}
-	fseek(f, 0, SEEK_END);
-	size = ftell(f);
+}
+
+/* The transcript a finished run wrote, with how it ended if not well. */
+static char *run_text(struct run *r, int timeout)
+{
+	long size;
+	char *text;
+
+	fseek(r->f, 0, SEEK_END);
+	size = ftell(r->f);
 	text = malloc(size + 128);
-	rewind(f);
-	size = fread(text, 1, size, f);
+	if (!text) {
+		perror("malloc");
+		exit(2);
+	}
+	rewind(r->f);
+	size = fread(text, 1, size, r->f);
 	text[size] = 0;
-	fclose(f);
-	if (!done)
-		sprintf(text + size, "!! no end after %d s\n", o->timeout);
-	else if (WIFSIGNALED(st))
-		sprintf(text + size, "!! killed by signal %d\n", WTERMSIG(st));
-	else if (WEXITSTATUS(st))
-		sprintf(text + size, "!! exit %d\n", WEXITSTATUS(st));
+	fclose(r->f);
+	if (r->st == -1)
+		sprintf(text + size, "!! no end after %d s\n", timeout);
+	else if (WIFSIGNALED(r->st))
+		sprintf(text + size, "!! killed by signal %d\n", WTERMSIG(r->st));
+	else if (WEXITSTATUS(r->st))
+		sprintf(text + size, "!! exit %d\n", WEXITSTATUS(r->st));
 	return text;
 }
 
@@ -4215,7 +4270,7 @@ int main(int argc, char **argv)
 			     .timeout = 30 };
 	int opt, i, n = 0, failed = 0, list = 0;
 
-	while ((opt = getopt(argc, argv, "a:b:f:s:x:pvlt:")) != -1) {
+	while ((opt = getopt(argc, argv, "a:b:f:s:x:pvlt:S")) != -1) {
 		switch (opt) {
 		case 'a':
 			o.a = parse_kind(optarg);
@@ -4244,10 +4299,13 @@ int main(int argc, char **argv)
 		case 't':
 			o.timeout = atoi(optarg);
 			break;
+		case 'S':
+			o.serial = 1;
+			break;
 		default:
 			fprintf(stderr, "usage: %s [-a KIND] [-b KIND] "
 				"[-f v4,v6,mapped] [-s SUBSTR] [-x SUBSTR] [-p] [-v] [-l] "
-				"[-t SECONDS]\n", argv[0]);
+				"[-t SECONDS] [-S]\n", argv[0]);
 			return 2;
 		}
 	}
@@ -4267,18 +4325,23 @@ int main(int argc, char **argv)
 	n = 0;
 	for (i = 0; i < ARRAY_SIZE(scenarios); i++) {
 		const struct scenario *sc = &scenarios[i];
+		struct run r[2];
 		char *ta, *tb, **la, **lb;
 		int na, nb, same, k;
-		long t0, t1, t2;
 
 		if (!selected(&o, sc->name))
 			continue;
 		n++;
-		t0 = now_ms();
-		ta = run_one(&o, sc, o.a, 0);
-		t1 = now_ms();
-		tb = run_one(&o, sc, o.b, o.perturb);
-		t2 = now_ms();
+		/* Both kinds at once, unless told otherwise: the scenarios
+		 * spend most of their time waiting for timeouts.
+		 */
+		start_one(&o, sc, o.a, 0, &r[0]);
+		if (o.serial)
+			wait_runs(r, 1, o.timeout);
+		start_one(&o, sc, o.b, o.perturb, &r[1]);
+		wait_runs(r + o.serial, 2 - o.serial, o.timeout);
+		ta = run_text(&r[0], o.timeout);
+		tb = run_text(&r[1], o.timeout);
 		na = split_lines(ta, &la);
 		nb = split_lines(tb, &lb);
 		same = na == nb;
@@ -4287,7 +4350,8 @@ int main(int argc, char **argv)
 		printf("%sok %d - %s\n", same ? "" : "not ", n, sc->name);
 		if (o.verbose)
 			printf("# time: %s %ld ms, %s %ld ms\n", kind_names[o.a],
-			       t1 - t0, kind_names[o.b], t2 - t1);
+			       r[0].end - r[0].start, kind_names[o.b],
+			       r[1].end - r[1].start);
 		if (!same) {
 			failed++;
 			print_diff(la, na, lb, nb, kind_names[o.a],
