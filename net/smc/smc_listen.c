@@ -248,7 +248,8 @@ static void smc_child_done(struct smc_sock *child, int err)
 	sock_hold(lsk);
 	del_timer_sync(&child->handshake_timer);
 	lock_sock(lsk);
-	if (!err && lsk->sk_state == SMC_LISTEN) {
+	if (!err && lsk->sk_state == SMC_LISTEN &&
+	    child->listen_epoch == lsmc->listen_epoch) {
 		spin_lock_bh(&lsmc->accept_lock);
 		list_add_tail(&child->accept_node, &lsmc->accept_queue);
 		WRITE_ONCE(lsmc->accept_queued, lsmc->accept_queued + 1);
@@ -357,6 +358,8 @@ void smc_accept_work(struct work_struct *work)
 			rc = kernel_accept(lsmc->tcp, &tcp, O_NONBLOCK);
 		if (rc == -ENOMEM && !timer_pending(&lsmc->accept_timer))
 			mod_timer(&lsmc->accept_timer, jiffies + SMC_ACCEPT_LATE);
+		if (!rc)
+			smc_sk(csk)->listen_epoch = lsmc->listen_epoch;
 		release_sock(lsk);
 		if (rc) {
 			if (csk)
@@ -569,6 +572,7 @@ void smc_listen_stop(struct smc_sock *lsmc)
 
 	lock_sock(lsk);
 	lsk->sk_state = SMC_CLOSED;
+	lsmc->listen_epoch++;
 	if (lsmc->tcp)
 		tcp_sk(lsmc->tcp->sk)->smc_hs_congested = NULL;
 	smc_tcp_unhook(lsmc);

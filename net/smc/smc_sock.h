@@ -110,6 +110,11 @@ struct smc_sock {
 	atomic_t		handshakes;	/* children still negotiating */
 	struct work_struct	accept_work;	/* drains the TCP accept queue */
 	struct timer_list	accept_timer;	/* a late take, see smc_listen.c */
+	/* Counts the times it stopped listening; a child notes the count
+	 * it was taken under, so that one whose handshake outlives a stop
+	 * never lands in the queue of a later listen().
+	 */
+	unsigned int		listen_epoch;
 
 	/* Passive open: a child while it negotiates and waits in the queue */
 	struct smc_sock		*listener;

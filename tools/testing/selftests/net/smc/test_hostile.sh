@@ -27,6 +27,7 @@ P6=7302		# AF_SMC echo server, IPv6
 PB=7303		# evil server (bait) for our AF_SMC client
 PH=7304		# AF_SMC listener that never accepts, closed mid-test
 PL=7305		# AF_SMC echo server with a listen backlog of 4
+PR=7306		# IPPROTO_SMC listener shut down and listening again
 out=$(mktemp -d /tmp/hostile.XXXXXX)
 
 # Last value of KEY= in FILE.
@@ -109,7 +110,7 @@ FLOOD=48
 
 D=${#drop_cases[@]} D6=${#drop6_cases[@]} S=${#stall_cases[@]} G=${#gone_cases[@]}
 plan=$((1 + 2 * ${#fallback_cases[@]} + 2 * ${#fallback6_cases[@]} + D + D6 +
-	3 + S + 1 + 2 + G + 3 + 1 + 11 + 9 + 2 + 2 + D + D6 + S + G + 1 + 9))
+	3 + S + 1 + 2 + G + 2 + 3 + 1 + 11 + 9 + 2 + 2 + D + D6 + S + G + 1 + 9))
 tap_plan $plan
 
 if ! modprobe smc || ! modprobe smc_diag; then
@@ -292,6 +293,46 @@ for name in "${gone_cases[@]}"; do
 	n=$(wait_sockets SMC 1 2)
 	expect_eq "$name: handshake given up within 2 s (only the listener left)" 1 "$n"
 done
+
+# shutdown(SHUT_RD) stops a listener as TCP's does: the connections it
+# had taken are reset, those still negotiating too, and a later listen()
+# on the socket starts empty. The PROPOSAL in pieces is still arriving
+# when the listener stops, and its handshake ends after listen() again.
+cat >/tmp/relisten.py <<'PY'
+import select, socket, sys, time
+
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 256)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(8)
+print("listening", flush=True)
+time.sleep(0.8)
+s.shutdown(socket.SHUT_RD)
+s.listen(8)
+n, end = 0, time.time() + 4
+while time.time() < end:
+	if select.select([s], [], [], max(0, end - time.time()))[0]:
+		c, _ = s.accept()
+		n += 1
+		c.close()
+print("relisten: accepted=%d" % n, flush=True)
+PY
+python3 /tmp/relisten.py $PR >"$out/relisten" 2>&1 &
+relisten=$!
+wait_for_line "$out/relisten" listening
+"$evil" -p $PR attack prop-split >"$out/relisten-attack" 2>&1
+wait $relisten
+sed 's/^/# /' "$out/relisten" "$out/relisten-attack"
+expect_eq "shutdown(SHUT_RD), listen(): a handshake under way at the stop is not accepted later" \
+	"accepted=0" "$(kvs "$out/relisten" relisten: accepted)"
+f=$out/relisten-attack
+end=$(kv "$f" end)
+if [ "$(kvs "$f" attack: echo)" != "echo=ok" ] &&
+   { [ "$end" = eof ] || [ "$end" = rst ]; }; then
+	ok "shutdown(SHUT_RD): the peer of that handshake sees its connection end (end=$end)"
+else
+	fail "shutdown(SHUT_RD): the peer of that handshake sees its connection end: $(tail -n 1 "$f")"
+fi
 
 # A flood: half valid proposals, half silent, and a good client. At the
 # same time stalled handshakes fill a listen backlog of 4; a client
@@ -517,7 +558,7 @@ wait "$serve4" "$serve6" 2>/dev/null
 expect_eq "all closed: SMC sockets" 0 "$(wait_sockets SMC 0 3)"
 expect_eq "all closed: SMC6 sockets" 0 "$(wait_sockets SMC6 0 3)"
 
-left=$(ss -Htan | awk -v p="$P4|$P6|$PB|$PH|$PL" '
+left=$(ss -Htan | awk -v p="$P4|$P6|$PB|$PH|$PL|$PR" '
 	$1 != "TIME-WAIT" && ($4 ~ ":(" p ")$" || $5 ~ ":(" p ")$")')
 expect_eq "no connection on the test ports but TIME-WAIT" "" "$left"
 for _ in $(seq 30); do
