@@ -284,6 +284,18 @@ static void smc_conn_signal(struct smcd_buf *buf)
 		smc_wake(sk, EPOLLOUT | EPOLLWRNORM, POLL_OUT);
 }
 
+/* Take in what the peer last wrote into our DMB without waiting for its
+ * signal, which a device may deliver late (from a tasklet): a write that
+ * failed because the peer closed and took its DMB away must not be read
+ * as a lost peer while that close sits unseen in our DMB. Socket lock
+ * held, which keeps the DMB registered.
+ */
+void smc_conn_catch_up(struct smc_sock *smc)
+{
+	if (smc->conn.rmb_live)
+		smc_conn_signal(&smc->conn.rmb);
+}
+
 /* Write our cursors and flags into the peer's DMB header and signal. A
  * dead connection only still sends the abort it owes its peer.
  */
@@ -611,7 +623,11 @@ int smc_conn_create(struct smc_sock *smc, struct smcd_device *dev,
 	conn->peer_attached = false;
 	conn->peer_token = 0;
 	conn->peer_ring = 0;
-	conn->dead = false;
+	/* Signals find the connection as soon as the DMB is registered, and
+	 * on a socket that connected before they would meet the last
+	 * connection's ring and cursors: ignored until those are reset.
+	 */
+	conn->dead = true;
 	conn->rx_kept = false;
 	conn->lost_err = 0;
 	conn->abort_owed = false;
@@ -638,9 +654,10 @@ int smc_conn_create(struct smc_sock *smc, struct smcd_device *dev,
 		smc_conn_release(smc);
 		return rc;
 	}
-	conn->rmb_ring = smcd_cdc_ring_size(conn->rmb.len);
 	conn->rmb_live = true;
 	smc_conn_stat_rmb(smc);
+	spin_lock_bh(&conn->lock);
+	conn->rmb_ring = smcd_cdc_ring_size(conn->rmb.len);
 	memset(&conn->rx_prod, 0, sizeof(conn->rx_prod));
 	conn->rx_cons = conn->rx_prod;
 	conn->rx_cons_sent = conn->rx_prod;
@@ -650,6 +667,8 @@ int smc_conn_create(struct smc_sock *smc, struct smcd_device *dev,
 	conn->rx_conn_flags = 0;
 	conn->tx_prod_flags = 0;
 	conn->tx_conn_flags = 0;
+	conn->dead = false;
+	spin_unlock_bh(&conn->lock);
 	return 0;
 }
 

@@ -144,6 +144,7 @@ void smc_conn_abort(struct smc_sock *smc, int err);
 void smc_conn_abort_keep_rx(struct smc_sock *smc, int err);
 void smc_conn_tcp_lost(struct smc_sock *smc, int err);
 int smc_conn_send_cdc(struct smc_sock *smc);
+void smc_conn_catch_up(struct smc_sock *smc);
 void smc_conn_send_abort(struct smc_sock *smc);
 u32 smc_conn_readable(struct smc_conn *conn);
 u32 smc_conn_writable(struct smc_conn *conn);

@@ -322,14 +322,27 @@ static bool smc_tx_to_closed_peer(struct smc_sock *smc)
 	return true;
 }
 
-/* The device could not write to the peer's DMB: it went away with the
- * peer's device or kernel. The connection ends as on a reset, unless a
- * reset is what stopped the write.
+/* Whether the peer closed, with a look at our DMB for news its signal has
+ * not brought yet (see smc_conn_catch_up()).
+ */
+static bool smc_data_peer_closed(struct smc_sock *smc)
+{
+	smc_conn_catch_up(smc);
+	return smc_peer_flags(&smc->conn) & SMC_CDC_CF_CONN_CLOSED;
+}
+
+/* The device could not write to the peer's DMB. A peer that closed took
+ * it away: data for it ends the connection as TCP's reset from a closed
+ * peer does (EPIPE). Otherwise it went away with the peer's device or
+ * kernel, and the connection ends as on a reset, unless a reset is what
+ * stopped the write.
  */
 static void smc_data_unreachable(struct smc_sock *smc)
 {
+	bool closed = smc_data_peer_closed(smc);
+
 	if (!smc_data_reset(smc))
-		smc_data_end(smc, ECONNRESET, false);
+		smc_data_end(smc, closed ? EPIPE : ECONNRESET, false);
 }
 
 /* The error that stops a send, left in sk_err: it is reported (and
@@ -884,8 +897,12 @@ int smc_data_shutdown(struct smc_sock *smc, int how)
 		kernel_sock_shutdown(smc->tcp, how);
 	if (tell) {
 		conn->tx_conn_flags |= SMC_CDC_CF_DONE_WRITING;
-		/* A peer out of reach shows on the next call, as on TCP. */
-		if (smc_conn_send_cdc(smc))
+		/* A peer that closed has no DMB left and needs no news: TCP's
+		 * FIN is all it gets, as on TCP. A peer out of reach shows on
+		 * the next call.
+		 */
+		if (!(smc_peer_flags(conn) & SMC_CDC_CF_CONN_CLOSED) &&
+		    smc_conn_send_cdc(smc) && !smc_data_peer_closed(smc))
 			smc_data_unreachable(smc);
 	}
 	release_sock(sk);

@@ -1554,6 +1554,60 @@ static void sc_close(void)
 	close(s);
 }
 
+/* A reset shows in SO_ERROR before any I/O: an event loop that answers
+ * POLLERR with getsockopt(SO_ERROR) learns the error there, and POLLERR
+ * goes once the error was read.
+ */
+static void sc_reset_so_error(void)
+{
+	struct linger zero = { 1, 0 };
+	char buf[16];
+	int c, s;
+
+	mkpair(&c, &s);
+	R("peer SO_LINGER {1,0}",
+	  setsockopt(s, SOL_SOCKET, SO_LINGER, &zero, sizeof(zero)));
+	R("peer close", close(s));
+	rec("poll: %s", pm(pwait(c, POLLERR, 2000)));
+	RO(c, "after the reset", SOL_SOCKET, SO_ERROR);
+	rec("poll once SO_ERROR was read: %s", pm(pnow(c)));
+	RO(c, "read again", SOL_SOCKET, SO_ERROR);
+	R("recv", recv(c, buf, sizeof(buf), MSG_DONTWAIT));
+	R("send", send(c, "x", 1, MSG_NOSIGNAL));
+	close(c);
+}
+
+/* shutdown() after the peer's orderly close sends our end as usual, no
+ * error appears: lingering-close idioms do just this.
+ */
+static void sc_shutdown_after_peer_close(void)
+{
+	char buf[16];
+	int c, s;
+
+	mkpair(&c, &s);
+	R("peer close", close(s));
+	pwait(c, POLLIN, 2000);
+	R("recv (EOF)", recv(c, buf, sizeof(buf), 0));
+	R("shutdown(SHUT_WR)", shutdown(c, SHUT_WR));
+	msleep(20);
+	rec("poll: %s", pm(pnow(c)));
+	RO(c, "after shutdown(SHUT_WR)", SOL_SOCKET, SO_ERROR);
+	R("recv", recv(c, buf, sizeof(buf), MSG_DONTWAIT));
+	close(c);
+
+	mkpair(&c, &s);
+	R("peer close", close(s));
+	pwait(c, POLLIN, 2000);
+	R("shutdown(SHUT_RDWR), the EOF unread",
+	  shutdown(c, SHUT_RDWR));
+	msleep(20);
+	rec("poll: %s", pm(pnow(c)));
+	RO(c, "after shutdown(SHUT_RDWR)", SOL_SOCKET, SO_ERROR);
+	R("recv", recv(c, buf, sizeof(buf), MSG_DONTWAIT));
+	close(c);
+}
+
 /* @s closes with SO_LINGER {1,0}: a reset, which @c then sees. */
 static void peer_resets(int c, int s)
 {
@@ -3949,6 +4003,8 @@ static const struct scenario scenarios[] = {
 	{ "shutdown(SHUT_RDWR)", sc_shutdown_rdwr },
 	{ "close: peer EOF, then reset; close with unread data resets", sc_close },
 	{ "SO_LINGER: {1,0} before/after connect resets the peer, {1,1}", sc_linger },
+	{ "a reset shows in SO_ERROR, and POLLERR goes once it is read", sc_reset_so_error },
+	{ "shutdown() after the peer's orderly close: no error", sc_shutdown_after_peer_close },
 	{ "poll: readiness through a connection's life", sc_poll },
 	{ "poll: POLLOUT clears when the send buffer is full", sc_poll_write },
 	{ "select: readiness through a connection's life", sc_select },
