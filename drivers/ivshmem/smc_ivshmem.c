@@ -16,10 +16,12 @@
  * x86_64):
  *   page 0      region header: magic, version, state, region id, number
  *               of areas and of slots per area, area size and offset.  The
- *               first guest to find it uninitialised claims it (cmpxchg on
- *               the state word), fills it in and publishes it; every guest
- *               copies the values once and validates them against the
- *               size of BAR2, never reading them again.
+ *               first guest to find it fresh (all zero, as a new memory
+ *               object comes) claims it (cmpxchg on the state word), fills
+ *               it in and publishes it; every guest copies the values once
+ *               and validates them against the size of BAR2, never
+ *               reading them again.  Memory that holds anything else is
+ *               some other user's: it is left untouched, the probe fails.
  *   areas       one per peer id (area i belongs to IVPosition i, which
  *               must be below the number of areas), each:
  *                 area header: magic, state (alive/dead), owner IVPosition,
@@ -310,13 +312,47 @@ static void ivs_region_publish(struct ivs_region_hdr *hdr,
 	smp_store_release(&hdr->state, IVS_HDR_READY);
 }
 
-/* Take the region's parameters, once, and check them. */
+/* Whether page 0 is as a new memory object comes: all zero. The 1af4:1110
+ * function also serves other uses of ivshmem, whose data we must never
+ * overwrite, so nothing else is laid out.
+ */
+static bool ivs_region_fresh(const struct ivs_region_hdr *hdr)
+{
+	return !memchr_inv(hdr, 0, sizeof(*hdr));
+}
+
+/* Lay out a fresh region, unless another guest claims it first. */
+static int ivs_region_claim(struct ivs *ivs, struct ivs_region_hdr *hdr)
+{
+	struct ivs_region_hdr h;
+
+	/* A layout no guest could use is never published: this guest
+	 * fails alone, and the region stays fresh for the next one.
+	 */
+	ivs_region_layout(&h, ivs->shm_size);
+	if (!ivs_layout_ok(&h, ivs->shm_size)) {
+		dev_err(&ivs->pdev->dev,
+			"areas=%u slots=%u do not fit %llu KiB of shared memory (areas of %llu KiB, each %u KiB of slot table and 256 KiB to 4 GiB for DMBs): region left as it was\n",
+			h.nr_areas, h.nr_slots, (u64)ivs->shm_size / SZ_1K,
+			h.area_size / SZ_1K, ivs_ctl_size(h.nr_slots) / SZ_1K);
+		return -EINVAL;
+	}
+	if (cmpxchg(&hdr->state, IVS_HDR_EMPTY, IVS_HDR_INIT) == IVS_HDR_EMPTY)
+		ivs_region_publish(hdr, &h);
+	return 0;
+}
+
+/* Take the region's parameters, once, and check them. Every look but one
+ * right after our own claim is followed by a sleep, and all of them count
+ * against the wait: a peer that keeps rewriting the header cannot hold
+ * the probe.
+ */
 static int ivs_region_read(struct ivs *ivs)
 {
 	struct ivs_region_hdr *hdr = ivs->shm;
 	struct ivs_region_hdr h;
 	u32 state;
-	int waited;
+	int waited, rc;
 
 	if (ivs->shm_size < SZ_2M)
 		return -EINVAL;
@@ -325,28 +361,21 @@ static int ivs_region_read(struct ivs *ivs)
 		state = smp_load_acquire(&hdr->state);
 		if (state == IVS_HDR_READY && READ_ONCE(hdr->magic) == IVS_MAGIC)
 			break;
-		if (state != IVS_HDR_INIT) {
-			/* Fresh (or foreign) memory: whoever claims it lays
-			 * it out. A layout no guest could use is never
-			 * published: this guest fails alone, and the region
-			 * stays fresh for the next one.
-			 */
-			ivs_region_layout(&h, ivs->shm_size);
-			if (!ivs_layout_ok(&h, ivs->shm_size)) {
-				dev_err(&ivs->pdev->dev,
-					"areas=%u slots=%u do not fit %llu KiB of shared memory (areas of %llu KiB, each %u KiB of slot table and 256 KiB to 4 GiB for DMBs): region left as it was\n",
-					h.nr_areas, h.nr_slots,
-					(u64)ivs->shm_size / SZ_1K,
-					h.area_size / SZ_1K,
-					ivs_ctl_size(h.nr_slots) / SZ_1K);
-				return -EINVAL;
-			}
-			if (cmpxchg(&hdr->state, state, IVS_HDR_INIT) == state)
-				ivs_region_publish(hdr, &h);
-			continue;
-		}
 		if (waited >= IVS_INIT_WAIT_MS)
 			return -ETIMEDOUT;
+		if (state != IVS_HDR_INIT && !ivs_region_fresh(hdr)) {
+			dev_err(&ivs->pdev->dev,
+				"shared memory holds something other than an smc-ng region: left untouched\n");
+			return -ENODEV;
+		}
+		if (state == IVS_HDR_EMPTY) {
+			rc = ivs_region_claim(ivs, hdr);
+			if (rc)
+				return rc;
+			/* Ours, or a faster guest's: look again at once. */
+			if (smp_load_acquire(&hdr->state) == IVS_HDR_READY)
+				continue;
+		}
 		usleep_range(10000, 11000);
 	}
 	memcpy(&h, hdr, sizeof(h));
@@ -834,6 +863,18 @@ static int ivs_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ivs->regs = pci_iomap(pdev, 0, 0);
 	if (!ivs->regs)
 		goto err_regions;
+	/* Only ivshmem-doorbell has MSI-X and a peer id; ivshmem-plain
+	 * (the same 1af4:1110) serves other uses, and its memory is not
+	 * touched.
+	 */
+	pos = readl(ivs->regs + IVS_REG_IVPOSITION);
+	if (!pci_find_capability(pdev, PCI_CAP_ID_MSIX) ||
+	    pos >= IVS_MAX_AREAS) {
+		dev_info(&pdev->dev, "not an ivshmem-doorbell function with a peer id (%d): left alone\n",
+			 (int)pos);
+		rc = -ENODEV;
+		goto err_unmap_regs;
+	}
 	ivs->shm_size = pci_resource_len(pdev, 2);
 	ivs->shm = memremap(pci_resource_start(pdev, 2), ivs->shm_size,
 			    MEMREMAP_WB);
@@ -845,7 +886,6 @@ static int ivs_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 			&ivs->shm_size, rc);
 		goto err_unmap_shm;
 	}
-	pos = readl(ivs->regs + IVS_REG_IVPOSITION);
 	if (pos >= ivs->nr_areas) {
 		dev_err(&pdev->dev, "peer id %u, but the region has %u areas\n",
 			pos, ivs->nr_areas);

@@ -76,7 +76,7 @@ ivs_pci()
 
 # Guest 0 has checks more: bad parameters, its device goes away, and it is
 # the target of the hostile peer.
-tap_plan $((GUEST_ID == 0 ? 43 : 36))
+tap_plan $((GUEST_ID == 0 ? 46 : 36))
 
 if modprobe smc && modprobe smc_diag; then
 	ok "modprobe smc smc_diag"
@@ -108,6 +108,33 @@ m = mmap.mmap(fd, 4096, prot=mmap.PROT_READ)
 print(struct.unpack_from("<I", m, 12)[0])' "$pci" 2>&1)
 	echo 0 >"$pci/enable"
 	expect_eq "bad parameters: the region is left fresh (state 0)" 0 "$state"
+
+	# Memory that some other user of ivshmem filled is not ours to lay
+	# out: the probe fails and page 0 stays as it was.
+	echo 1 >"$pci/enable"
+	python3 -c '
+import mmap, os, sys
+fd = os.open(sys.argv[1] + "/resource2", os.O_RDWR | os.O_SYNC)
+m = mmap.mmap(fd, 4096)
+m[0:64] = bytes(range(1, 65))' "$pci"
+	echo "smcng: foreign memory follows" > /dev/kmsg
+	check "foreign data in the memory: the driver loads, its probe fails" \
+		eval 'modprobe smc_ivshmem &&
+			! ls -d /sys/class/smcd/ivshmem-* 2>/dev/null'
+	dmesg | sed -n '/smcng: foreign memory follows/,$p' | grep smc_ivshmem >/tmp/foreign.log
+	check "foreign data: the kernel log says why" \
+		grep 'something other than an smc-ng region: left untouched' /tmp/foreign.log
+	rmmod smc_ivshmem
+	echo 1 >"$pci/enable"
+	page0=$(python3 -c '
+import mmap, os, sys
+fd = os.open(sys.argv[1] + "/resource2", os.O_RDWR | os.O_SYNC)
+m = mmap.mmap(fd, 4096)
+print("intact" if m[0:64] == bytes(range(1, 65)) and not any(m[64:4096]) else "changed")
+m[0:64] = bytes(64)' "$pci" 2>&1)
+	echo 0 >"$pci/enable"
+	expect_eq "foreign data: page 0 left as it was (then cleared for the rest)" \
+		intact "$page0"
 fi
 meet badparams
 
