@@ -628,7 +628,7 @@ int smc_conn_create(struct smc_sock *smc, struct smcd_device *dev,
 	 * connection's ring and cursors: ignored until those are reset.
 	 */
 	conn->dead = true;
-	conn->rx_kept = false;
+	WRITE_ONCE(conn->rx_kept, false);
 	conn->lost_err = 0;
 	conn->abort_owed = false;
 	conn->tx_held = false;
@@ -782,7 +782,7 @@ void smc_conn_abort_keep_rx(struct smc_sock *smc, int err)
 	if (!conn->lgr)
 		return;
 	smc_conn_cut_peer(smc, conn->lgr->dev);
-	conn->rx_kept = true;
+	WRITE_ONCE(conn->rx_kept, true);
 	smc_conn_failed(smc, err);
 }
 

@@ -823,6 +823,11 @@ int smc_data_recvmsg(struct smc_sock *smc, struct msghdr *msg, size_t len,
 			break;
 		}
 	}
+	/* The last bytes from before a reset are read: the DMB goes now,
+	 * not with the socket.
+	 */
+	if (conn->rx_kept)
+		smc_data_reset(smc);
 	release_sock(sk);
 	if (copied && !(flags & MSG_PEEK))
 		smc_stat_payload(sock_net(sk), SMC_STAT_SMCD, SMC_STAT_RX,
@@ -848,7 +853,11 @@ __poll_t smc_data_poll(struct smc_sock *smc)
 
 	bool rx_done, reset;
 
-	reset = READ_ONCE(conn->dead) || (peer & SMC_CDC_CF_CONN_ABORT);
+	/* A reset not yet taken in: once it is, sk_err and sk_shutdown
+	 * tell, and the error goes from the mask once reported, as TCP's.
+	 */
+	reset = !READ_ONCE(conn->rx_kept) &&
+		(READ_ONCE(conn->dead) || (peer & SMC_CDC_CF_CONN_ABORT));
 	rx_done = (sk->sk_shutdown & RCV_SHUTDOWN) || (peer & SMC_PEER_EOF);
 	/* As tcp_poll(): a reset is an error and a hang-up, readable and
 	 * writable so that the next call reports it; a socket is hung up once

@@ -1652,6 +1652,9 @@ static void sc_unread_at_reset(void)
 	rec("  data %s", show(buf, n));
 	R("recv again", recv(c, buf, sizeof(buf), 0));
 	R("send again", send(c, "x", 1, MSG_NOSIGNAL));
+	/* Reported: the error is gone from poll and SO_ERROR. */
+	rec("poll at the end: %s", pm(pnow(c)));
+	RO(c, "at the end", SOL_SOCKET, SO_ERROR);
 	close(c);
 }
 
