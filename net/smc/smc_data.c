@@ -940,7 +940,11 @@ void smc_data_close(struct smc_sock *smc)
 		if (smc->tcp)
 			kernel_sock_shutdown(smc->tcp, SHUT_WR);
 		conn->tx_conn_flags |= SMC_CDC_CF_CONN_CLOSED;
-		smc_conn_send_cdc(smc);
+		/* A peer that broke the rules since the look above refused
+		 * this CDC (the connection is dead): it is owed the abort.
+		 */
+		if (smc_conn_send_cdc(smc) && READ_ONCE(conn->abort_owed))
+			smc_conn_send_abort(smc);
 	}
 	smc_conn_release(smc);
 }

@@ -807,6 +807,23 @@ static void rec_tcp_state(int fd, const char *who)
 		rec("%s TCP_INFO state=%s", who, tcp_state_name(ti.tcpi_state));
 }
 
+/* Wait up to @ms for TCP_INFO to show @state (a segment in flight). */
+static void wait_tcp_state(int fd, int state, int ms)
+{
+	struct tcp_info ti;
+	socklen_t l;
+	long end = now_ms() + ms;
+
+	do {
+		memset(&ti, 0, sizeof(ti));
+		l = sizeof(ti);
+		if (getsockopt(fd, SOL_TCP, TCP_INFO, &ti, &l) ||
+		    ti.tcpi_state == state)
+			return;
+		msleep(5);
+	} while (now_ms() < end);
+}
+
 /* ------------------------------------------------------------------ */
 /* Scenarios */
 
@@ -1549,6 +1566,9 @@ static void sc_close(void)
 	R("close with unread data", close(c));
 	pwait(s, POLLERR, 2000);
 	rec("peer poll: %s", pm(pnow(s)));
+	/* The reset is TCP's too: ss and TCP_INFO show it on both ends. */
+	wait_tcp_state(s, TCP_CLOSE, 1000);
+	rec_tcp_state(s, "peer");
 	R("peer recv", recv(s, buf, sizeof(buf), 0));
 	R("peer recv again", recv(s, buf, sizeof(buf), 0));
 	close(s);
@@ -1735,6 +1755,8 @@ static void sc_linger(void)
 	  setsockopt(c, SOL_SOCKET, SO_LINGER, &zero, sizeof(zero)));
 	R("close", close(c));
 	pwait(s, POLLERR, 2000);
+	wait_tcp_state(s, TCP_CLOSE, 1000);
+	rec_tcp_state(s, "peer");
 	R("peer recv", recv(s, buf, sizeof(buf), 0));
 	close(s);
 
