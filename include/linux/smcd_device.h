@@ -169,6 +169,9 @@ struct smcd_device_ops {
  * @dmbs: DMBs registered through smcd_dmb_register(); layer-private
  * @list: in the layer's device list; layer-private
  * @going_down: unregistration has begun; layer-private
+ * @serial: set at registration, never given to another device while the
+ *	layer is loaded: names the device in a record that holds no
+ *	reference (a lookup with smcd_device_find() finds it or nothing)
  * @priv: the driver's private area, see smcd_device_priv()
  */
 struct smcd_device {
@@ -182,6 +185,7 @@ struct smcd_device {
 	atomic_t			dmbs;
 	struct list_head		list;
 	bool				going_down;
+	u64				serial;
 
 	unsigned long			priv[] __aligned(sizeof(u64));
 };

@@ -214,7 +214,7 @@ static int smc_clc_send_acc_conf(struct smc_sock *smc, u8 type,
  * reach, so the loopback device and devices shared with other kernels can
  * be offered side by side.
  */
-static void smc_offer_collect(struct net *net, struct smc_offer *o)
+static void smc_offer_collect(struct net *net, struct smc_offer_devs *o)
 {
 	int entries = 0, need, i, rank[SMC_CLC_MAX_ISM_GIDS], r;
 	struct smcd_device *dev;
@@ -248,27 +248,48 @@ static void smc_offer_collect(struct net *net, struct smc_offer *o)
 	}
 }
 
-static void smc_offer_put(struct smc_offer *o)
+static void smc_offer_devs_put(struct smc_offer_devs *o)
 {
 	while (o->cnt)
 		smcd_device_put(o->dev[--o->cnt]);
 }
 
-/* The offered device the server chose, by the CHID of its ACCEPT. */
-static struct smcd_device *smc_offer_find(const struct smc_offer *o, u16 chid)
+/* What the answer needs of the devices offered: each one's serial, to
+ * find it again if it is still there, and the CHID the server names.
+ */
+static void smc_offer_keep(struct smc_offer *kept,
+			   const struct smc_offer_devs *o)
+{
+	int i;
+
+	for (i = 0; i < o->cnt; i++) {
+		kept->serial[i] = o->dev[i]->serial;
+		kept->chid[i] = o->dev[i]->ops->get_chid(o->dev[i]);
+	}
+	kept->cnt = o->cnt;
+}
+
+/* The offered entry the server chose, by the CHID of its ACCEPT. */
+static int smc_offer_index(const struct smc_offer *o, u16 chid)
 {
 	int i;
 
 	for (i = 0; i < o->cnt; i++)
-		if (o->dev[i]->ops->get_chid(o->dev[i]) == chid)
-			return o->dev[i];
-	return NULL;
+		if (o->chid[i] == chid)
+			return i;
+	return -1;
+}
+
+static bool smc_offer_match(struct smcd_device *dev, void *serial)
+{
+	return dev->serial == *(u64 *)serial;
 }
 
 /* The client's SMC-Dv2 offer: every entry of the offered devices, the
  * SEID, our UEIDs.
  */
-static int smc_client_propose(struct smc_sock *smc, const struct smc_offer *o)
+static int smc_client_propose(struct smc_sock *smc,
+			      const struct smc_offer_devs *o)
 {
 	struct smc_clc_prop_info *pi = &smc->hs_mem->out.prop;
 	u8 (*ueids)[SMC_EID_LEN] = smc->hs_mem->ueids;
@@ -314,16 +335,24 @@ static int smc_client_accepted(struct smc_sock *smc, const struct smc_offer *o,
 			       const struct smc_clc_accept_info *acc)
 {
 	struct smcd_gid peer = { .gid = acc->d.gid, .gid_ext = acc->d.gid_ext };
-	struct smcd_device *dev = NULL;
+	struct smcd_device *dev;
 	bool first_contact;
-	int rc;
+	int rc, i = -1;
 
 	if (acc->smcd && acc->hdr.version >= SMC_CLC_V2)
-		dev = smc_offer_find(o, acc->d.chid);
-	if (!dev)
+		i = smc_offer_index(o, acc->d.chid);
+	if (i < 0)
 		return smc_decline_fallback(smc, SMC_CLC_DECL_MODEUNSUPP,
 					    SMC_CLC_V2);
+	dev = smcd_device_find(smc_offer_match, (void *)&o->serial[i]);
+	if (!dev) {
+		/* Removed since our PROPOSAL: the server can still be told. */
+		return smc_decline_fallback(smc, SMC_CLC_DECL_NOSMCD2DEV,
+					    SMC_CLC_V2);
+	}
 	rc = smc_conn_create(smc, dev, &peer, false, &first_contact);
+	/* The link group holds the device from here on. */
+	smcd_device_put(dev);
 	if (rc > 0)
 		return smc_decline_fallback(smc, rc, SMC_CLC_V2);
 	rc = smc_conn_connect_peer(smc, acc->d.token,
@@ -384,16 +413,16 @@ bool smc_clc_readable(struct sock *tsk)
 void smc_client_drop_offer(struct smc_sock *smc)
 {
 	smc_hs_mem_put(smc);
-	smc_offer_put(&smc->hs_offer);
+	smc->hs_offer.cnt = 0;
 }
 
 /* Client, TCP established: offer SMC-D, or settle for TCP at once.
- * Returns -EINPROGRESS once the PROPOSAL is out (the devices stay in
- * hs_offer until the answer), 0 after a fallback, or an error.
+ * Returns -EINPROGRESS once the PROPOSAL is out (what it offered stays
+ * in hs_offer until the answer), 0 after a fallback, or an error.
  */
 int smc_client_offer(struct smc_sock *smc)
 {
-	struct smc_offer *offer = &smc->hs_offer;
+	struct smc_offer_devs devs;
 	int rc;
 
 	if (!tcp_sk(smc->tcp->sk)->syn_smc) {
@@ -401,18 +430,21 @@ int smc_client_offer(struct smc_sock *smc)
 		smc_fallback_switch(smc, SMC_CLC_DECL_PEERNOSMC, 0);
 		return 0;
 	}
-	smc_offer_collect(sock_net(&smc->sk), offer);
-	if (!offer->cnt) {
+	smc_offer_collect(sock_net(&smc->sk), &devs);
+	if (!devs.cnt) {
 		/* Nothing to propose; without ISMv2 we speak version 1. */
 		return smc_decline_fallback(smc, SMC_CLC_DECL_NOSMCDEV,
 					    SMC_CLC_V1);
 	}
 	if (!smc_hs_mem_get(smc)) {
-		smc_offer_put(offer);
+		smc_offer_devs_put(&devs);
 		/* Nothing was sent yet: the server may still be told. */
 		return smc_decline_fallback(smc, SMC_CLC_DECL_MEM, SMC_CLC_V2);
 	}
-	rc = smc_client_propose(smc, offer);
+	rc = smc_client_propose(smc, &devs);
+	if (!rc)
+		smc_offer_keep(&smc->hs_offer, &devs);
+	smc_offer_devs_put(&devs);
 	if (rc) {
 		smc_client_drop_offer(smc);
 		return rc;

@@ -50,9 +50,18 @@ enum smc_connect_phase {
 
 struct smc_hs_mem;
 
-/* The devices a client's SMC-Dv2 proposal offers, referenced. */
-struct smc_offer {
+/* The devices a client's PROPOSAL offers, referenced while it is built. */
+struct smc_offer_devs {
 	struct smcd_device	*dev[SMC_CLC_MAX_ISM_GIDS];
+	int			cnt;
+};
+
+/* The devices a client's PROPOSAL offered, by serial: no reference is
+ * held while the server thinks, so that a device can go away meanwhile.
+ */
+struct smc_offer {
+	u64			serial[SMC_CLC_MAX_ISM_GIDS];
+	u16			chid[SMC_CLC_MAX_ISM_GIDS];
 	int			cnt;
 };
 

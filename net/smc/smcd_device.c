@@ -31,6 +31,8 @@ static DEFINE_MUTEX(smcd_reg_lock);
 static DEFINE_MUTEX(smcd_list_lock);
 static LIST_HEAD(smcd_devices);
 static LIST_HEAD(smcd_clients);
+/* The last serial given, under smcd_reg_lock. */
+static u64 smcd_last_serial;
 
 /* Wakes unregistration when a device's last user leaves. Global, so the
  * waker never touches a device that may be freed the moment it is idle.
@@ -206,6 +208,7 @@ int smcd_device_register(struct smcd_device *dev)
 		goto out;
 	/* The registration's own user reference, dropped on unregister. */
 	refcount_set(&dev->users, 1);
+	dev->serial = ++smcd_last_serial;
 	list_for_each_entry(client, &smcd_clients, list)
 		client->add(dev);
 	mutex_lock(&smcd_list_lock);

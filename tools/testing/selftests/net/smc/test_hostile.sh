@@ -110,7 +110,7 @@ FLOOD=48
 
 D=${#drop_cases[@]} D6=${#drop6_cases[@]} S=${#stall_cases[@]} G=${#gone_cases[@]}
 plan=$((1 + 2 * ${#fallback_cases[@]} + 2 * ${#fallback6_cases[@]} + D + D6 +
-	3 + S + 1 + 2 + G + 2 + 3 + 1 + 11 + 9 + 2 + 2 + D + D6 + S + G + 1 + 9))
+	3 + S + 1 + 2 + G + 2 + 3 + 1 + 11 + 2 + 9 + 2 + 2 + D + D6 + S + G + 1 + 9))
 tap_plan $plan
 
 if ! modprobe smc || ! modprobe smc_diag; then
@@ -514,6 +514,28 @@ fi
 expect_eq "mute server, closed while waiting: the server saw the end" \
 	"rx>0 end=eof" \
 	"rx$([ "$(kv "$out/mute-quit" rx)" -gt 0 ] 2>/dev/null && echo '>0' || echo =0) end=$(kv "$out/mute-quit" end)"
+
+# The device offered goes away while the PROPOSAL awaits its answer: the
+# offer does not hold it, so rmmod returns at once; the connection still
+# ends with the CLC timer.
+patient rmmod 7314 &
+p4=$!
+for _ in $(seq $((40 * ${SMC_TIMEOUT_SCALE:-1}))); do
+	sleep 0.1
+	"$SMC_TOOLS/smc_diag_dump" 2>/dev/null | grep -qE 'state=INIT.*peer=[^ ]*:7314 ' && break
+done
+t0=$(date +%s.%N)
+rmmod smc_loopback
+rm_secs=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
+wait $p4
+sed 's/^/# /' "$out/mute-rmmod" "$out/patient-rmmod"
+if le "$rm_secs" 2 && [ ! -e /sys/module/smc_loopback ]; then
+	ok "device removed while a PROPOSAL offering it waits: rmmod took ${rm_secs}s"
+else
+	fail "device removed while a PROPOSAL offering it waits: rmmod took ${rm_secs}s"
+fi
+expect_eq "device removed while waiting: the connection still ends with the CLC timer" \
+	"first=ETIMEDOUT outcome=ETIMEDOUT" "$(kvs "$out/patient-rmmod" patient: first outcome)"
 
 # ----------------------------------------------------- nobody left over
 
