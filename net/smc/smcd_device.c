@@ -259,8 +259,11 @@ void smcd_device_unregister(struct smcd_device *dev)
 	mutex_lock(&smcd_list_lock);
 	list_del_init(&dev->list);
 	mutex_unlock(&smcd_list_lock);
-	mutex_unlock(&smcd_reg_lock);
+	/* Before a device of the same name may register: its sysfs entry
+	 * would clash with ours.
+	 */
 	device_del(&dev->dev);
+	mutex_unlock(&smcd_reg_lock);
 }
 EXPORT_SYMBOL_GPL(smcd_device_unregister);
 
