@@ -50,9 +50,8 @@ static void smc_connect_finish(struct smc_sock *smc, int err)
 		if (sk->sk_socket)
 			sk->sk_socket->state = SS_UNCONNECTED;
 	} else {
-		/* Over shared memory TCP only tells us of a lost peer. */
 		if (!smc->fallback)
-			smc_tcp_hook(smc, SMC_TCP_WATCH);
+			smc_tcp_watch(smc);
 		sk->sk_state = SMC_ACTIVE;
 	}
 	smc_connect_wake(smc, err ? POLL_ERR : POLL_OUT);

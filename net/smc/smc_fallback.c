@@ -121,8 +121,13 @@ static void smc_tcp_event(struct smc_sock *smc, struct sock *tsk,
 			sock_put(&smc->sk);
 		break;
 	case SMC_TCP_WATCH:
-		if (mask & EPOLLERR)
-			smc_conn_tcp_lost(smc, READ_ONCE(smc->tcp->sk->sk_err));
+		/* Only a TCP connection that died ends ours: a reset, or TCP
+		 * giving up (keepalive, TCP_USER_TIMEOUT). An error that TCP
+		 * survives itself (an ICMP error with IP_RECVERR on) leaves
+		 * the connection over SMC-D alone.
+		 */
+		if (READ_ONCE(tsk->sk_state) == TCP_CLOSE)
+			smc_conn_tcp_lost(smc, READ_ONCE(tsk->sk_err));
 		break;
 	case SMC_TCP_UNHOOKED:
 		break;
@@ -288,6 +293,18 @@ void smc_tcp_hook(struct smc_sock *smc, enum smc_tcp_role role)
 	__rcu_assign_sk_user_data_with_flags(tsk, smc, nocopy);
 	smc->tcp_role = role;
 	write_unlock_bh(&tsk->sk_callback_lock);
+}
+
+/* A connection now runs over SMC-D: TCP only tells of a lost peer, and
+ * one lost before the hook was in place would never be told.
+ */
+void smc_tcp_watch(struct smc_sock *smc)
+{
+	struct sock *tsk = smc->tcp->sk;
+
+	smc_tcp_hook(smc, SMC_TCP_WATCH);
+	if (READ_ONCE(tsk->sk_state) == TCP_CLOSE)
+		smc_conn_tcp_lost(smc, READ_ONCE(tsk->sk_err));
 }
 
 /* Whether @tsk has our hooks: a connection TCP cloned from our listener

@@ -405,7 +405,7 @@ void smc_handshake_work(struct work_struct *work)
 		smc_stat_hs_error(sock_net(csk), true);
 	if (child->tcp_role == SMC_TCP_HANDSHAKE) {
 		if (!rc)
-			smc_tcp_hook(child, SMC_TCP_WATCH);	/* over SMC-D */
+			smc_tcp_watch(child);	/* over SMC-D */
 		else
 			smc_tcp_unhook(child);
 	}

@@ -222,6 +222,7 @@ int smc_fallback_init(void);
 void smc_fallback_switch(struct smc_sock *smc, u32 reason, u32 peer_diag);
 void smc_fallback_attach_file(struct smc_sock *smc);
 void smc_tcp_hook(struct smc_sock *smc, enum smc_tcp_role role);
+void smc_tcp_watch(struct smc_sock *smc);
 void smc_fallback_relay_stop(struct smc_sock *smc);
 void smc_tcp_unhook(struct smc_sock *smc);
 bool smc_tcp_hooked(const struct sock *tsk);

@@ -14,7 +14,7 @@ source "$(dirname "$0")/lib.sh"
 
 stream=$SMC_TOOLS/smc_stream
 
-tap_plan 38
+tap_plan 40
 
 if modprobe smc && modprobe smc_diag && modprobe smc_loopback; then
 	ok "modprobe smc smc_diag smc_loopback"
@@ -172,6 +172,101 @@ modprobe smc_loopback
 check "device back: 1 MiB each way, verified" \
 	stream_pair back -p 7214 -n 1M -d -V -- -c 127.0.0.1 -p 7214 -n 1M -d -V
 on_smcd back
+
+# An ICMP error for the TCP connection underneath, with IP_RECVERR on: TCP
+# reports it once and goes on, and so must a connection over SMC-D (which
+# before ended as if TCP had died). A packet socket on lo learns the
+# client's next sequence number, which the error must quote; a TCP pair
+# shows that the error arrives. Both ends are IPPROTO_SMC sockets, which
+# Python can address.
+cat >/tmp/icmp_err.py <<'PY'
+import socket, struct, sys
+
+proto = 256 if sys.argv[1] == "smc" else 0
+sniff = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
+sniff.bind(("lo", 0))
+sniff.settimeout(0.3)
+srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM, proto)
+srv.bind(("127.0.0.1", 0))
+srv.listen(1)
+port = srv.getsockname()[1]
+c = socket.socket(socket.AF_INET, socket.SOCK_STREAM, proto)
+c.setsockopt(socket.IPPROTO_IP, 11, 1)		# IP_RECVERR
+c.connect(("127.0.0.1", port))
+s, _ = srv.accept()
+s.sendall(b"x")
+c.recv(1)
+cport = c.getsockname()[1]
+nxt = None
+try:
+	while True:
+		pkt = sniff.recv(65535)
+		ip = pkt[14:]
+		if pkt[12:14] != b"\x08\x00" or ip[9] != 6:
+			continue
+		ihl = (ip[0] & 15) * 4
+		tcp = ip[ihl:]
+		sp, dp, seq = struct.unpack("!HHI", tcp[:8])
+		if (sp, dp) != (cport, port):
+			continue
+		plen = struct.unpack("!H", ip[2:4])[0] - ihl - (tcp[12] >> 4) * 4
+		nxt = (seq + plen + (1 if tcp[13] & 3 else 0)) & 0xffffffff
+except socket.timeout:
+	pass
+
+def csum(b):
+	n = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+	n = (n >> 16) + (n & 0xffff)
+	return ~(n + (n >> 16)) & 0xffff
+
+lo = socket.inet_aton("127.0.0.1")
+inner = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 48, 0, 0, 64, 6, 0, lo, lo)
+inner += struct.pack("!HHI", cport, port, nxt)
+msg = struct.pack("!BBHI", 3, 1, 0, 0) + inner	# host unreachable
+msg = msg[:2] + struct.pack("!H", csum(msg)) + msg[4:]
+raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+raw.sendto(msg, ("127.0.0.1", 0))
+
+def attempt(f):
+	try:
+		f()
+		return "ok"
+	except OSError as e:
+		return e.strerror.replace(" ", "_")
+
+# TCP reports the error to the first call, then goes on.
+first = attempt(lambda: c.send(b"a"))
+again = attempt(lambda: c.sendall(b"bc"))
+got = b""
+s.settimeout(3)
+try:
+	while len(got) < 3:
+		d = s.recv(3 - len(got))
+		if not d:
+			break
+		got += d
+except OSError:
+	pass
+back = attempt(lambda: s.sendall(b"back"))
+c.settimeout(3)
+echo = attempt(lambda: c.recv(4))
+# SO_PROTOCOL: IPPROTO_SMC while over SMC-D, TCP's after a fallback.
+print("proto=%d first=%s again=%s delivered=%d back=%s reply=%s" %
+      (c.getsockopt(socket.SOL_SOCKET, 38), first, again, len(got), back,
+       echo))
+PY
+out=$(python3 /tmp/icmp_err.py tcp 2>&1)
+echo "# tcp: $out"
+case $out in
+proto=6\ first=No_route_to_host\ again=ok*) ok "ICMP error, TCP control: TCP reports it once and goes on" ;;
+*) fail "ICMP error, TCP control: TCP reports it once and goes on: $out" ;;
+esac
+out=$(python3 /tmp/icmp_err.py smc 2>&1)
+echo "# smcd: $out"
+case $out in
+proto=256\ first=*\ again=ok\ delivered=*\ back=ok\ reply=ok) ok "ICMP error with IP_RECVERR: the connection over SMC-D goes on" ;;
+*) fail "ICMP error with IP_RECVERR: the connection over SMC-D goes on: $out" ;;
+esac
 
 sleep 1
 expect_eq "no AF_SMC socket left" "0 0" "$(proto_sockets SMC) $(proto_sockets SMC6)"
