@@ -203,16 +203,18 @@ static void smc_conn_signal(struct smcd_buf *buf)
 	struct smc_cdc_info ci;
 	int rc;
 
-	/* The header as the peer last wrote it. */
+	spin_lock_bh(&conn->lock);
+	/* The header as the peer last wrote it, looked at under the lock:
+	 * a look from process context (smc_conn_catch_up()) and the
+	 * device's signal may run at once, and the later of them must not
+	 * apply an older header (its flags) over a newer one.
+	 */
 	smcd_cdc_snapshot(snap, buf->cpu_addr);
 	rc = smcd_cdc_decode(snap, sizeof(snap), &ci);
 	/* A signal before the peer's first CDC (a device that delivers a
 	 * stale signal to a reused DMB slot) has nothing to say.
 	 */
-	if (rc == -ENOMSG)
-		return;
-	spin_lock_bh(&conn->lock);
-	if (conn->dead) {
+	if (rc == -ENOMSG || conn->dead) {
 		spin_unlock_bh(&conn->lock);
 		return;
 	}
