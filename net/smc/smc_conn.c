@@ -617,9 +617,17 @@ int smc_conn_create(struct smc_sock *smc, struct smcd_device *dev,
 		    const struct smcd_gid *peer_gid, bool server,
 		    bool *first_contact)
 {
+	static atomic_t diag_tokens = ATOMIC_INIT(0);
 	struct smc_conn *conn = &smc->conn;
 	struct smcd_lgr *lgr;
 	int rc;
+
+	/* smc_diag's CONNINFO token: per connection, from a counter, as
+	 * 6.1's alert token (which SMC-D only shows there).
+	 */
+	do {
+		conn->diag_token = atomic_inc_return(&diag_tokens);
+	} while (!conn->diag_token);
 
 	conn->rmb_live = false;
 	conn->peer_attached = false;

@@ -70,6 +70,7 @@ struct smc_conn {
 	struct smcd_buf		rmb;		/* ours; the peer writes here */
 	u32			rmb_ring;	/* its data bytes */
 	bool			rmb_live;	/* registered with the device */
+	u32			diag_token;	/* sock_diag's name for it, != 0 */
 
 	u64			peer_token;
 	u32			peer_ring;

@@ -76,14 +76,18 @@ static int smc_diag_fill_conn(struct sk_buff *skb, struct smc_sock *smc,
 
 	if (ext & (1 << (SMC_DIAG_CONNINFO - 1))) {
 		spin_lock_bh(&conn->lock);
-		ci.token = lower_32_bits(conn->rmb.token);
+		ci.token = conn->diag_token;
+		/* No send buffer of our own: we write into the peer's DMB. */
 		ci.sndbuf_size = conn->peer_ring;
 		ci.rmbe_size = conn->rmb_ring;
 		ci.peer_rmbe_size = conn->peer_ring;
+		/* As 6.1 fills them: rx_* is the CDC the peer last sent (its
+		 * producer and consumer cursors), tx_* what we send (ours).
+		 */
 		smc_diag_cursor(&ci.rx_prod, &conn->rx_prod);
-		smc_diag_cursor(&ci.rx_cons, &conn->rx_cons);
+		smc_diag_cursor(&ci.rx_cons, &conn->tx_cons);
 		smc_diag_cursor(&ci.tx_prod, &conn->tx_prod);
-		smc_diag_cursor(&ci.tx_cons, &conn->tx_cons);
+		smc_diag_cursor(&ci.tx_cons, &conn->rx_cons);
 		ci.rx_prod_flags = conn->rx_prod_flags;
 		ci.rx_conn_state_flags = conn->rx_conn_flags;
 		ci.tx_prod_flags = conn->tx_prod_flags;

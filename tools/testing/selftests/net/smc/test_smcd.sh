@@ -14,7 +14,7 @@ source "$(dirname "$0")/lib.sh"
 
 stream=$SMC_TOOLS/smc_stream
 
-tap_plan 40
+tap_plan 41
 
 if modprobe smc && modprobe smc_diag && modprobe smc_loopback; then
 	ok "modprobe smc smc_diag smc_loopback"
@@ -267,6 +267,41 @@ case $out in
 proto=256\ first=*\ again=ok\ delivered=*\ back=ok\ reply=ok) ok "ICMP error with IP_RECVERR: the connection over SMC-D goes on" ;;
 *) fail "ICMP error with IP_RECVERR: the connection over SMC-D goes on: $out" ;;
 esac
+
+# sock_diag's cursors as 6.1 fills them (smcss -e shows them): rx_* is
+# the CDC the peer last sent, its producer and consumer cursors; tx_* are
+# ours. The client sends 3 bytes, the server reads them and sends none.
+cat >/tmp/cursors.py <<'PY'
+import os, socket, subprocess, sys
+
+srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 256)
+srv.bind(("127.0.0.1", 0))
+srv.listen(1)
+c = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 256)
+c.connect(srv.getsockname())
+a, _ = srv.accept()
+c.sendall(b"abc")
+got = b""
+while len(got) < 3:
+	got += a.recv(3 - len(got))
+
+def conninfo(s, keys):
+	ino = str(os.fstat(s.fileno()).st_ino)
+	out = subprocess.run([sys.argv[1], "-i", ino, "-e", "1"],
+			     capture_output=True, text=True).stdout.split()
+	ci = [f[len("conninfo="):] for f in out if f.startswith("conninfo=")]
+	d = dict(kv.split(":", 1) for kv in ci[0].split(",")) if ci else {}
+	return " ".join("%s=%s" % (k, d.get(k, "?")) for k in keys)
+
+# The client's rx_cons waits for the server to report its reading, which
+# three bytes do not call for.
+print("server %s; client %s" %
+      (conninfo(a, ("rx_prod", "rx_cons", "tx_prod", "tx_cons")),
+       conninfo(c, ("rx_prod", "tx_prod", "tx_cons"))))
+PY
+expect_eq "sock_diag cursors as 6.1's: rx_cons the peer's, tx_cons ours" \
+	"server rx_prod=0:3 rx_cons=0:0 tx_prod=0:0 tx_cons=0:3; client rx_prod=0:0 tx_prod=0:3 tx_cons=0:0" \
+	"$(python3 /tmp/cursors.py "$SMC_TOOLS/smc_diag_dump" 2>&1)"
 
 sleep 1
 expect_eq "no AF_SMC socket left" "0 0" "$(proto_sockets SMC) $(proto_sockets SMC6)"
