@@ -13,6 +13,7 @@
  * privilege; changing needs CAP_NET_ADMIN over the namespace.
  */
 #include <linux/module.h>
+#include <linux/pci.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
 #include <net/sock.h>
@@ -235,20 +236,27 @@ static int smc_nl_fill_port(struct sk_buff *skb, struct net *net,
 static int smc_nl_fill_dev(struct sk_buff *skb, struct net *net,
 			   struct smcd_device *dev)
 {
+	struct device *parent = dev->dev.parent;
 	u32 used = smcd_lgr_count(net, dev);
+	struct pci_dev *pdev = NULL;
 	struct nlattr *nest;
 
+	if (parent && dev_is_pci(parent))
+		pdev = to_pci_dev(parent);
 	nest = nla_nest_start(skb, SMC_GEN_DEV_SMCD);
 	if (!nest)
 		return -EMSGSIZE;
-	/* Not a PCI function: the PCI id carries the device's name. */
+	/* A PCI function's ids as 6.1 gives an ISM device's; otherwise (the
+	 * loopback device) the PCI id carries the device's name.
+	 */
 	if (nla_put_u32(skb, SMC_NLA_DEV_USE_CNT, used) ||
 	    nla_put_u8(skb, SMC_NLA_DEV_IS_CRIT, used > 0) ||
 	    nla_put_u32(skb, SMC_NLA_DEV_PCI_FID, 0) ||
 	    nla_put_u16(skb, SMC_NLA_DEV_PCI_CHID, dev->ops->get_chid(dev)) ||
-	    nla_put_u16(skb, SMC_NLA_DEV_PCI_VENDOR, 0) ||
-	    nla_put_u16(skb, SMC_NLA_DEV_PCI_DEVICE, 0) ||
-	    nla_put_string(skb, SMC_NLA_DEV_PCI_ID, dev->name) ||
+	    nla_put_u16(skb, SMC_NLA_DEV_PCI_VENDOR, pdev ? pdev->vendor : 0) ||
+	    nla_put_u16(skb, SMC_NLA_DEV_PCI_DEVICE, pdev ? pdev->device : 0) ||
+	    nla_put_string(skb, SMC_NLA_DEV_PCI_ID,
+			   pdev ? pci_name(pdev) : dev->name) ||
 	    smc_nl_fill_port(skb, net, dev))
 		return smc_nl_nest_close(skb, nest, true);
 	return smc_nl_nest_close(skb, nest, false);

@@ -150,11 +150,15 @@ gid=$(cat "$sysdev/gid" 2>/dev/null)
 chid=$(cat "$sysdev/chid" 2>/dev/null)
 echo "# gid $gid chid $chid"
 "$smc" -j dev show >/tmp/dev.json 2>&1
-check "smc dev show lists $name with its CHID" python3 -c '
+# As 6.1 shows an ISM device: the PCI function's address and ids.
+check "smc dev show lists $name with its CHID and PCI ids" python3 -c '
 import json, sys
 devs = json.load(open("/tmp/dev.json"))["smcd"]
 print(devs)
-sys.exit(not any(d.get("pci_id") == sys.argv[1] and d.get("pci_chid") == int(sys.argv[2], 16) for d in devs))' "$name" "$chid"
+sys.exit(not any(d.get("pci_id") == sys.argv[1] and
+		 d.get("pci_chid") == int(sys.argv[2], 16) and
+		 d.get("pci_vendor") == 0x1af4 and d.get("pci_device") == 0x1110
+		 for d in devs))' "${name#ivshmem-}" "$chid"
 echo "$gid $chid" >"$SMC_OUT/g$GUEST_ID.devinfo.tmp" && mv "$SMC_OUT/g$GUEST_ID.devinfo.tmp" "$SMC_OUT/g$GUEST_ID.devinfo"
 meet dev
 read -r peer_gid peer_chid < "$SMC_OUT/g$peer.devinfo"
