@@ -502,8 +502,9 @@ int smc_data_sendmsg(struct smc_sock *smc, struct msghdr *msg, size_t len)
 	if (sent)
 		smc_data_ack_peer_fin(smc);
 	release_sock(sk);
+	smc_stat_payload(sock_net(sk), SMC_STAT_SMCD, SMC_STAT_TX, len,
+			 sent ? (long)sent : rc);
 	if (sent) {
-		smc_stat_payload(sock_net(sk), SMC_STAT_SMCD, SMC_STAT_TX, sent);
 		if (urgent)
 			smc_stat_event(sock_net(sk), SMC_STAT_SMCD,
 				       SMC_STAT_URGENT);
@@ -829,9 +830,10 @@ int smc_data_recvmsg(struct smc_sock *smc, struct msghdr *msg, size_t len,
 	if (conn->rx_kept)
 		smc_data_reset(smc);
 	release_sock(sk);
-	if (copied && !(flags & MSG_PEEK))
-		smc_stat_payload(sock_net(sk), SMC_STAT_SMCD, SMC_STAT_RX,
-				 copied);
+	/* A peek is a call, but its bytes count when they are read. */
+	smc_stat_payload(sock_net(sk), SMC_STAT_SMCD, SMC_STAT_RX,
+			 flags & MSG_PEEK ? 0 : copied,
+			 copied ? (long)copied : rc);
 	return copied ? copied : rc;
 }
 

@@ -35,18 +35,24 @@ void smc_stat_event(struct net *net, enum smc_stat_tech tech,
 	this_cpu_inc(smc_stats_of(net)->tech[tech].events[ev]);
 }
 
-/* One send or receive call that moved @bytes. */
+/* One send or receive call, counted as 6.1 counts it (smcd stats shows
+ * these as requests): every call, whatever it returned; one that moved
+ * @rc bytes also adds them, and its size class is that of @len (a send's
+ * requested length, a receive's result).
+ */
 void smc_stat_payload(struct net *net, enum smc_stat_tech tech,
-		      enum smc_stat_dir dir, size_t bytes)
+		      enum smc_stat_dir dir, size_t len, long rc)
 {
 	struct smc_stats __percpu *st = smc_stats_of(net);
 	bool tx = dir == SMC_STAT_TX;
 
 	this_cpu_inc(st->tech[tech].events[tx ? SMC_STAT_TX_CALLS :
 						 SMC_STAT_RX_CALLS]);
+	if (rc <= 0 || !len)
+		return;
 	this_cpu_add(st->tech[tech].events[tx ? SMC_STAT_TX_BYTES :
-						 SMC_STAT_RX_BYTES], bytes);
-	this_cpu_inc(st->tech[tech].payload[dir][smc_stat_size_class(bytes)]);
+						 SMC_STAT_RX_BYTES], rc);
+	this_cpu_inc(st->tech[tech].payload[dir][smc_stat_size_class(len)]);
 }
 
 void smc_stat_buf(struct net *net, enum smc_stat_tech tech,

@@ -80,7 +80,7 @@ void smc_stats_net_exit(struct net *net);
 void smc_stat_event(struct net *net, enum smc_stat_tech tech,
 		    enum smc_stat_event ev);
 void smc_stat_payload(struct net *net, enum smc_stat_tech tech,
-		      enum smc_stat_dir dir, size_t bytes);
+		      enum smc_stat_dir dir, size_t len, long rc);
 void smc_stat_buf(struct net *net, enum smc_stat_tech tech,
 		  enum smc_stat_dir dir, enum smc_stat_buf_event ev);
 void smc_stat_buf_size(struct net *net, enum smc_stat_tech tech,

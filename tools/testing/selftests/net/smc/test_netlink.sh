@@ -20,7 +20,7 @@ nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 
 # Every path gives this many results (run_tests checks): a failure that
 # stops the test early skips the rest of the plan.
-tap_plan 178
+tap_plan 179
 
 # run_rc EXPECTED_RC DESCRIPTION COMMAND...: the command's exit status
 # (output kept as comments).
@@ -276,6 +276,33 @@ expect_eq "stats: another namespace counted nothing" "0 0 0" \
 expect_eq "stats: the initial namespace counted nothing" "0 0" \
 	"$(jget "" '"\(.smcd.clnt_v2_succ) \(.smcd.tx_bytes)"' stats)"
 ip netns exec sa "$smc" stats | sed 's/^/# /'
+
+# Calls are counted as 6.1 counts them ("requests" in smcd stats): every
+# send and receive call, also an empty send, a peek and one that fails;
+# bytes once each (a peek's when they are read).
+mkns sc
+ip netns exec sc python3 -c '
+import socket
+srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 256)
+srv.bind(("127.0.0.1", 0))
+srv.listen(1)
+c = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 256)
+c.connect(srv.getsockname())
+a, _ = srv.accept()
+c.send(b"abc")
+while len(a.recv(10, socket.MSG_PEEK)) < 3:
+	pass
+a.recv(10)
+c.send(b"")
+a.setblocking(False)
+try:
+	a.recv(10)
+except BlockingIOError:
+	pass' 2>&1 | sed 's/^/# /'
+expect_eq "stats: 2 send calls (one empty), 3 bytes; 3 receive calls (a peek, one EAGAIN), 3 bytes" \
+	"2 3 3 3" \
+	"$(jget sc '"\(.smcd.tx_cnt) \(.smcd.tx_bytes) \(.smcd.rx_cnt) \(.smcd.rx_bytes)"' stats)"
+ip netns del sc
 
 # ------------------------------------------------------ fallbacks
 # In namespace fa: 3 AF_SMC pairs without a device (client 0x03030000,
