@@ -144,6 +144,21 @@ static int smc_pnet_parse_id(const struct nlattr *attr, char *out,
 	return 0;
 }
 
+/* The PNET ID a lookup (GET, DEL) names. One that no entry can have is
+ * no error but matches nothing, as in 6.1 (smc_pnet shows nothing, and a
+ * delete finds nothing): @out is emptied. A missing or too long one is
+ * refused.
+ */
+static int smc_pnet_parse_lookup(const struct nlattr *attr, char *out,
+				 struct netlink_ext_ack *extack)
+{
+	if (!attr || nla_len(attr) > SMC_PNET_ID_LEN + 1)
+		return smc_pnet_parse_id(attr, out, extack);
+	if (smc_pnet_parse_id(attr, out, NULL))
+		*out = 0;
+	return 0;
+}
+
 static int smc_pnet_fill(struct sk_buff *skb, const struct smc_pnet_entry *e,
 			 u32 portid, u32 seq, int flags)
 {
@@ -197,8 +212,8 @@ static int smc_pnet_get(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	int rc;
 
-	rc = smc_pnet_parse_id(info->attrs[SMC_PNETID_NAME], pnetid,
-			       info->extack);
+	rc = smc_pnet_parse_lookup(info->attrs[SMC_PNETID_NAME], pnetid,
+				   info->extack);
 	if (rc)
 		return rc;
 	msg = nlmsg_new(SMC_PNET_MAX_ENTRIES * 128, GFP_KERNEL);
@@ -315,8 +330,8 @@ static int smc_pnet_del(struct sk_buff *skb, struct genl_info *info)
 	struct smc_pnet_entry *e, *tmp;
 	int rc;
 
-	rc = smc_pnet_parse_id(info->attrs[SMC_PNETID_NAME], pnetid,
-			       info->extack);
+	rc = smc_pnet_parse_lookup(info->attrs[SMC_PNETID_NAME], pnetid,
+				   info->extack);
 	if (rc)
 		return rc;
 	rc = -ENOENT;

@@ -20,7 +20,7 @@ nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 
 # Every path gives this many results (run_tests checks): a failure that
 # stops the test early skips the rest of the plan.
-tap_plan 179
+tap_plan 182
 
 # run_rc EXPECTED_RC DESCRIPTION COMMAND...: the command's exit status
 # (output kept as comments).
@@ -498,6 +498,12 @@ expect_eq "malformed pnet: the table did not change" "$pbefore" \
 	"$(jget pa -c pnet)"
 run_rc 1 "pnet: del of an unknown ID is refused" p pnet del NET9
 probe_rc 2 "pnet: del of an unknown ID gets ENOENT" -n pa $PNET 3 1:str:NET9
+# As 6.1: an ID no entry can have (not alphanumeric) matches nothing; it
+# is no error (smc_pnet -s shows nothing, -d gets ENOENT).
+probe_rc 0 "pnet: GET of NET_1 finds nothing" -n pa $PNET 1 1:str:NET_1
+expect_eq "pnet: GET of NET_1 answers no entry" 0 \
+	"$(ip netns exec pa "$probe" "$PNET" 1 1:str:NET_1 2>&1 | grep -c '^msg .* cmd 1 ')"
+probe_rc 2 "pnet: DEL of NET_1 gets ENOENT" -n pa $PNET 3 1:str:NET_1
 # As in-tree: blanks around a PNET ID are dropped, not refused.
 probe_rc 0 "pnet: ADD of \" net4 \"" -n pa $PNET 2 "1:str: net4 " \
 	3:str:mlx5_4 4:u8:1
