@@ -150,13 +150,18 @@ int socket(int domain, int type, int protocol)
 	if (fd < 0) {
 		/* No AF_SMC here: the program still gets its TCP socket. */
 		err = errno;
-		if (err == EAFNOSUPPORT)
-			__atomic_store_n(&smc_failed_at, now_ns(),
-					 __ATOMIC_RELAXED);
 		say("AF_SMC unavailable (%s), keeping AF_INET%s",
 		    strerror(err), domain == AF_INET6 ? "6" : "");
 		errno = saved;
-		return libc_socket(domain, type, protocol);
+		fd = libc_socket(domain, type, protocol);
+		/* Back off only when AF_SMC is what is missing. When the
+		 * inet family is missing too (IPv6 disabled), TCP fails
+		 * alike, and AF_SMC still serves the other family.
+		 */
+		if (err == EAFNOSUPPORT && fd >= 0)
+			__atomic_store_n(&smc_failed_at, now_ns(),
+					 __ATOMIC_RELAXED);
+		return fd;
 	}
 	say("map sock to AF_SMC");
 	set_size(fd, SO_SNDBUF, sndbuf);

@@ -12,7 +12,7 @@ repo=${SMC_REPO:-$(cd "$(dirname "$0")/../../../../.." && pwd)}
 run=$repo/tools/smc_run/smc_run
 py=/tmp/smc_run_probe.py
 
-tap_plan 16
+tap_plan 17
 
 modprobe smc && modprobe smc_diag && modprobe smc_loopback ||
 	fail "modprobe smc smc_diag smc_loopback"
@@ -135,6 +135,50 @@ rm -f /etc/modprobe.d/zz-no-smc.conf /tmp/smc_run.modprobe
 modprobe smc
 expect_eq "with AF_SMC: errno untouched by a successful socket()" \
 	errno_changed=0 "$("$run" python3 /tmp/smc_run_errno.py 2>&1)"
+
+# A kernel without IPv6 (ipv6.disable=1) refuses AF_SMC's IPv6 sockets
+# with EAFNOSUPPORT, as it refuses TCP's: that is no reason to keep IPv4
+# sockets off AF_SMC. A shim behind the library plays such a kernel.
+cat >/tmp/no_ipv6.c <<'EOF'
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <sys/socket.h>
+
+int socket(int domain, int type, int protocol)
+{
+	static int (*next)(int, int, int);
+
+	if (!next)
+		next = (int (*)(int, int, int))dlsym(RTLD_NEXT, "socket");
+	if (domain == AF_INET6 || (domain == 43 && protocol == 1)) {
+		errno = EAFNOSUPPORT;
+		return -1;
+	}
+	return next(domain, type, protocol);
+}
+EOF
+cat >/tmp/no_ipv6.py <<'EOF'
+import socket
+got = []
+for _ in range(5):
+    try:
+        socket.socket(socket.AF_INET6, socket.SOCK_STREAM).close()
+        got.append("v6")
+    except OSError:
+        pass
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    got.append(str(s.getsockopt(socket.SOL_SOCKET, socket.SO_DOMAIN)))
+    s.close()
+print(" ".join(got))
+EOF
+if gcc -shared -fPIC -o /tmp/no_ipv6.so /tmp/no_ipv6.c -ldl; then
+	expect_eq "no IPv6 in the kernel: IPv4 sockets still become AF_SMC" \
+		"43 43 43 43 43" \
+		"$(LD_PRELOAD="$repo/tools/smc_run/libsmc-preload.so /tmp/no_ipv6.so" python3 /tmp/no_ipv6.py 2>&1)"
+else
+	fail "no IPv6 in the kernel: the shim does not build"
+fi
 
 # The wrapper's own errors.
 "$run" -r 12x true 2>/tmp/run.err
