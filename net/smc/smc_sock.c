@@ -598,13 +598,26 @@ static ssize_t smc_splice_read(struct socket *sock, loff_t *ppos,
 	return tcp->ops->splice_read(tcp, ppos, pipe, len, flags);
 }
 
+/* Everything else an inet socket answers (interface addresses, routes,
+ * SIOCGSTAMP) is TCP's to answer, as on a TCP socket.
+ */
+static int smc_ioctl_tcp(struct smc_sock *smc, unsigned int cmd,
+			 unsigned long arg)
+{
+	if (!smc->tcp)
+		return -ENOIOCTLCMD;
+	return smc->tcp->ops->ioctl(smc->tcp, cmd, arg);
+}
+
 static int smc_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 {
 	struct smc_sock *smc = smc_sk(sock->sk);
-	int answ = 0;
+	int answ = 0, rc;
 
-	if (smc_uses_smcd(smc))
-		return smc_data_ioctl(smc, cmd, arg);
+	if (smc_uses_smcd(smc)) {
+		rc = smc_data_ioctl(smc, cmd, arg);
+		return rc == -ENOIOCTLCMD ? smc_ioctl_tcp(smc, cmd, arg) : rc;
+	}
 	/* A listener is TCP's listener; so are its answers. */
 	if (smc_on_tcp(smc) || smc->sk.sk_state == SMC_LISTEN)
 		return smc->tcp->ops->ioctl(smc->tcp, cmd, arg);
@@ -616,7 +629,7 @@ static int smc_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 		/* Nothing queued while the connection is being set up. */
 		return put_user(answ, (int __user *)arg);
 	}
-	return -ENOIOCTLCMD;
+	return smc_ioctl_tcp(smc, cmd, arg);
 }
 
 /* TCP options that the in-tree stack cannot run SMC with. */

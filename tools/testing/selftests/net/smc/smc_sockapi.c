@@ -2388,6 +2388,38 @@ static void rec_ioctls(int fd, const char *who)
 	rec("%s:%s", who, line);
 }
 
+/* An interface ioctl on a socket: TCP's inet ioctls answer it. */
+static void rec_if_ioctl(int fd, const char *who, unsigned long req,
+			 const char *name)
+{
+	struct ifreq ifr;
+	char addr[INET_ADDRSTRLEN];
+
+	memset(&ifr, 0, sizeof(ifr));
+	strcpy(ifr.ifr_name, "lo");
+	if (ioctl(fd, req, &ifr)) {
+		rec("%s %s lo: %s", who, name, en(errno));
+		return;
+	}
+	inet_ntop(AF_INET, &((struct sockaddr_in *)&ifr.ifr_addr)->sin_addr,
+		  addr, sizeof(addr));
+	rec("%s %s lo: %s", who, name, addr);
+}
+
+static void sc_if_ioctls(void)
+{
+	int c, s;
+
+	mkpair(&c, &s);
+	rec_if_ioctl(c, "connected", SIOCGIFADDR, "SIOCGIFADDR");
+	rec_if_ioctl(s, "accepted", SIOCGIFNETMASK, "SIOCGIFNETMASK");
+	close(c);
+	close(s);
+	c = sut(0);
+	rec_if_ioctl(c, "fresh", SIOCGIFADDR, "SIOCGIFADDR");
+	close(c);
+}
+
 static void sc_ioctl(void)
 {
 	char buf[256];
@@ -4043,6 +4075,7 @@ static const struct scenario scenarios[] = {
 	{ "SIGIO: F_SETSIG bands, O_ASYNC set before connect", sc_sigio_bands },
 	{ "SIGIO: O_ASYNC on a listener", sc_sigio_listener },
 	{ "ioctl SIOCINQ/SIOCOUTQ/SIOCOUTQNSD/SIOCATMARK", sc_ioctl },
+	{ "interface ioctls (SIOCGIFADDR, SIOCGIFNETMASK) answer as on TCP", sc_if_ioctls },
 	{ "MSG_PEEK, SO_PEEK_OFF, MSG_TRUNC, MSG_DONTWAIT", sc_peek },
 	{ "SO_PEEK_OFF set before connect", sc_peek_off_before },
 	{ "MSG_WAITALL", sc_waitall },
