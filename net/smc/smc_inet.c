@@ -115,6 +115,9 @@ void smc_inet_child_init(struct sock *sk, const struct sock *lsk)
 	sk->sk_destruct = inet6_sock_destruct;
 }
 
+/* The part of setting up IPPROTO_SMC that may fail, done before any
+ * socket can be made (smc_inet_open() then opens the door).
+ */
 int smc_inet_init(void)
 {
 	int rc;
@@ -127,28 +130,37 @@ int smc_inet_init(void)
 		return rc;
 	rc = proto_register(&smc_inet6_proto, 1);
 	if (rc)
-		goto out_proto;
+		proto_unregister(&smc_inet_proto);
+	return rc;
+}
+
+int smc_inet_open(void)
+{
+	int rc;
+
 	rc = inet6_register_protosw(&smc_inet6_protosw);
 	if (rc)
-		goto out_proto6;
+		return rc;
 	inet_register_protosw(&smc_inet_protosw);
 	return 0;
+}
 
-out_proto6:
-	proto_unregister(&smc_inet6_proto);
-out_proto:
-	proto_unregister(&smc_inet_proto);
-	return rc;
+void smc_inet_close(void)
+{
+	inet_unregister_protosw(&smc_inet_protosw);
+	inet6_unregister_protosw(&smc_inet6_protosw);
 }
 
 /* Every IPPROTO_SMC socket holds a reference on this module (its proto's
  * and its operations' owner), so none is left when we get here. The
- * unregister calls wait for socket() calls still walking the lists.
+ * unregister calls in smc_inet_close() wait for socket() calls still
+ * walking the lists, but not for one past them: inet_create() allocates
+ * from our proto before it takes the module reference, as for every
+ * protocol module (SCTP's, in-tree SMC's), and an unload racing with it
+ * is not stopped here.
  */
 void smc_inet_exit(void)
 {
-	inet_unregister_protosw(&smc_inet_protosw);
-	inet6_unregister_protosw(&smc_inet6_protosw);
 	proto_unregister(&smc_inet6_proto);
 	proto_unregister(&smc_inet_proto);
 }

@@ -79,10 +79,18 @@ static int __init smc_module_init(void)
 	rc = smc_netlink_init();
 	if (rc)
 		goto out_conn;
-	rc = sock_register(&smc_family);
+	rc = smc_inet_init();
 	if (rc)
 		goto out_netlink;
-	rc = smc_inet_init();
+	/* Sockets can be made from here on, and one made before a later
+	 * step failed would outlive the module: whatever can fail for lack
+	 * of memory comes before. The two steps below fail only when
+	 * another module holds AF_SMC or IPPROTO_SMC.
+	 */
+	rc = sock_register(&smc_family);
+	if (rc)
+		goto out_inet;
+	rc = smc_inet_open();
 	if (rc)
 		goto out_family;
 
@@ -91,6 +99,8 @@ static int __init smc_module_init(void)
 
 out_family:
 	sock_unregister(PF_SMC);
+out_inet:
+	smc_inet_exit();
 out_netlink:
 	smc_netlink_exit();
 out_conn:
@@ -113,8 +123,9 @@ out_netns:
 static void __exit smc_module_exit(void)
 {
 	static_branch_dec(&tcp_have_smc);
-	smc_inet_exit();
+	smc_inet_close();
 	sock_unregister(PF_SMC);
+	smc_inet_exit();
 	smc_netlink_exit();
 	smc_conn_module_exit();
 	smcd_device_exit();

@@ -214,6 +214,8 @@ extern const struct proto_ops smc_inet6_stream_ops;
 
 /* smc_inet.c */
 int smc_inet_init(void);
+int smc_inet_open(void);
+void smc_inet_close(void);
 void smc_inet_exit(void);
 void smc_inet_child_init(struct sock *sk, const struct sock *lsk);
 
