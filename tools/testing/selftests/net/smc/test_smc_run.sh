@@ -12,7 +12,7 @@ repo=${SMC_REPO:-$(cd "$(dirname "$0")/../../../../.." && pwd)}
 run=$repo/tools/smc_run/smc_run
 py=/tmp/smc_run_probe.py
 
-tap_plan 17
+tap_plan 18
 
 modprobe smc && modprobe smc_diag && modprobe smc_loopback ||
 	fail "modprobe smc smc_diag smc_loopback"
@@ -80,6 +80,12 @@ expect_eq "-r 256K: the converted client socket has 2 x 256 KiB" 524288 \
 udp_default=$(python3 -c 'import socket; print(socket.socket(socket.AF_INET, socket.SOCK_DGRAM).getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF))')
 expect_eq "-r 256K: the UDP socket keeps its default" "$udp_default" \
 	"$(field /tmp/run.buf udp | cut -d' ' -f2)"
+
+# Sizes are decimal, with leading zeros too (the library reads them so):
+# net.core.rmem_max is raised to 512 KiB, not to an octal 330 KiB.
+"$run" -r 0512K python3 "$py" >/tmp/run.buf0 2>&1
+expect_eq "-r 0512K: the converted client socket has 2 x 512 KiB" 1048576 \
+	"$(field /tmp/run.buf0 client_rcvbuf)"
 
 # -d: the library says what it does.
 "$run" -d python3 -c 'import socket; socket.socket()' 2>/tmp/run.dbg
