@@ -331,16 +331,14 @@ static bool smc_data_peer_closed(struct smc_sock *smc)
 	return smc_peer_flags(&smc->conn) & SMC_CDC_CF_CONN_CLOSED;
 }
 
-/* The device could not write to the peer's DMB. A peer that closed took
+/* The device could not write to the peer's DMB. A peer that @closed took
  * it away: data for it ends the connection as TCP's reset from a closed
  * peer does (EPIPE). Otherwise it went away with the peer's device or
  * kernel, and the connection ends as on a reset, unless a reset is what
  * stopped the write.
  */
-static void smc_data_unreachable(struct smc_sock *smc)
+static void smc_data_unreachable(struct smc_sock *smc, bool closed)
 {
-	bool closed = smc_data_peer_closed(smc);
-
 	if (!smc_data_reset(smc))
 		smc_data_end(smc, closed ? EPIPE : ECONNRESET, false);
 }
@@ -365,7 +363,7 @@ static int smc_tx_failed(struct smc_sock *smc, int rc)
 {
 	if (rc == -EFAULT)
 		return rc;
-	smc_data_unreachable(smc);
+	smc_data_unreachable(smc, smc_data_peer_closed(smc));
 	return smc_tx_error(smc);
 }
 
@@ -914,7 +912,7 @@ int smc_data_shutdown(struct smc_sock *smc, int how)
 		 */
 		if (!(smc_peer_flags(conn) & SMC_CDC_CF_CONN_CLOSED) &&
 		    smc_conn_send_cdc(smc) && !smc_data_peer_closed(smc))
-			smc_data_unreachable(smc);
+			smc_data_unreachable(smc, false);
 	}
 	release_sock(sk);
 	sk->sk_state_change(sk);

@@ -91,6 +91,16 @@ static void smc_forward_wakeup(struct smc_sock *smc, __poll_t mask)
 	rcu_read_unlock();
 }
 
+/* Only a TCP connection that died ends one over SMC-D: a reset, or TCP
+ * giving up (keepalive, TCP_USER_TIMEOUT). An error that TCP survives
+ * itself (an ICMP error with IP_RECVERR on) leaves it alone.
+ */
+static void smc_tcp_check_lost(struct smc_sock *smc, struct sock *tsk)
+{
+	if (READ_ONCE(tsk->sk_state) == TCP_CLOSE)
+		smc_conn_tcp_lost(smc, READ_ONCE(tsk->sk_err));
+}
+
 static void smc_tcp_event(struct smc_sock *smc, struct sock *tsk,
 			  __poll_t mask)
 {
@@ -121,13 +131,7 @@ static void smc_tcp_event(struct smc_sock *smc, struct sock *tsk,
 			sock_put(&smc->sk);
 		break;
 	case SMC_TCP_WATCH:
-		/* Only a TCP connection that died ends ours: a reset, or TCP
-		 * giving up (keepalive, TCP_USER_TIMEOUT). An error that TCP
-		 * survives itself (an ICMP error with IP_RECVERR on) leaves
-		 * the connection over SMC-D alone.
-		 */
-		if (READ_ONCE(tsk->sk_state) == TCP_CLOSE)
-			smc_conn_tcp_lost(smc, READ_ONCE(tsk->sk_err));
+		smc_tcp_check_lost(smc, tsk);
 		break;
 	case SMC_TCP_UNHOOKED:
 		break;
@@ -300,11 +304,8 @@ void smc_tcp_hook(struct smc_sock *smc, enum smc_tcp_role role)
  */
 void smc_tcp_watch(struct smc_sock *smc)
 {
-	struct sock *tsk = smc->tcp->sk;
-
 	smc_tcp_hook(smc, SMC_TCP_WATCH);
-	if (READ_ONCE(tsk->sk_state) == TCP_CLOSE)
-		smc_conn_tcp_lost(smc, READ_ONCE(tsk->sk_err));
+	smc_tcp_check_lost(smc, smc->tcp->sk);
 }
 
 /* Whether @tsk has our hooks: a connection TCP cloned from our listener

@@ -620,7 +620,7 @@ static int smc_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 	}
 	/* A listener is TCP's listener; so are its answers. */
 	if (smc_on_tcp(smc) || smc->sk.sk_state == SMC_LISTEN)
-		return smc->tcp->ops->ioctl(smc->tcp, cmd, arg);
+		return smc_ioctl_tcp(smc, cmd, arg);
 	switch (cmd) {
 	case SIOCINQ:
 	case SIOCOUTQ:

@@ -85,56 +85,56 @@ else
 	tap_exit
 fi
 
+# page0 CODE: Python CODE run with m, page 0 of the shared memory mapped
+# through BAR2, the function enabled meanwhile.
+page0()
+{
+	echo 1 >"$pci/enable"
+	python3 -c '
+import mmap, os, struct, sys
+fd = os.open(sys.argv[1] + "/resource2", os.O_RDWR | os.O_SYNC)
+m = mmap.mmap(fd, 4096)
+exec(sys.argv[2])' "$pci" "$1" 2>&1
+	echo 0 >"$pci/enable"
+}
+
+# probe_refused WHAT SHORT WHY [PARAM...]: the driver loads (with the
+# module parameters) and its probe fails, and the kernel log says WHY.
+probe_refused()
+{
+	local what=$1 short=$2 why=$3
+	shift 3
+	echo "smcng: $short follows" >/dev/kmsg
+	check "$what: the driver loads, its probe fails" \
+		eval "modprobe smc_ivshmem $* &&
+			! ls -d /sys/class/smcd/ivshmem-* 2>/dev/null"
+	dmesg | sed -n "/smcng: $short follows/,\$p" | grep smc_ivshmem >/tmp/refused.log
+	check "$short: the kernel log says why" grep "$why" /tmp/refused.log
+	rmmod smc_ivshmem
+}
+
 # --- bad parameters on fresh memory --------------------------------------------
 # 64 areas of 65536 slots do not fit 64 MiB (a slot table of 2 MiB per
 # area of 1 MiB): guest 0, first on the fresh memory, must not lay it out,
 # or no guest could use the region until the host recreated the memory.
 if [ "$GUEST_ID" -eq 0 ]; then
 	pci=$(ivs_pci)
-	echo "smcng: bad parameters follow" > /dev/kmsg
-	check "areas=64 slots=65536 on 64 MiB: the driver loads, its probe fails" \
-		eval 'modprobe smc_ivshmem areas=64 slots=65536 &&
-			! ls -d /sys/class/smcd/ivshmem-* 2>/dev/null'
-	dmesg | sed -n '/smcng: bad parameters follow/,$p' | grep smc_ivshmem >/tmp/bad.log
-	check "bad parameters: the kernel log says why" \
-		grep 'areas=64 slots=65536 do not fit .* region left as it was' /tmp/bad.log
-	rmmod smc_ivshmem
-	# The region header's state word (0: fresh), read through BAR2.
-	echo 1 >"$pci/enable"
-	state=$(python3 -c '
-import mmap, os, struct, sys
-fd = os.open(sys.argv[1] + "/resource2", os.O_RDONLY | os.O_SYNC)
-m = mmap.mmap(fd, 4096, prot=mmap.PROT_READ)
-print(struct.unpack_from("<I", m, 12)[0])' "$pci" 2>&1)
-	echo 0 >"$pci/enable"
-	expect_eq "bad parameters: the region is left fresh (state 0)" 0 "$state"
+	probe_refused "areas=64 slots=65536 on 64 MiB" "bad parameters" \
+		'areas=64 slots=65536 do not fit .* region left as it was' \
+		areas=64 slots=65536
+	# The region header's state word (0: fresh).
+	expect_eq "bad parameters: the region is left fresh (state 0)" 0 \
+		"$(page0 'print(struct.unpack_from("<I", m, 12)[0])')"
 
 	# Memory that some other user of ivshmem filled is not ours to lay
 	# out: the probe fails and page 0 stays as it was.
-	echo 1 >"$pci/enable"
-	python3 -c '
-import mmap, os, sys
-fd = os.open(sys.argv[1] + "/resource2", os.O_RDWR | os.O_SYNC)
-m = mmap.mmap(fd, 4096)
-m[0:64] = bytes(range(1, 65))' "$pci"
-	echo "smcng: foreign memory follows" > /dev/kmsg
-	check "foreign data in the memory: the driver loads, its probe fails" \
-		eval 'modprobe smc_ivshmem &&
-			! ls -d /sys/class/smcd/ivshmem-* 2>/dev/null'
-	dmesg | sed -n '/smcng: foreign memory follows/,$p' | grep smc_ivshmem >/tmp/foreign.log
-	check "foreign data: the kernel log says why" \
-		grep 'something other than an smc-ng region: left untouched' /tmp/foreign.log
-	rmmod smc_ivshmem
-	echo 1 >"$pci/enable"
-	page0=$(python3 -c '
-import mmap, os, sys
-fd = os.open(sys.argv[1] + "/resource2", os.O_RDWR | os.O_SYNC)
-m = mmap.mmap(fd, 4096)
-print("intact" if m[0:64] == bytes(range(1, 65)) and not any(m[64:4096]) else "changed")
-m[0:64] = bytes(64)' "$pci" 2>&1)
-	echo 0 >"$pci/enable"
+	page0 'm[0:64] = bytes(range(1, 65))' | sed 's/^/# /'
+	probe_refused "foreign data in the memory" "foreign data" \
+		'something other than an smc-ng region: left untouched'
 	expect_eq "foreign data: page 0 left as it was (then cleared for the rest)" \
-		intact "$page0"
+		intact "$(page0 '
+print("intact" if m[0:64] == bytes(range(1, 65)) and not any(m[64:4096]) else "changed")
+m[0:64] = bytes(64)')"
 fi
 meet badparams
 
