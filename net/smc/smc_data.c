@@ -923,29 +923,51 @@ int smc_data_shutdown(struct smc_sock *smc, int how)
  * unread, or SO_LINGER with a zero timeout), then give everything back.
  * Socket lock held.
  */
+/* The orderly end of a connection with nothing left to read. Bytes the
+ * peer writes from the look for unread ones on come for a closed socket,
+ * which TCP answers with a reset: the signal path owes the peer an abort
+ * for them (it sees us shut down both ways), here made good.
+ */
+static void smc_data_close_orderly(struct smc_sock *smc)
+{
+	struct smc_conn *conn = &smc->conn;
+	bool owed;
+
+	/* TCP's FIN before the CDC, as on shutdown: a peer that closes as
+	 * soon as it sees our end then acknowledges the FIN with its own,
+	 * three segments and not a simultaneous close's four.
+	 */
+	if (smc->tcp)
+		kernel_sock_shutdown(smc->tcp, SHUT_WR);
+	conn->tx_conn_flags |= SMC_CDC_CF_CONN_CLOSED;
+	smc_conn_send_cdc(smc);
+	/* Bytes whose signal is late, or not sent yet: the last look. What
+	 * the peer writes after it is what it wrote before our end reached
+	 * it, in the moment until the DMB goes.
+	 */
+	smc_conn_catch_up(smc);
+	spin_lock_bh(&conn->lock);
+	conn->dead = true;
+	owed = conn->abort_owed;
+	spin_unlock_bh(&conn->lock);
+	if (owed)
+		smc_conn_send_abort(smc);
+}
+
 void smc_data_close(struct smc_sock *smc)
 {
 	struct smc_conn *conn = &smc->conn;
 
 	if (!conn->lgr)
 		return;
+	/* Before the look for unread bytes, see smc_data_close_orderly(). */
+	WRITE_ONCE(smc->sk.sk_shutdown, SHUTDOWN_MASK);
+	smc_conn_catch_up(smc);
 	if (conn->dead || smc_conn_readable(conn) ||
-	    (sock_flag(&smc->sk, SOCK_LINGER) && !smc->sk.sk_lingertime)) {
+	    (sock_flag(&smc->sk, SOCK_LINGER) && !smc->sk.sk_lingertime))
 		smc_conn_send_abort(smc);
-	} else {
-		/* TCP's FIN before the CDC, as on shutdown: a peer that closes
-		 * as soon as it sees our end then acknowledges the FIN with
-		 * its own, three segments and not a simultaneous close's four.
-		 */
-		if (smc->tcp)
-			kernel_sock_shutdown(smc->tcp, SHUT_WR);
-		conn->tx_conn_flags |= SMC_CDC_CF_CONN_CLOSED;
-		/* A peer that broke the rules since the look above refused
-		 * this CDC (the connection is dead): it is owed the abort.
-		 */
-		if (smc_conn_send_cdc(smc) && READ_ONCE(conn->abort_owed))
-			smc_conn_send_abort(smc);
-	}
+	else
+		smc_data_close_orderly(smc);
 	smc_conn_release(smc);
 }
 

@@ -42,7 +42,7 @@ source "$(dirname "$0")/lib.sh"
 kmod=$SMC_SELFTESTS/modules/smc_test_delay.ko
 param=/sys/module/smc_test_delay/parameters
 
-tap_plan 28
+tap_plan 32
 
 if modprobe smc && modprobe smc_diag && modprobe smc_loopback &&
    insmod "$kmod" symbol=smc_conn_readable when_ret=0 delay_ms=20 count=0; then
@@ -369,5 +369,54 @@ else
 	fail "$name: not run"
 fi
 check "$name: modprobe smc_loopback" modprobe smc_loopback
+
+# A socket closed with nothing left to read, whose peer writes while the
+# close runs: the closer (a thread named smc_closer) is stopped right after
+# it found nothing unread, and the peer's bytes come meanwhile. TCP answers
+# bytes for a closed socket with a reset, so that the writer learns they
+# were dropped; the close must end with an abort then, not with an orderly
+# end that drops them unsaid.
+cat >/tmp/races_close.py <<'PY'
+import ctypes, socket, subprocess, sys, threading, time
+from races_lib import *
+
+diag = sys.argv[3]
+ls = listener()
+c = socket.socket(socket.AF_INET, socket.SOCK_STREAM, IPPROTO_SMC)
+c.connect(("127.0.0.1", port))
+s, _ = ls.accept()
+c.sendall(b"q")
+s.recv(1)
+out = subprocess.run([diag], capture_output=True, text=True).stdout
+paths = sum(1 for l in out.splitlines()
+	    if ":%d " % port in l and "mode=SMCD" in l)
+start = hits()
+
+def closer():
+	ctypes.CDLL(None).prctl(15, b"smc_closer", 0, 0, 0)
+	arm()
+	s.close()
+
+t = threading.Thread(target=closer)
+t.start()
+stopped = wait_stopped(start)
+sent = attempt(lambda: c.send(b"x" * 100))
+t.join()
+time.sleep(0.1)
+got = attempt(lambda: len(c.recv(200)))
+err = c.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+print("smcd=%d stopped=%d sent=%s recv=%s reset=%s" %
+      (paths, stopped, sent, got, "yes" if err or got != "0" else "no"))
+PY
+
+name="bytes that come while a socket closes"
+race_case "$name" /tmp/races_close.py 7908 symbol=smc_conn_readable \
+	when_ret=0 comm=smc_closer
+expect_eq "$name: both ends on SMC-D, the close stopped once, bytes sent" \
+	"smcd=2 stopped=1 sent=100" \
+	"$(echo "$res" | grep -o 'smcd=[0-9]* stopped=[0-9]* sent=[0-9A-Z]*')"
+expect_eq "$name: the writer learns of a reset" "reset=yes" \
+	"$(echo "$res" | grep -o 'reset=.*')"
+check "$name: rmmod smc_test_delay" rmmod smc_test_delay
 
 tap_exit
