@@ -96,6 +96,22 @@ static int smc_clc_send_decline(struct smc_sock *smc, u32 reason, u8 version)
 	return smc_clc_send(smc, buf, len);
 }
 
+/* The application asked for IPsec on the connection (IP_XFRM_POLICY, set
+ * on the socket or inherited from its listener): shared memory would
+ * carry the data around it, so SMC is declined, as in-tree.
+ */
+static bool smc_tcp_uses_ipsec(const struct smc_sock *smc)
+{
+#ifdef CONFIG_XFRM
+	const struct sock *tsk = smc->tcp->sk;
+
+	return rcu_access_pointer(tsk->sk_policy[0]) ||
+	       rcu_access_pointer(tsk->sk_policy[1]);
+#else
+	return false;
+#endif
+}
+
 /* Decline and continue over TCP; 0, or the error sending the DECLINE. */
 static int smc_decline_fallback(struct smc_sock *smc, u32 reason, u8 version)
 {
@@ -423,6 +439,7 @@ void smc_client_drop_offer(struct smc_sock *smc)
 int smc_client_offer(struct smc_sock *smc)
 {
 	struct smc_offer_devs devs;
+	u8 version;
 	int rc;
 
 	if (!tcp_sk(smc->tcp->sk)->syn_smc) {
@@ -431,6 +448,11 @@ int smc_client_offer(struct smc_sock *smc)
 		return 0;
 	}
 	smc_offer_collect(sock_net(&smc->sk), &devs);
+	if (smc_tcp_uses_ipsec(smc)) {
+		version = devs.cnt ? SMC_CLC_V2 : SMC_CLC_V1;
+		smc_offer_devs_put(&devs);
+		return smc_decline_fallback(smc, SMC_CLC_DECL_IPSEC, version);
+	}
 	if (!devs.cnt) {
 		/* Nothing to propose; without ISMv2 we speak version 1. */
 		return smc_decline_fallback(smc, SMC_CLC_DECL_NOSMCDEV,
@@ -775,6 +797,8 @@ static int smc_server_proposal(struct smc_sock *smc)
 		return 0;
 	}
 	version = mi->hdr.version >= SMC_CLC_V2 ? SMC_CLC_V2 : SMC_CLC_V1;
+	if (smc_tcp_uses_ipsec(smc))
+		return smc_decline_fallback(smc, SMC_CLC_DECL_IPSEC, version);
 	reason = smc_server_select(smc, &mi->prop, &dev, &peer, eid);
 	if (!reason) {
 		reason = smc_conn_create(smc, dev, &peer, true, &first_contact);

@@ -14,7 +14,7 @@ source "$(dirname "$0")/lib.sh"
 
 stream=$SMC_TOOLS/smc_stream
 
-tap_plan 41
+tap_plan 43
 
 if modprobe smc && modprobe smc_diag && modprobe smc_loopback; then
 	ok "modprobe smc smc_diag smc_loopback"
@@ -302,6 +302,64 @@ PY
 expect_eq "sock_diag cursors as 6.1's: rx_cons the peer's, tx_cons ours" \
 	"server rx_prod=0:3 rx_cons=0:0 tx_prod=0:0 tx_cons=0:3; client rx_prod=0:0 tx_prod=0:3 tx_cons=0:0" \
 	"$(python3 /tmp/cursors.py "$SMC_TOOLS/smc_diag_dump" 2>&1)"
+
+# IPsec asked for on the connection (IP_XFRM_POLICY, an outbound "allow"
+# policy with no transforms, enough to count) opts it out of SMC, as
+# in-tree: shared memory would carry the data around the policy. The side
+# with the policy declines with IPSEC; the other sees its DECLINE. A
+# listener's policy goes to each connection it accepts.
+cat >/tmp/ipsec.py <<'PY'
+import socket, struct, subprocess, sys
+
+IPPROTO_SMC, IP_XFRM_POLICY, XFRM_POLICY_OUT = 256, 17, 1
+diag, port = sys.argv[1], int(sys.argv[2])
+
+def policy(s):
+	sel = bytes(32) + struct.pack("=HHHHHBBB3xiI", 0, 0, 0, 0,
+				      socket.AF_INET, 0, 0, 0, 0, 0)
+	info = sel + bytes(64 + 32) + struct.pack("=IIBBBB4x", 0, 0,
+						  XFRM_POLICY_OUT, 0, 0, 0)
+	s.setsockopt(socket.IPPROTO_IP, IP_XFRM_POLICY, info)
+
+def reasons(port):
+	out = subprocess.run([diag], capture_output=True, text=True).stdout
+	res = {}
+	for line in out.splitlines():
+		f = dict(kv.split("=", 1) for kv in line.split() if "=" in kv)
+		if f.get("local", "").endswith(":%d" % port):
+			res.setdefault("server", f.get("fallback"))
+		elif f.get("peer", "").endswith(":%d" % port):
+			res["client"] = f.get("fallback")
+	return "client=%s server=%s" % (res.get("client"), res.get("server"))
+
+for side in ("client", "listener"):
+	ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM, IPPROTO_SMC)
+	ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+	if side == "listener":
+		policy(ls)
+	ls.bind(("127.0.0.1", port))
+	ls.listen(1)
+	c = socket.socket(socket.AF_INET, socket.SOCK_STREAM, IPPROTO_SMC)
+	if side == "client":
+		policy(c)
+	c.connect(("127.0.0.1", port))
+	a, _ = ls.accept()
+	c.sendall(b"ping")
+	a.sendall(a.recv(4))
+	print("%s: %s %s" % (side, c.recv(4).decode(), reasons(port)))
+	for s in (c, a, ls):
+		s.close()
+	port += 1
+PY
+modprobe xfrm_user
+res=$(python3 /tmp/ipsec.py "$SMC_TOOLS/smc_diag_dump" 7216 2>&1)
+echo "$res" | sed 's/^/# /'
+expect_eq "IPsec policy on the client: it declines with IPSEC" \
+	"client: ping client=0x03020000/0x00000000 server=0x05000000/0x03020000" \
+	"$(echo "$res" | grep '^client:')"
+expect_eq "IPsec policy on the listener: the server declines with IPSEC" \
+	"listener: ping client=0x05000000/0x03020000 server=0x03020000/0x00000000" \
+	"$(echo "$res" | grep '^listener:')"
 
 sleep 1
 expect_eq "no AF_SMC socket left" "0 0" "$(proto_sockets SMC) $(proto_sockets SMC6)"
