@@ -176,7 +176,7 @@ static void smc_tcp_clc_ack(const struct smc_sock *smc, struct sock *tsk)
 		answered = SMC_CLC_ACCEPT;
 		break;
 	case SMC_TCP_LISTENING:
-		if (tsk == smc->tcp->sk || !tcp_sk(tsk)->syn_smc)
+		if (smc_tcp_is_own(smc, tsk) || !tcp_sk(tsk)->syn_smc)
 			return;
 		fallthrough;
 	case SMC_TCP_HANDSHAKE:

@@ -80,7 +80,7 @@ void smc_listen_tcp_event(struct smc_sock *lsmc, struct sock *tsk,
 
 	if (!(mask & EPOLLIN))
 		return;
-	if (tsk == lsmc->tcp->sk)
+	if (smc_tcp_is_own(lsmc, tsk))
 		waits = smc_listen_newest_waits(tsk);
 	else
 		waits = smc_child_awaits_proposal(tsk);

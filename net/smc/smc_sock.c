@@ -245,7 +245,7 @@ static struct socket *smc_sock_detach_tcp(struct smc_sock *smc)
 	smc_fallback_relay_stop(smc);
 	/* The file belongs to the AF_SMC socket's inode, never to TCP's. */
 	tcp->file = NULL;
-	smc->tcp = NULL;
+	WRITE_ONCE(smc->tcp, NULL);
 	return tcp;
 }
 

@@ -160,6 +160,19 @@ static inline struct smc_sock *smc_sk(const struct sock *sk)
 	return (struct smc_sock *)sk;
 }
 
+/* @tsk is our own TCP socket, not one of a listener's connections that
+ * carries its hooks. Those connections' events run under their own locks
+ * and may find the listener closing: its TCP socket detached (NULL) but
+ * not yet released, which waits for them.
+ */
+static inline bool smc_tcp_is_own(const struct smc_sock *smc,
+				  const struct sock *tsk)
+{
+	const struct socket *tcp = READ_ONCE(smc->tcp);
+
+	return tcp && tcp->sk == tsk;
+}
+
 /* Data moves through shared memory (as opposed to TCP). */
 static inline bool smc_uses_smcd(const struct smc_sock *smc)
 {
