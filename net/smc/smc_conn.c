@@ -756,12 +756,15 @@ void smc_conn_release(struct smc_sock *smc)
 	mutex_unlock(&smcd_lgr_mutex);
 }
 
-/* The socket reports a connection that ended like a reset. */
+/* The socket reports a connection that ended like a reset; with @err 0,
+ * an error told already.
+ */
 static void smc_conn_failed(struct smc_sock *smc, int err)
 {
 	struct sock *sk = &smc->sk;
 
-	sk->sk_err = err;
+	if (err)
+		sk->sk_err = err;
 	sk->sk_shutdown = SHUTDOWN_MASK;
 	if (sk->sk_state != SMC_LISTEN && sk->sk_state != SMC_INIT)
 		sk->sk_state = SMC_CLOSED;
@@ -814,13 +817,18 @@ void smc_conn_tcp_lost(struct smc_sock *smc, int err)
 	if (!conn->dead && !(conn->rx_conn_flags & (SMC_CDC_CF_CONN_CLOSED |
 						    SMC_CDC_CF_CONN_ABORT))) {
 		conn->dead = true;
-		conn->lost_err = err;
+		WRITE_ONCE(conn->lost_err, err);
 		lost = true;
 	}
 	spin_unlock_bh(&conn->lock);
-	if (lost)
-		smc_wake(&smc->sk, EPOLLIN | EPOLLRDNORM | EPOLLRDHUP |
-			 EPOLLOUT | EPOLLERR | EPOLLHUP, POLL_HUP);
+	if (!lost)
+		return;
+	/* As TCP's reset: SO_ERROR tells it with the first POLLERR, not
+	 * only once a call has taken the end in (smc_data_reset()).
+	 */
+	WRITE_ONCE(smc->sk.sk_err, err);
+	smc_wake(&smc->sk, EPOLLIN | EPOLLRDNORM | EPOLLRDHUP | EPOLLOUT |
+		 EPOLLERR | EPOLLHUP, POLL_HUP);
 }
 
 /* A device is going away: fail every connection that uses it. */

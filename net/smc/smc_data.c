@@ -278,7 +278,8 @@ bool smc_data_reset(struct smc_sock *smc)
 	 */
 	spin_lock_bh(&conn->lock);
 	violated = conn->abort_owed;
-	err = conn->lost_err ?: ECONNRESET;
+	/* A lost TCP connection told its error when it came. */
+	err = conn->lost_err ? 0 : ECONNRESET;
 	spin_unlock_bh(&conn->lock);
 	if (violated)
 		smc_conn_send_abort(smc);
@@ -864,7 +865,10 @@ __poll_t smc_data_poll(struct smc_sock *smc)
 	 * neither side sends any more; a shut-down writer may write (and learn).
 	 */
 	if (sk->sk_err || reset)
-		mask |= EPOLLERR | EPOLLHUP;
+		mask |= EPOLLHUP;
+	/* A lost TCP connection's error is in sk_err from the start. */
+	if (sk->sk_err || (reset && !READ_ONCE(conn->lost_err)))
+		mask |= EPOLLERR;
 	if (rx_done && (sk->sk_shutdown & SEND_SHUTDOWN))
 		mask |= EPOLLHUP;
 	if (smc_rx_readable(smc) >= smc_rx_lowat(smc) || rx_done || reset)

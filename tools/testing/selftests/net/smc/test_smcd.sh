@@ -14,7 +14,7 @@ source "$(dirname "$0")/lib.sh"
 
 stream=$SMC_TOOLS/smc_stream
 
-tap_plan 43
+tap_plan 45
 
 if modprobe smc && modprobe smc_diag && modprobe smc_loopback; then
 	ok "modprobe smc smc_diag smc_loopback"
@@ -360,6 +360,66 @@ expect_eq "IPsec policy on the client: it declines with IPSEC" \
 expect_eq "IPsec policy on the listener: the server declines with IPSEC" \
 	"listener: ping client=0x05000000/0x03020000 server=0x03020000/0x00000000" \
 	"$(echo "$res" | grep '^listener:')"
+
+# The TCP connection under a connection over SMC-D is killed (ss -K, as an
+# operator would): each end reports it as TCP's ends do, POLLERR with the
+# error in SO_ERROR at once (not 0 until a call took it in), then POLLERR
+# gone once SO_ERROR told it, and EOF.
+cat >/tmp/killed.py <<'PY'
+import errno, select, socket, subprocess, sys, time
+
+port = int(sys.argv[1])
+
+def pair(proto):
+	ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM, proto)
+	ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+	ls.bind(("127.0.0.1", port))
+	ls.listen(1)
+	c = socket.socket(socket.AF_INET, socket.SOCK_STREAM, proto)
+	c.connect(("127.0.0.1", port))
+	a, _ = ls.accept()
+	ls.close()
+	c.sendall(b"x")
+	a.recv(1)
+	return c, a
+
+def events(s):
+	p = select.poll()
+	p.register(s, select.POLLIN | select.POLLOUT)
+	return dict(p.poll(0)).get(s.fileno(), 0)
+
+def report(s):
+	deadline = time.monotonic() + 5
+	while not events(s) & select.POLLERR and time.monotonic() < deadline:
+		time.sleep(0.01)
+	first = "POLLERR" if events(s) & select.POLLERR else "-"
+	err = s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+	after = "POLLERR" if events(s) & select.POLLERR else "-"
+	try:
+		got = "EOF" if not s.recv(1) else "data"
+	except OSError as e:
+		got = errno.errorcode[e.errno]
+	return "%s %s %s %s" % (first, errno.errorcode.get(err, err), after, got)
+
+for name, proto in (("tcp", 0), ("smc", 256)):
+	c, a = pair(proto)
+	subprocess.run(["ss", "-K", "dst", "127.0.0.1", "dport", "=",
+			":%d" % port], capture_output=True)
+	print("%s: client %s; server %s" % (name, report(c), report(a)))
+	c.close()
+	a.close()
+	port += 1
+PY
+res=$(python3 /tmp/killed.py 7218 2>&1)
+echo "$res" | sed 's/^/# /'
+tcp=$(echo "$res" | sed -n 's/^tcp: //p')
+if [ -n "$tcp" ] && [ "${tcp#client POLLERR ECONNABORTED}" != "$tcp" ]; then
+	ok "TCP killed with ss -K: TCP's own sockets report it ($tcp)"
+else
+	fail "TCP killed with ss -K: TCP's own sockets report it ($tcp)"
+fi
+expect_eq "TCP killed with ss -K: both ends over SMC-D report it as TCP's" \
+	"$tcp" "$(echo "$res" | sed -n 's/^smc: //p')"
 
 sleep 1
 expect_eq "no AF_SMC socket left" "0 0" "$(proto_sockets SMC) $(proto_sockets SMC6)"
