@@ -94,7 +94,7 @@ static void smc_wake(struct sock *sk, __poll_t mask, int band)
  * its consumer cursor must still be at the start.
  */
 static int smc_conn_take_cursors(struct smc_conn *conn,
-				 const struct smc_cdc_info *ci,
+				 const struct smc_cdc_info *ci, bool refuse,
 				 bool *more_data, bool *more_space)
 {
 	int granted, unacked, adv;
@@ -105,7 +105,8 @@ static int smc_conn_take_cursors(struct smc_conn *conn,
 	adv = smc_cursor_check(conn->rmb_ring, &conn->rx_prod, &ci->prod,
 			       granted);
 	if (adv > 0) {
-		conn->rx_prod = ci->prod;
+		if (!refuse)
+			conn->rx_prod = ci->prod;
 		*more_data = true;
 	} else if (adv < 0 && adv != -ERANGE) {
 		return adv;
@@ -198,7 +199,7 @@ static void smc_conn_signal(struct smcd_buf *buf)
 	struct smc_sock *smc = container_of(conn, struct smc_sock, conn);
 	struct sock *sk = &smc->sk;
 	bool more_data = false, more_space = false, owes, violated = false;
-	bool urgent = false, space_wanted = false, early = false;
+	bool urgent = false, space_wanted = false, early = false, refuse;
 	u8 snap[SMCD_CDC_MSG_LEN], newflags = 0;
 	struct smc_cdc_info ci;
 	int rc;
@@ -218,17 +219,22 @@ static void smc_conn_signal(struct smcd_buf *buf)
 		spin_unlock_bh(&conn->lock);
 		return;
 	}
-	if (rc ||
-	    smc_conn_take_cursors(conn, &ci, &more_data, &more_space) ||
-	    (more_data && READ_ONCE(sk->sk_shutdown) == SHUTDOWN_MASK)) {
-		/* A broken peer, or data for a socket shut down both ways (TCP
-		 * answers that with a reset): abort just this connection, and
-		 * tell the peer (from process context) so that it does not wait
-		 * for us forever.
+	/* Data for a socket shut down both ways: TCP answers it with a
+	 * reset and drops it, keeping what came before.
+	 */
+	refuse = READ_ONCE(sk->sk_shutdown) == SHUTDOWN_MASK;
+	if (!rc)
+		rc = smc_conn_take_cursors(conn, &ci, refuse, &more_data,
+					   &more_space);
+	if (rc || (more_data && refuse)) {
+		/* Abort just this connection, and tell the peer (from
+		 * process context) so that it does not wait for us forever.
+		 * What a broken peer wrote is not read at all.
 		 */
 		conn->rx_conn_flags |= SMC_CDC_CF_CONN_ABORT;
 		conn->dead = true;
 		conn->abort_owed = true;
+		conn->rx_broken = !!rc;
 		violated = true;
 	} else {
 		urgent = more_data ? ci.prod_flags & SMC_CDC_PF_URG_PRESENT :
@@ -641,6 +647,7 @@ int smc_conn_create(struct smc_sock *smc, struct smcd_device *dev,
 	WRITE_ONCE(conn->rx_kept, false);
 	conn->lost_err = 0;
 	conn->abort_owed = false;
+	conn->rx_broken = false;
 	conn->tx_held = false;
 	conn->urg_state = SMC_URG_NONE;
 	lgr = smcd_lgr_join(conn, sock_net(&smc->sk), dev, peer_gid, server,

@@ -105,6 +105,7 @@ struct smc_conn {
 	u8			urg_byte;
 	struct smc_cursor	urg_curs;
 	bool			abort_owed;	/* the peer is to hear of it */
+	bool			rx_broken;	/* nothing it wrote is read */
 
 	spinlock_t		cdc_lock;	/* one CDC write at a time */
 	struct work_struct	cdc_work;	/* window update from atomic context */

@@ -261,7 +261,7 @@ static void smc_data_end(struct smc_sock *smc, int err, bool discard)
 bool smc_data_reset(struct smc_sock *smc)
 {
 	struct smc_conn *conn = &smc->conn;
-	bool violated;
+	bool violated, broken;
 	int err;
 
 	if (!conn->lgr || !(READ_ONCE(conn->dead) ||
@@ -278,12 +278,13 @@ bool smc_data_reset(struct smc_sock *smc)
 	 */
 	spin_lock_bh(&conn->lock);
 	violated = conn->abort_owed;
+	broken = conn->rx_broken;
 	/* A lost TCP connection told its error when it came. */
 	err = conn->lost_err ? 0 : ECONNRESET;
 	spin_unlock_bh(&conn->lock);
 	if (violated)
 		smc_conn_send_abort(smc);
-	smc_data_end(smc, err, violated);
+	smc_data_end(smc, err, broken);
 	return true;
 }
 

@@ -1540,6 +1540,31 @@ static void sc_shutdown_rdwr(void)
 	close(s);
 }
 
+/* Bytes the socket had taken in before shutdown(SHUT_RDWR) stay readable
+ * when the peer writes more: those break the connection (a reset, an
+ * abort), but only themselves are dropped, as TCP drops the segment.
+ */
+static void sc_shutdown_rdwr_unread(void)
+{
+	char buf[8] = "";
+	int c, s;
+
+	mkpair(&c, &s);
+	R("peer send", send(s, "A", 1, MSG_NOSIGNAL));
+	wait_inq(c, 1, 2000);
+	R("shutdown(SHUT_RDWR), a byte unread", shutdown(c, SHUT_RDWR));
+	R("peer send more", send(s, "B", 1, MSG_NOSIGNAL));
+	pwait(c, POLLERR, 2000);
+	msleep(30);
+	rec("poll: %s", pm(pnow(c)));
+	R("recv", recv(c, buf, sizeof(buf), MSG_DONTWAIT));
+	rec("read '%s'", buf);
+	R("recv again", recv(c, buf, sizeof(buf), MSG_DONTWAIT));
+	R("recv once more", recv(c, buf, sizeof(buf), MSG_DONTWAIT));
+	close(c);
+	close(s);
+}
+
 static void sc_close(void)
 {
 	char buf[256];
@@ -4058,6 +4083,7 @@ static const struct scenario scenarios[] = {
 	{ "shutdown(SHUT_WR): peer EOF, EPIPE with SIGPIPE vs MSG_NOSIGNAL", sc_shutdown_wr },
 	{ "shutdown(SHUT_RD)", sc_shutdown_rd },
 	{ "shutdown(SHUT_RDWR)", sc_shutdown_rdwr },
+	{ "shutdown(SHUT_RDWR) with a byte unread, then peer data", sc_shutdown_rdwr_unread },
 	{ "close: peer EOF, then reset; close with unread data resets", sc_close },
 	{ "SO_LINGER: {1,0} before/after connect resets the peer, {1,1}", sc_linger },
 	{ "a reset shows in SO_ERROR, and POLLERR goes once it is read", sc_reset_so_error },
