@@ -161,37 +161,6 @@ static bool smc_tx_hold(struct smc_sock *smc, int msg_flags)
 	return smc->tcp && (tcp_sk(smc->tcp->sk)->nonagle & TCP_NAGLE_CORK);
 }
 
-/* Announce data held back by MSG_MORE or TCP_CORK. Socket lock held. */
-static void smc_data_push(struct smc_sock *smc)
-{
-	if (smc->conn.lgr && smc->conn.tx_held) {
-		smc->conn.tx_held = false;
-		smc_conn_send_cdc(smc);
-	}
-}
-
-/* The cork came off, or TCP_NODELAY was set: like TCP, which pushes what
- * it holds once when TCP_NODELAY goes on, even while corked. Socket lock
- * held.
- */
-void smc_data_uncork(struct smc_sock *smc, bool nodelay_on)
-{
-	if (nodelay_on || !smc_tx_hold(smc, 0))
-		smc_data_push(smc);
-}
-
-void smc_data_cork_work(struct work_struct *work)
-{
-	struct smc_conn *conn = container_of(to_delayed_work(work),
-						    struct smc_conn, cork_work);
-	struct smc_sock *smc = container_of(conn, struct smc_sock, conn);
-
-	lock_sock(&smc->sk);
-	smc_data_push(smc);
-	release_sock(&smc->sk);
-	sock_put(&smc->sk);
-}
-
 static void smc_tx_hold_start(struct smc_sock *smc)
 {
 	if (smc->conn.tx_held)
@@ -358,6 +327,41 @@ static int smc_tx_error(struct smc_sock *smc)
 	if (!smc->conn.lgr || (sk->sk_shutdown & SEND_SHUTDOWN))
 		return -EPIPE;
 	return 0;
+}
+
+/* Announce data held back by MSG_MORE or TCP_CORK. Socket lock held. */
+static void smc_data_push(struct smc_sock *smc)
+{
+	if (!smc->conn.lgr || !smc->conn.tx_held)
+		return;
+	smc->conn.tx_held = false;
+	/* Bytes for a peer gone meanwhile: TCP sends them, and the reset
+	 * they draw is the writer's error.
+	 */
+	if (smc_conn_send_cdc(smc))
+		smc_data_unreachable(smc, smc_data_peer_closed(smc));
+}
+
+/* The cork came off, or TCP_NODELAY was set: like TCP, which pushes what
+ * it holds once when TCP_NODELAY goes on, even while corked. Socket lock
+ * held.
+ */
+void smc_data_uncork(struct smc_sock *smc, bool nodelay_on)
+{
+	if (nodelay_on || !smc_tx_hold(smc, 0))
+		smc_data_push(smc);
+}
+
+void smc_data_cork_work(struct work_struct *work)
+{
+	struct smc_conn *conn = container_of(to_delayed_work(work),
+						    struct smc_conn, cork_work);
+	struct smc_sock *smc = container_of(conn, struct smc_sock, conn);
+
+	lock_sock(&smc->sk);
+	smc_data_push(smc);
+	release_sock(&smc->sk);
+	sock_put(&smc->sk);
 }
 
 /* A copy or CDC write failed; a bad user buffer only fails this call. */

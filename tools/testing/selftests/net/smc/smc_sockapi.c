@@ -1565,6 +1565,29 @@ static void sc_shutdown_rdwr_unread(void)
 	close(s);
 }
 
+/* Bytes held back with MSG_MORE go out once TCP_NODELAY is set, to a
+ * peer that closed meanwhile: TCP's draw a reset, and the writer's next
+ * call fails (EPIPE, as the peer had ended first).
+ */
+static void sc_held_to_closed_peer(void)
+{
+	char buf[100];
+	int c, s;
+
+	memset(buf, 'm', sizeof(buf));
+	mkpair(&c, &s);
+	R("send MSG_MORE", send(c, buf, sizeof(buf), MSG_MORE));
+	close(s);
+	pwait(c, POLLRDHUP, 2000);
+	R("TCP_NODELAY", so(c, IPPROTO_TCP, TCP_NODELAY, 1));
+	pwait(c, POLLERR, 2000);
+	msleep(30);
+	rec("poll: %s", pm(pnow(c)));
+	RO(c, "after the push", SOL_SOCKET, SO_ERROR);
+	R("send", send(c, "x", 1, MSG_NOSIGNAL));
+	close(c);
+}
+
 static void sc_close(void)
 {
 	char buf[256];
@@ -4084,6 +4107,7 @@ static const struct scenario scenarios[] = {
 	{ "shutdown(SHUT_RD)", sc_shutdown_rd },
 	{ "shutdown(SHUT_RDWR)", sc_shutdown_rdwr },
 	{ "shutdown(SHUT_RDWR) with a byte unread, then peer data", sc_shutdown_rdwr_unread },
+	{ "MSG_MORE bytes pushed to a peer that closed: EPIPE", sc_held_to_closed_peer },
 	{ "close: peer EOF, then reset; close with unread data resets", sc_close },
 	{ "SO_LINGER: {1,0} before/after connect resets the peer, {1,1}", sc_linger },
 	{ "a reset shows in SO_ERROR, and POLLERR goes once it is read", sc_reset_so_error },
