@@ -163,6 +163,7 @@ int smc_data_recvmsg(struct smc_sock *smc, struct msghdr *msg, size_t len,
 __poll_t smc_data_poll(struct smc_sock *smc);
 int smc_data_shutdown(struct smc_sock *smc, int how);
 bool smc_data_reset(struct smc_sock *smc);
+bool smc_data_peer_fin(struct smc_sock *smc);
 int smc_data_disconnect(struct smc_sock *smc);
 void smc_data_uncork(struct smc_sock *smc, bool nodelay_on);
 void smc_data_cork_work(struct work_struct *work);

@@ -227,6 +227,14 @@ static void smc_data_end(struct smc_sock *smc, int err, bool discard)
  * now): end the connection as TCP ends one on a reset, the error reported
  * once, then EOF and EPIPE. Socket lock held. Returns whether it did.
  */
+/* The peer ended its writing in order, whatever came after: its stream
+ * reads EOF, as TCP's after a FIN, before any error.
+ */
+bool smc_data_peer_fin(struct smc_sock *smc)
+{
+	return smc_peer_flags(&smc->conn) & SMC_PEER_FIN;
+}
+
 bool smc_data_reset(struct smc_sock *smc)
 {
 	struct smc_conn *conn = &smc->conn;
@@ -248,8 +256,13 @@ bool smc_data_reset(struct smc_sock *smc)
 	spin_lock_bh(&conn->lock);
 	violated = conn->abort_owed;
 	broken = conn->rx_broken;
-	/* A lost TCP connection told its error when it came. */
-	err = conn->lost_err ? 0 : ECONNRESET;
+	/* A lost TCP connection told its error when it came; a reset after
+	 * the peer's orderly end is EPIPE, as TCP's in CLOSE_WAIT.
+	 */
+	if (conn->lost_err)
+		err = 0;
+	else
+		err = conn->rx_conn_flags & SMC_PEER_FIN ? EPIPE : ECONNRESET;
 	spin_unlock_bh(&conn->lock);
 	if (violated)
 		smc_conn_send_abort(smc);
@@ -966,14 +979,22 @@ static void smc_data_close_orderly(struct smc_sock *smc)
 void smc_data_close(struct smc_sock *smc)
 {
 	struct smc_conn *conn = &smc->conn;
+	bool over;
 
 	if (!conn->lgr)
 		return;
+	/* Both ends ended their writing: the connection is over, and TCP
+	 * closes such a one without a reset, bytes unread or SO_LINGER 0.
+	 */
+	over = (smc->sk.sk_shutdown & SEND_SHUTDOWN) &&
+	       (smc_peer_flags(conn) & SMC_PEER_FIN);
 	/* Before the look for unread bytes, see smc_data_close_orderly(). */
 	WRITE_ONCE(smc->sk.sk_shutdown, SHUTDOWN_MASK);
 	smc_conn_catch_up(smc);
-	if (conn->dead || smc_conn_readable(conn) ||
-	    (sock_flag(&smc->sk, SOCK_LINGER) && !smc->sk.sk_lingertime))
+	if (conn->dead ||
+	    (!over && (smc_conn_readable(conn) ||
+		       (sock_flag(&smc->sk, SOCK_LINGER) &&
+			!smc->sk.sk_lingertime))))
 		smc_conn_send_abort(smc);
 	else
 		smc_data_close_orderly(smc);

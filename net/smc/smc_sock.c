@@ -383,7 +383,14 @@ static struct socket *smc_io_path(struct smc_sock *smc, bool nonblock,
 	}
 	if (smc_on_tcp(smc))
 		return smc->tcp;
-	/* A shared-memory connection that has ended reads as a closed one. */
+	/* A shared-memory connection that has ended reads as a closed one;
+	 * after the peer's orderly end, as EOF before any error (TCP's
+	 * reads its FIN before the reset that followed).
+	 */
+	if (rx && sk->sk_state == SMC_CLOSED && smc_data_peer_fin(smc)) {
+		*err = -EPIPE;
+		return NULL;
+	}
 	*err = sock_error(sk) ?: sk->sk_state == SMC_CLOSED ? -EPIPE :
 								      -ENOTCONN;
 	return NULL;

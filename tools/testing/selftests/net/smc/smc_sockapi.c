@@ -1588,6 +1588,56 @@ static void sc_held_to_closed_peer(void)
 	close(c);
 }
 
+/* The peer ended its writing, then closed with our bytes unread: TCP's
+ * reset reaches a socket that saw the peer's FIN, which reads EOF still
+ * and fails its next send with EPIPE.
+ */
+static void sc_reset_after_peer_fin(void)
+{
+	char buf[8];
+	int c, s;
+
+	mkpair(&c, &s);
+	R("peer shutdown(SHUT_WR)", shutdown(s, SHUT_WR));
+	pwait(c, POLLRDHUP, 2000);
+	R("recv (EOF)", recv(c, buf, sizeof(buf), 0));
+	R("send", send(c, "x", 1, MSG_NOSIGNAL));
+	wait_inq(s, 1, 2000);
+	close(s);
+	pwait(c, POLLERR, 2000);
+	msleep(30);
+	rec("poll: %s", pm(pnow(c)));
+	R("recv", recv(c, buf, sizeof(buf), MSG_DONTWAIT));
+	RO(c, "after the reset", SOL_SOCKET, SO_ERROR);
+	R("send again", send(c, "y", 1, MSG_NOSIGNAL));
+	R("recv again", recv(c, buf, sizeof(buf), MSG_DONTWAIT));
+	close(c);
+}
+
+/* Both ends ended their writing; then one closes with bytes unread. The
+ * connection is over already: TCP sends no reset, the other end sees no
+ * error.
+ */
+static void sc_close_unread_after_both_fins(void)
+{
+	char buf[8];
+	int c, s;
+
+	mkpair(&c, &s);
+	R("send", send(c, "x", 1, MSG_NOSIGNAL));
+	R("shutdown(SHUT_WR)", shutdown(c, SHUT_WR));
+	wait_inq(s, 1, 2000);
+	R("peer shutdown(SHUT_WR)", shutdown(s, SHUT_WR));
+	pwait(c, POLLRDHUP, 2000);
+	msleep(30);
+	close(s);
+	msleep(50);
+	rec("poll: %s", pm(pnow(c)));
+	RO(c, "after the peer's close", SOL_SOCKET, SO_ERROR);
+	R("recv", recv(c, buf, sizeof(buf), MSG_DONTWAIT));
+	close(c);
+}
+
 static void sc_close(void)
 {
 	char buf[256];
@@ -4108,6 +4158,8 @@ static const struct scenario scenarios[] = {
 	{ "shutdown(SHUT_RDWR)", sc_shutdown_rdwr },
 	{ "shutdown(SHUT_RDWR) with a byte unread, then peer data", sc_shutdown_rdwr_unread },
 	{ "MSG_MORE bytes pushed to a peer that closed: EPIPE", sc_held_to_closed_peer },
+	{ "a reset after the peer's FIN: EOF, then EPIPE", sc_reset_after_peer_fin },
+	{ "close with bytes unread after both FINs: no reset", sc_close_unread_after_both_fins },
 	{ "close: peer EOF, then reset; close with unread data resets", sc_close },
 	{ "SO_LINGER: {1,0} before/after connect resets the peer, {1,1}", sc_linger },
 	{ "a reset shows in SO_ERROR, and POLLERR goes once it is read", sc_reset_so_error },
