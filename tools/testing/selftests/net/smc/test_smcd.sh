@@ -353,7 +353,7 @@ for side in ("client", "listener"):
 PY
 modprobe xfrm_user
 res=$(python3 /tmp/ipsec.py "$SMC_TOOLS/smc_diag_dump" 7216 2>&1)
-echo "$res" | sed 's/^/# /'
+printf '# %s\n' "${res//$'\n'/$'\n'# }"
 expect_eq "IPsec policy on the client: it declines with IPSEC" \
 	"client: ping client=0x03020000/0x00000000 server=0x05000000/0x03020000" \
 	"$(echo "$res" | grep '^client:')"
@@ -411,7 +411,7 @@ for name, proto in (("tcp", 0), ("smc", 256)):
 	port += 1
 PY
 res=$(python3 /tmp/killed.py 7218 2>&1)
-echo "$res" | sed 's/^/# /'
+printf '# %s\n' "${res//$'\n'/$'\n'# }"
 tcp=$(echo "$res" | sed -n 's/^tcp: //p')
 if [ -n "$tcp" ] && [ "${tcp#client POLLERR ECONNABORTED}" != "$tcp" ]; then
 	ok "TCP killed with ss -K: TCP's own sockets report it ($tcp)"
