@@ -756,10 +756,14 @@ static u32 smc_server_select(struct smc_sock *smc,
 		*dev = smc_server_find_smcd(sock_net(&smc->sk), p, peer);
 		if (*dev && smc_eid_negotiate_smcd(sock_net(&smc->sk), p, eid))
 			return 0;
+		/* A device without a common EID records nothing, as in-tree:
+		 * the searches below give the reason.
+		 */
 		if (*dev)
 			smcd_device_put(*dev);
+		else
+			first = SMC_CLC_DECL_NOSMCD2DEV;
 		*dev = NULL;
-		first = SMC_CLC_DECL_NOSMCD2DEV;
 	}
 	prefix_ok = p->hdr.typev1 == SMC_TYPE_N || smc_prefix_match(smc, p);
 	if (!prefix_ok && !first)
