@@ -223,10 +223,6 @@ static void smc_data_end(struct smc_sock *smc, int err, bool discard)
 	smc_data_tcp_reset(smc);
 }
 
-/* The peer reset the connection, or broke the rules (then it hears of it
- * now): end the connection as TCP ends one on a reset, the error reported
- * once, then EOF and EPIPE. Socket lock held. Returns whether it did.
- */
 /* The peer ended its writing in order, whatever came after: its stream
  * reads EOF, as TCP's after a FIN, before any error.
  */
@@ -235,6 +231,10 @@ bool smc_data_peer_fin(struct smc_sock *smc)
 	return smc_peer_flags(&smc->conn) & SMC_PEER_FIN;
 }
 
+/* The peer reset the connection, or broke the rules (then it hears of it
+ * now): end the connection as TCP ends one on a reset, the error reported
+ * once, then EOF and EPIPE. Socket lock held. Returns whether it did.
+ */
 bool smc_data_reset(struct smc_sock *smc)
 {
 	struct smc_conn *conn = &smc->conn;
@@ -941,10 +941,6 @@ int smc_data_shutdown(struct smc_sock *smc, int how)
 	return 0;
 }
 
-/* Final close: tell the peer, abortively where TCP would reset (data left
- * unread, or SO_LINGER with a zero timeout), then give everything back.
- * Socket lock held.
- */
 /* The orderly end of a connection with nothing left to read. Bytes the
  * peer writes from the look for unread ones on come for a closed socket,
  * which TCP answers with a reset: the signal path owes the peer an abort
@@ -976,6 +972,10 @@ static void smc_data_close_orderly(struct smc_sock *smc)
 		smc_conn_send_abort(smc);
 }
 
+/* Final close: tell the peer, abortively where TCP would reset (data left
+ * unread, or SO_LINGER with a zero timeout), then give everything back.
+ * Socket lock held.
+ */
 void smc_data_close(struct smc_sock *smc)
 {
 	struct smc_conn *conn = &smc->conn;
@@ -987,7 +987,7 @@ void smc_data_close(struct smc_sock *smc)
 	 * closes such a one without a reset, bytes unread or SO_LINGER 0.
 	 */
 	over = (smc->sk.sk_shutdown & SEND_SHUTDOWN) &&
-	       (smc_peer_flags(conn) & SMC_PEER_FIN);
+	       smc_data_peer_fin(smc);
 	/* Before the look for unread bytes, see smc_data_close_orderly(). */
 	WRITE_ONCE(smc->sk.sk_shutdown, SHUTDOWN_MASK);
 	smc_conn_catch_up(smc);

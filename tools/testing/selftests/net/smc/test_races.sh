@@ -84,7 +84,7 @@ check "rmmod smc_test_delay" rmmod smc_test_delay
 
 # The cases below drive the race from Python; what they share.
 cat >/tmp/races_lib.py <<'PY'
-import errno, socket, sys, time
+import errno, socket, subprocess, sys, time
 
 IPPROTO_SMC = 256
 port, param = int(sys.argv[1]), sys.argv[2]
@@ -120,6 +120,19 @@ def listener(proto=IPPROTO_SMC):
 	ls.bind(("127.0.0.1", port))
 	ls.listen(1)
 	return ls
+
+def smc_pair(diag):
+	"""An IPPROTO_SMC client and the server's end of its connection on
+	port (the listener kept open), and how many of the two ends diag
+	(smc_diag_dump) shows over SMC-D."""
+	ls = listener()
+	c = socket.socket(socket.AF_INET, socket.SOCK_STREAM, IPPROTO_SMC)
+	c.connect(("127.0.0.1", port))
+	s, _ = ls.accept()
+	out = subprocess.run([diag], capture_output=True, text=True).stdout
+	paths = sum(1 for l in out.splitlines()
+		    if ":%d " % port in l and "mode=SMCD" in l)
+	return ls, c, s, paths
 PY
 
 # race_case NAME SCRIPT PORT INSMOD_ARGS...: load smc_test_delay (stops of
@@ -143,17 +156,10 @@ race_case()
 # smc_data_reset() has found no reset; the peer closes with SO_LINGER 0
 # while it is stopped, which it sees in the module's counter.
 cat >/tmp/races_reset.py <<'PY'
-import ctypes, socket, struct, subprocess, sys, threading, time
+import ctypes, socket, struct, sys, threading, time
 from races_lib import *
 
-diag = sys.argv[3]
-ls = listener()
-c = socket.socket(socket.AF_INET, socket.SOCK_STREAM, IPPROTO_SMC)
-c.connect(("127.0.0.1", port))
-s, _ = ls.accept()
-out = subprocess.run([diag], capture_output=True, text=True).stdout
-paths = sum(1 for l in out.splitlines()
-	    if ":%d " % port in l and "mode=SMCD" in l)
+ls, c, s, paths = smc_pair(sys.argv[3])
 start = hits()
 result = []
 
@@ -377,19 +383,12 @@ check "$name: modprobe smc_loopback" modprobe smc_loopback
 # were dropped; the close must end with an abort then, not with an orderly
 # end that drops them unsaid.
 cat >/tmp/races_close.py <<'PY'
-import ctypes, socket, subprocess, sys, threading, time
+import ctypes, socket, sys, threading, time
 from races_lib import *
 
-diag = sys.argv[3]
-ls = listener()
-c = socket.socket(socket.AF_INET, socket.SOCK_STREAM, IPPROTO_SMC)
-c.connect(("127.0.0.1", port))
-s, _ = ls.accept()
+ls, c, s, paths = smc_pair(sys.argv[3])
 c.sendall(b"q")
 s.recv(1)
-out = subprocess.run([diag], capture_output=True, text=True).stdout
-paths = sum(1 for l in out.splitlines()
-	    if ":%d " % port in l and "mode=SMCD" in l)
 start = hits()
 
 def closer():
