@@ -165,6 +165,12 @@ static int smc_connect_step(struct smc_sock *smc, long *timeo)
 	case TCP_CLOSE_WAIT:
 		return smc_connect_negotiate(smc, timeo);
 	default:
+		/* Lost with our PROPOSAL out: whatever came before the loss
+		 * is the server's answer, never the application's bytes. The
+		 * handshake reads it as ever and then meets TCP's error.
+		 */
+		if (smc->hs_offer.cnt)
+			return smc_connect_negotiate(smc, timeo);
 		smc_connect_tcp_failed(smc);
 		return 0;
 	}

@@ -734,6 +734,7 @@ static const struct bait baits[] = {
 	{ "rst", "RST right after accepting" },
 	{ "mute", "take the client's PROPOSAL, never answer, wait for its end" },
 	{ "mute-rst", "take the client's PROPOSAL, never answer, RST 0.5 s later" },
+	{ "decline-rst", "take the client's PROPOSAL for 0.5 s, then a DECLINE and RST at once" },
 };
 
 /* The CLC bytes an attack case sends, in hex (to check them elsewhere). */
@@ -1376,6 +1377,18 @@ static void run_bait(const char *name)
 		abort_rst(fd);
 		report("bait: case=%s rport=%d echoed=%d rx=%zu end=%s",
 		       name, rport, echoed, rx, end_names[end]);
+		return;
+	}
+	if (!strcmp(name, "decline-rst")) {
+		ssize_t sent;
+
+		/* Both at once: the client's TCP has them before it reads. */
+		end = drain(fd, now() + 0.5, &rx);
+		prelen = decline(pre, 1, 0x03030000);
+		sent = send(fd, pre, prelen, MSG_NOSIGNAL);
+		abort_rst(fd);
+		report("bait: case=%s rport=%d echoed=%d rx=%zu tx=%zd end=%s",
+		       name, rport, echoed, rx, sent, end_names[end]);
 		return;
 	}
 	if (!strcmp(name, "garbage")) {

@@ -42,7 +42,7 @@ source "$(dirname "$0")/lib.sh"
 kmod=$SMC_SELFTESTS/modules/smc_test_delay.ko
 param=/sys/module/smc_test_delay/parameters
 
-tap_plan 32
+tap_plan 36
 
 if modprobe smc && modprobe smc_diag && modprobe smc_loopback &&
    insmod "$kmod" symbol=smc_conn_readable when_ret=0 delay_ms=20 count=0; then
@@ -320,6 +320,18 @@ expect_eq "$name: both ends reset" \
 check "$name: rmmod smc_test_delay" rmmod smc_test_delay
 check "$name: modprobe smc_loopback" modprobe smc_loopback
 
+# bait_start CASE PORT: smc_evil_peer serves bait CASE on PORT (its pid in
+# $bait, its lines in /tmp/races_bait) and listens when this returns.
+bait_start()
+{
+	"$SMC_TOOLS/smc_evil_peer" -p "$2" -t 20 bait "$1" >/tmp/races_bait 2>&1 &
+	bait=$!
+	for _ in $(seq 100); do
+		grep -q listening /tmp/races_bait && break
+		sleep 0.1
+	done
+}
+
 # A server that takes the PROPOSAL and resets the connection half a
 # second later (smc_evil_peer's bait mute-rst). connect() gives up waiting
 # after 0.2 s (SO_SNDTIMEO) and is stopped right there for a second,
@@ -356,12 +368,7 @@ name="TCP reset while connect_work holds the offer"
 if insmod "$SMC_SELFTESTS/modules/smc_test_peer.ko" &&
    insmod "$kmod" symbol=smc_client_finish when_ret=1 comm=smc_offer_cl \
 	delay_ms=1000 count=0; then
-	"$SMC_TOOLS/smc_evil_peer" -p 7907 -t 20 bait mute-rst >/tmp/races_bait 2>&1 &
-	bait=$!
-	for _ in $(seq 100); do
-		grep -q listening /tmp/races_bait && break
-		sleep 0.1
-	done
+	bait_start mute-rst 7907
 	res=$(timeout $((60 * ${SMC_TIMEOUT_SCALE:-1})) python3 /tmp/races_offer.py \
 		7907 $param 2>&1)
 	echo "# $res"
@@ -417,5 +424,51 @@ expect_eq "$name: both ends on SMC-D, the close stopped once, bytes sent" \
 expect_eq "$name: the writer learns of a reset" "reset=yes" \
 	"$(echo "$res" | grep -o 'reset=.*')"
 check "$name: rmmod smc_test_delay" rmmod smc_test_delay
+
+# A blocking connect() cut short by SO_SNDTIMEO leaves the handshake to
+# connect_work. The server declines and resets at once, both in before
+# connect_work starts: connect() is stopped right after it kicked the
+# worker, the socket lock still held, until after the answer. The DECLINE
+# is the handshake's, never the application's first bytes.
+cat >/tmp/races_answer_rst.py <<'PY'
+import ctypes, select, socket, struct, threading
+from races_lib import *
+
+start = hits()
+c = socket.socket(socket.AF_INET, socket.SOCK_STREAM, IPPROTO_SMC)
+c.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO,
+	     struct.pack("ll", 0, 100000))
+result = []
+
+def connector():
+	ctypes.CDLL(None).prctl(15, b"smc_connector", 0, 0, 0)
+	arm()
+	result.append(attempt(lambda: c.connect(("127.0.0.1", port))))
+
+t = threading.Thread(target=connector)
+t.start()
+t.join()
+stopped = hits() - start
+p = select.poll()
+p.register(c, select.POLLIN)
+p.poll(10000)
+got = attempt(lambda: len(c.recv(100)))
+print("stopped=%d connect=%s recv=%s" % (stopped, result[0], got))
+PY
+
+name="a DECLINE and a reset before the handshake reads"
+insmod "$SMC_SELFTESTS/modules/smc_test_peer.ko"
+bait_start decline-rst 7909
+race_case "$name" /tmp/races_answer_rst.py 7909 \
+	symbol=smc_connect_kick any_ret=1 comm=smc_connector delay_ms=1000
+wait $bait
+sed 's/^/# /' /tmp/races_bait
+expect_eq "$name: the server answered and reset while connect() was stopped" \
+	"stopped=1 connect=EINPROGRESS tx=28" \
+	"$(echo "$res" | grep -o 'stopped=[0-9]* connect=[A-Z]*') $(grep -o 'tx=[0-9-]*' /tmp/races_bait)"
+expect_eq "$name: recv() reports the reset, no byte" "recv=ECONNRESET" \
+	"$(echo "$res" | grep -o 'recv=.*')"
+check "$name: rmmod smc_test_delay" rmmod smc_test_delay
+rmmod smc_test_peer
 
 tap_exit
