@@ -587,15 +587,18 @@ static bool smc_server_match(struct smcd_device *dev, void *arg)
 	return !dev->ops->query_gid(dev, &gid, 1, SMCD_VID_NONE);
 }
 
-/* Walk the proposal's GID/CHID list; an emulated device uses two slots. */
+/* Walk the proposal's GID/CHID list from entry *@pos on, to the next
+ * entry we have a usable device for (*@pos then names the entry after
+ * it); an emulated device uses two entries.
+ */
 static struct smcd_device *smc_server_find_smcd(struct net *net,
 						const struct smc_clc_prop_info *p,
-						struct smcd_gid *peer)
+						struct smcd_gid *peer, int *pos)
 {
 	struct smcd_device *dev;
 	int i, step;
 
-	for (i = 0; i < p->ism_cnt; i += step) {
+	for (i = *pos; i < p->ism_cnt; i += step) {
 		step = 1;
 		if (smc_clc_chid_is_emulated(p->ism[i].chid)) {
 			step = 2;
@@ -612,9 +615,11 @@ static struct smcd_device *smc_server_find_smcd(struct net *net,
 		if (dev) {
 			peer->gid = p->ism[i].gid;
 			peer->gid_ext = step == 2 ? p->ism[i + 1].gid : 0;
+			*pos = i + step;
 			return dev;
 		}
 	}
+	*pos = i;
 	return NULL;
 }
 
@@ -742,18 +747,19 @@ static bool smc_prefix_match(struct smc_sock *smc,
 static u32 smc_server_select(struct smc_sock *smc,
 			     const struct smc_clc_prop_info *p,
 			     struct smcd_device **dev, struct smcd_gid *peer,
-			     u8 *eid)
+			     u8 *eid, int *pos)
 {
 	bool d1, r1, d2, r2, prefix_ok;
 	u32 first = 0;
 	u32 reason;
 
 	*dev = NULL;
+	*pos = 0;
 	reason = smc_server_check_offer(p, &d1, &r1, &d2, &r2);
 	if (reason)
 		return reason;
 	if (d2) {
-		*dev = smc_server_find_smcd(sock_net(&smc->sk), p, peer);
+		*dev = smc_server_find_smcd(sock_net(&smc->sk), p, peer, pos);
 		if (*dev && smc_eid_negotiate_smcd(sock_net(&smc->sk), p, eid))
 			return 0;
 		/* A device without a common EID records nothing, as in-tree:
@@ -781,6 +787,28 @@ static u32 smc_server_select(struct smc_sock *smc,
 	return first ?: SMC_CLC_DECL_NOSMCDEV;
 }
 
+/* Our half of the connection on @dev, the first device matched; should
+ * that fail (its DMBs used up, say), on the next matched one, as in-tree.
+ * Takes the reference on @dev. Returns 0 or the first failure's reason.
+ */
+static u32 smc_server_setup(struct smc_sock *smc,
+			    const struct smc_clc_prop_info *p,
+			    struct smcd_device *dev, struct smcd_gid *peer,
+			    int pos, bool *first_contact)
+{
+	u32 first = 0, reason;
+
+	do {
+		reason = smc_conn_create(smc, dev, peer, true, first_contact);
+		smcd_device_put(dev);
+		if (!reason)
+			return 0;
+		first = first ?: reason;
+		dev = smc_server_find_smcd(sock_net(&smc->sk), p, peer, &pos);
+	} while (dev);
+	return first;
+}
+
 /* Server, first message: a PROPOSAL (or the client's DECLINE). */
 static int smc_server_proposal(struct smc_sock *smc)
 {
@@ -791,7 +819,7 @@ static int smc_server_proposal(struct smc_sock *smc)
 	u8 eid[SMC_EID_LEN];
 	u8 version;
 	u32 reason;
-	int rc;
+	int rc, pos;
 
 	mi = smc_clc_decode_rx(smc, SMC_CLC_PROPOSAL);
 	if (!mi)
@@ -803,11 +831,10 @@ static int smc_server_proposal(struct smc_sock *smc)
 	version = mi->hdr.version >= SMC_CLC_V2 ? SMC_CLC_V2 : SMC_CLC_V1;
 	if (smc_tcp_uses_ipsec(smc))
 		return smc_decline_fallback(smc, SMC_CLC_DECL_IPSEC, version);
-	reason = smc_server_select(smc, &mi->prop, &dev, &peer, eid);
-	if (!reason) {
-		reason = smc_conn_create(smc, dev, &peer, true, &first_contact);
-		smcd_device_put(dev);
-	}
+	reason = smc_server_select(smc, &mi->prop, &dev, &peer, eid, &pos);
+	if (!reason)
+		reason = smc_server_setup(smc, &mi->prop, dev, &peer, pos,
+					  &first_contact);
 	if (reason)
 		return smc_decline_fallback(smc, reason, version);
 	rc = smc_clc_send_acc_conf(smc, SMC_CLC_ACCEPT, first_contact, eid);

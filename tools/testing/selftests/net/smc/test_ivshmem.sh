@@ -13,7 +13,8 @@
 # short connections, a peer without the driver (TCP with the reasons the
 # in-tree stack gives), the driver coming back, and the driver removed
 # under load (ECONNRESET, nothing hangs), and the driver next to the
-# loopback device (both offered; each connection takes the one it can).
+# loopback device (both offered; each connection takes the one it can, the
+# ivshmem device inside a guest whose loopback device has no DMB left).
 # Before all that, guest 0 loads the driver with parameters that give no
 # usable layout of the fresh memory: its probe fails, saying why, and the
 # region stays fresh for guests with good ones. At the end, guest 1 turns
@@ -76,7 +77,7 @@ ivs_pci()
 
 # Guest 0 has checks more: bad parameters, its device goes away, and it is
 # the target of the hostile peer.
-tap_plan $((GUEST_ID == 0 ? 46 : 36))
+tap_plan $((GUEST_ID == 0 ? 50 : 36))
 
 if modprobe smc && modprobe smc_diag; then
 	ok "modprobe smc smc_diag"
@@ -340,6 +341,31 @@ xrc=$?
 cat /tmp/local.log
 expect_eq "inside the guest: 128 MiB each way verified, both ends on SMC-D" \
 	"0 smcd smcd" "$xrc $(stream_field /tmp/local.srv path) $(stream_field /tmp/local.cli path)"
+
+# --- the loopback device full ----------------------------------------------------
+# The loopback device goes first but has no DMB left (smcd_dev_test holds
+# its only one): the server takes the next device of the proposal it has,
+# the ivshmem device, as in-tree does, rather than declining.
+if [ "$GUEST_ID" -eq 0 ]; then
+	dbg=/sys/kernel/debug/smcd_dev_test
+	check "smc_loopback with room for one DMB, smcd_dev_test holding it" \
+		eval "rmmod smc_loopback && modprobe smc_loopback max_dmbs=1 &&
+			insmod $SMC_SELFTESTS/modules/smcd_dev_test.ko &&
+			echo 'hold 1 65536' >$dbg/ctl && ! grep -q '^not ok' $dbg/ctl"
+	stream_pair full -p 7413 -n 128M -d -V -- -c 127.0.0.1 -p 7413 -n 128M -d -V \
+		>/tmp/full.log 2>&1 &
+	xpid=$!
+	check "loopback device full: on the ivshmem device ($my_gid)" on_gid full "$my_gid"
+	wait $xpid
+	xrc=$?
+	cat /tmp/full.log
+	expect_eq "loopback device full: 128 MiB each way verified, both ends on SMC-D" \
+		"0 smcd smcd" "$xrc $(stream_field /tmp/full.srv path) $(stream_field /tmp/full.cli path)"
+	check "release the DMB, smc_loopback as before" \
+		eval "echo release >$dbg/ctl && rmmod smcd_dev_test &&
+			rmmod smc_loopback && modprobe smc_loopback"
+fi
+meet full
 
 # --- a hostile peer sets every pending bit -------------------------------------
 # Guest 1 unloads its driver, maps the shared memory and its doorbell
