@@ -44,6 +44,22 @@ u32 smc_conn_readable(struct smc_conn *conn)
 	return n > 0 ? n : 0;
 }
 
+/* Anything for a reader: bytes, the peer's end, or the connection's. */
+bool smc_conn_rx_news(struct smc_conn *conn)
+{
+	bool news;
+
+	spin_lock_bh(&conn->lock);
+	news = conn->dead ||
+	       smc_cursor_diff(conn->rmb_ring, &conn->rx_cons,
+			       &conn->rx_prod) > 0 ||
+	       (conn->rx_conn_flags & (SMC_CDC_CF_DONE_WRITING |
+				       SMC_CDC_CF_CONN_CLOSED |
+				       SMC_CDC_CF_CONN_ABORT));
+	spin_unlock_bh(&conn->lock);
+	return news;
+}
+
 /* Free bytes in the peer's ring, as far as its reports tell. */
 u32 smc_conn_writable(struct smc_conn *conn)
 {
@@ -200,6 +216,7 @@ static void smc_conn_signal(struct smcd_buf *buf)
 	struct sock *sk = &smc->sk;
 	bool more_data = false, more_space = false, owes, violated = false;
 	bool urgent = false, space_wanted = false, early = false, refuse;
+	bool held_back;
 	u8 snap[SMCD_CDC_MSG_LEN], newflags = 0;
 	struct smc_cdc_info ci;
 	int rc;
@@ -253,7 +270,13 @@ static void smc_conn_signal(struct smcd_buf *buf)
 	}
 	owes = violated || (newflags & SMC_CDC_CF_CONN_ABORT) ||
 	       (!conn->dead && smc_conn_owes_update(conn));
+	/* Read under the lock, see smc_child_done(). */
+	held_back = READ_ONCE(smc->deferred) &&
+		    (more_data || newflags || violated);
 	spin_unlock_bh(&conn->lock);
+
+	if (held_back)
+		smc_child_kick(smc);
 
 	if (early)
 		smc_conn_wake_reader_early(conn);
@@ -816,7 +839,7 @@ void smc_conn_abort_keep_rx(struct smc_sock *smc, int err)
 void smc_conn_tcp_lost(struct smc_sock *smc, int err)
 {
 	struct smc_conn *conn = &smc->conn;
-	bool lost = false;
+	bool lost = false, held_back;
 
 	if (!err)
 		return;
@@ -827,9 +850,12 @@ void smc_conn_tcp_lost(struct smc_sock *smc, int err)
 		WRITE_ONCE(conn->lost_err, err);
 		lost = true;
 	}
+	held_back = lost && READ_ONCE(smc->deferred);
 	spin_unlock_bh(&conn->lock);
 	if (!lost)
 		return;
+	if (held_back)
+		smc_child_kick(smc);
 	/* As TCP's reset: SO_ERROR tells it with the first POLLERR, not
 	 * only once a call has taken the end in (smc_data_reset()).
 	 */

@@ -149,6 +149,7 @@ int smc_conn_send_cdc(struct smc_sock *smc);
 void smc_conn_catch_up(struct smc_sock *smc);
 void smc_conn_send_abort(struct smc_sock *smc);
 u32 smc_conn_readable(struct smc_conn *conn);
+bool smc_conn_rx_news(struct smc_conn *conn);
 u32 smc_conn_writable(struct smc_conn *conn);
 u8 smc_dmb_size_code(u32 len);
 void smcd_lgr_note_peer(struct smcd_lgr *lgr, const u8 *eid,

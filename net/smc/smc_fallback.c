@@ -121,14 +121,13 @@ static void smc_tcp_event(struct smc_sock *smc, struct sock *tsk,
 		smc_listen_tcp_event(smc, tsk, mask);
 		break;
 	case SMC_TCP_HANDSHAKE:
-		/* Only bytes or an end move a handshake on; the space our
-		 * ACCEPT's acknowledgment frees would only wake a worker.
+	case SMC_TCP_DEFERRED:
+		/* Only bytes or an end move a handshake (or a held-back
+		 * child) on; the space our ACCEPT's acknowledgment frees
+		 * would only wake a worker.
 		 */
-		if (!(mask & (EPOLLIN | EPOLLHUP | EPOLLERR)))
-			break;
-		sock_hold(&smc->sk);
-		if (!queue_work(smc_hs_wq, &smc->handshake_work))
-			sock_put(&smc->sk);
+		if (mask & (EPOLLIN | EPOLLHUP | EPOLLERR))
+			smc_child_kick(smc);
 		break;
 	case SMC_TCP_WATCH:
 		smc_tcp_check_lost(smc, tsk);

@@ -237,10 +237,65 @@ static void smc_child_drop(struct smc_sock *child)
 	sock_put(csk);
 }
 
-/* The handshake of a child ended: queue it for accept() or drop it. */
+/* TCP_DEFER_ACCEPT on the listener: TCP holds a connection back until its
+ * first bytes come, or for as long as getsockopt() reports (the SYN-ACK
+ * retransmissions the value stands for). The PROPOSAL counts as such
+ * bytes for TCP, so a child that negotiated is held back by us instead,
+ * in defer_queue: until the peer's first bytes, its end, or that time.
+ * Listener locked.
+ */
+static unsigned long smc_listen_defer_time(const struct smc_sock *lsmc)
+{
+	const struct inet_connection_sock *icsk = inet_csk(lsmc->tcp->sk);
+	int retrans = READ_ONCE(icsk->icsk_accept_queue.rskq_defer_accept);
+	unsigned long rto = TCP_TIMEOUT_INIT, total = 0;
+
+	while (retrans-- > 0) {
+		total += rto;
+		rto = min_t(unsigned long, rto * 2, TCP_RTO_MAX);
+	}
+	return total;
+}
+
+/* What ends a child's wait in defer_queue: the peer's bytes, its end, or
+ * an error. Child locked.
+ */
+static bool smc_child_has_news(struct smc_sock *child)
+{
+	if (smc_uses_smcd(child))
+		return smc_conn_rx_news(&child->conn);
+	return !child->tcp || smc_clc_readable(child->tcp->sk);
+}
+
+/* A held-back child is ready for accept(). Child locked, listener set. */
+static void smc_listen_defer_end(struct smc_sock *child)
+{
+	struct smc_sock *lsmc = child->listener;
+	bool moved = false;
+
+	spin_lock_bh(&lsmc->accept_lock);
+	if (child->deferred) {
+		WRITE_ONCE(child->deferred, false);
+		list_move_tail(&child->accept_node, &lsmc->accept_queue);
+		moved = true;
+	}
+	spin_unlock_bh(&lsmc->accept_lock);
+	if (!moved)
+		return;
+	/* Nothing may fire once accept() has it: no one stops it then. */
+	del_timer_sync(&child->handshake_timer);
+	if (child->tcp_role == SMC_TCP_DEFERRED)
+		smc_tcp_unhook(child);
+	lsmc->sk.sk_data_ready(&lsmc->sk);
+}
+
+/* The handshake of a child ended: queue it for accept() (or hold it back
+ * first, see smc_listen_defer_time()) or drop it.
+ */
 static void smc_child_done(struct smc_sock *child, int err)
 {
 	struct smc_sock *lsmc = child->listener;
+	unsigned long defer = child->defer_time;
 	struct sock *lsk = &lsmc->sk;
 	bool queued = false;
 
@@ -251,20 +306,39 @@ static void smc_child_done(struct smc_sock *child, int err)
 	if (!err && lsk->sk_state == SMC_LISTEN &&
 	    child->listen_epoch == lsmc->listen_epoch) {
 		spin_lock_bh(&lsmc->accept_lock);
-		list_add_tail(&child->accept_node, &lsmc->accept_queue);
+		list_add_tail(&child->accept_node, defer ? &lsmc->defer_queue :
+							   &lsmc->accept_queue);
 		WRITE_ONCE(lsmc->accept_queued, lsmc->accept_queued + 1);
+		if (defer) {
+			/* Armed under the lock: whoever takes the child out
+			 * of the queue then finds the timer to stop.
+			 */
+			WRITE_ONCE(child->deferred, true);
+			WRITE_ONCE(child->handshake_expired, false);
+			mod_timer(&child->handshake_timer, jiffies + defer);
+		}
 		spin_unlock_bh(&lsmc->accept_lock);
 		queued = true;
 		/* At once: poll() sees the child from now on, and a
 		 * level-triggered epoll must see it as soon.
 		 */
-		lsk->sk_data_ready(lsk);
+		if (!defer)
+			lsk->sk_data_ready(lsk);
 	}
 	atomic_dec(&lsmc->handshakes);
 	smc_listen_slot_freed(lsmc);
 	release_sock(lsk);
-	if (!queued)
+	if (!queued) {
 		smc_child_drop(child);
+	} else if (defer) {
+		/* News from now on kicks the child (deferred is set); news
+		 * that came before is seen here.
+		 */
+		lock_sock(&child->sk);
+		if (smc_child_has_news(child))
+			smc_child_kick(child);
+		release_sock(&child->sk);
+	}
 	sock_put(lsk);
 }
 
@@ -305,7 +379,10 @@ static void smc_child_start(struct smc_sock *lsmc, struct sock *csk,
 	atomic_inc(&lsmc->handshakes);
 
 	if (!tcp_sk(tcp->sk)->syn_smc) {
-		/* The peer did not offer SMC: no CLC byte is exchanged. */
+		/* The peer did not offer SMC: no CLC byte is exchanged, and
+		 * TCP held the connection back as long as it was to be.
+		 */
+		child->defer_time = 0;
 		lock_sock(csk);
 		smc_fallback_switch(child, SMC_CLC_DECL_PEERNOSMC, 0);
 		csk->sk_state = SMC_ACTIVE;
@@ -322,11 +399,8 @@ static void smc_child_start(struct smc_sock *lsmc, struct sock *csk,
 	 * spread over the CPUs. Looked at before the lock goes: from then on
 	 * the hook's work may end the child (and free it).
 	 */
-	if (smc_clc_readable(tcp->sk)) {
-		sock_hold(csk);
-		if (!queue_work(smc_hs_wq, &child->handshake_work))
-			sock_put(csk);
-	}
+	if (smc_clc_readable(tcp->sk))
+		smc_child_kick(child);
 	release_sock(csk);
 }
 
@@ -358,8 +432,10 @@ void smc_accept_work(struct work_struct *work)
 			rc = kernel_accept(lsmc->tcp, &tcp, O_NONBLOCK);
 		if (rc == -ENOMEM && !timer_pending(&lsmc->accept_timer))
 			mod_timer(&lsmc->accept_timer, jiffies + SMC_ACCEPT_LATE);
-		if (!rc)
+		if (!rc) {
 			smc_sk(csk)->listen_epoch = lsmc->listen_epoch;
+			smc_sk(csk)->defer_time = smc_listen_defer_time(lsmc);
+		}
 		release_sock(lsk);
 		if (rc) {
 			if (csk)
@@ -371,14 +447,23 @@ void smc_accept_work(struct work_struct *work)
 	sock_put(lsk);
 }
 
+/* Something for a child's handshake_work: CLC bytes or an end during the
+ * handshake, the peer's first bytes or its end while held back, or its
+ * timer. Any context.
+ */
+void smc_child_kick(struct smc_sock *child)
+{
+	sock_hold(&child->sk);
+	if (!queue_work(smc_hs_wq, &child->handshake_work))
+		sock_put(&child->sk);
+}
+
 void smc_handshake_expire(struct timer_list *t)
 {
 	struct smc_sock *child = from_timer(child, t, handshake_timer);
 
 	WRITE_ONCE(child->handshake_expired, true);
-	sock_hold(&child->sk);
-	if (!queue_work(smc_hs_wq, &child->handshake_work))
-		sock_put(&child->sk);
+	smc_child_kick(child);
 }
 
 void smc_handshake_work(struct work_struct *work)
@@ -389,6 +474,14 @@ void smc_handshake_work(struct work_struct *work)
 	int rc;
 
 	lock_sock(csk);
+	if (READ_ONCE(child->deferred)) {
+		if (child->listener &&
+		    (READ_ONCE(child->handshake_expired) ||
+		     smc_child_has_news(child)))
+			smc_listen_defer_end(child);
+		release_sock(csk);
+		goto out;
+	}
 	if (child->tcp_role != SMC_TCP_HANDSHAKE || !child->listener) {
 		release_sock(csk);
 		goto out;
@@ -409,6 +502,9 @@ void smc_handshake_work(struct work_struct *work)
 		else
 			smc_tcp_unhook(child);
 	}
+	/* Over TCP and to be held back: TCP's events end the wait. */
+	if (!rc && child->fallback && child->defer_time)
+		smc_tcp_hook(child, SMC_TCP_DEFERRED);
 	if (!rc)
 		csk->sk_state = SMC_ACTIVE;
 	release_sock(csk);
@@ -437,6 +533,23 @@ static struct smc_sock *smc_accept_dequeue(struct smc_sock *lsmc)
 					 struct smc_sock, accept_node);
 	if (child) {
 		list_del_init(&child->accept_node);
+		WRITE_ONCE(lsmc->accept_queued, lsmc->accept_queued - 1);
+	}
+	spin_unlock_bh(&lsmc->accept_lock);
+	return child;
+}
+
+/* A held-back child, for the listener's close. */
+static struct smc_sock *smc_defer_dequeue(struct smc_sock *lsmc)
+{
+	struct smc_sock *child;
+
+	spin_lock_bh(&lsmc->accept_lock);
+	child = list_first_entry_or_null(&lsmc->defer_queue,
+					 struct smc_sock, accept_node);
+	if (child) {
+		list_del_init(&child->accept_node);
+		WRITE_ONCE(child->deferred, false);
 		WRITE_ONCE(lsmc->accept_queued, lsmc->accept_queued - 1);
 	}
 	spin_unlock_bh(&lsmc->accept_lock);
@@ -584,6 +697,8 @@ void smc_listen_stop(struct smc_sock *lsmc)
 		smc_listen_disown_queue(lsmc);
 
 	while ((child = smc_accept_dequeue(lsmc)))
+		smc_child_drop(child);
+	while ((child = smc_defer_dequeue(lsmc)))
 		smc_child_drop(child);
 	/* Other threads blocked in accept() return EINVAL. */
 	lsk->sk_state_change(lsk);

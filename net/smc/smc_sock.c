@@ -134,6 +134,7 @@ void smc_sock_setup(struct sock *sk)
 	INIT_WORK(&smc->handshake_work, smc_handshake_work);
 	timer_setup(&smc->handshake_timer, smc_handshake_expire, 0);
 	INIT_LIST_HEAD(&smc->accept_queue);
+	INIT_LIST_HEAD(&smc->defer_queue);
 	INIT_LIST_HEAD(&smc->accept_node);
 	spin_lock_init(&smc->accept_lock);
 	atomic_set(&smc->handshakes, 0);

@@ -78,6 +78,9 @@ enum smc_tcp_role {
 	SMC_TCP_LISTENING,	/* new connections drive accept_work */
 	SMC_TCP_HANDSHAKE,	/* CLC bytes drive handshake_work */
 	SMC_TCP_WATCH,		/* over SMC-D: TCP's errors end the connection */
+	SMC_TCP_DEFERRED,	/* over TCP, held back: bytes or an end drive
+				 * handshake_work (see smc_listen_defer())
+				 */
 };
 
 struct smc_sock {
@@ -114,8 +117,9 @@ struct smc_sock {
 
 	/* Passive open: the listener side */
 	struct list_head	accept_queue;	/* children ready for accept() */
-	spinlock_t		accept_lock;	/* accept_queue, accept_queued */
-	unsigned int		accept_queued;
+	struct list_head	defer_queue;	/* children held back */
+	spinlock_t		accept_lock;	/* both queues, accept_queued */
+	unsigned int		accept_queued;	/* children in both queues */
 	atomic_t		handshakes;	/* children still negotiating */
 	struct work_struct	accept_work;	/* drains the TCP accept queue */
 	struct timer_list	accept_timer;	/* a late take, see smc_listen.c */
@@ -132,6 +136,8 @@ struct smc_sock {
 	struct timer_list	handshake_timer;
 	bool			handshake_expired;
 	enum smc_hs_phase	hs_phase;
+	unsigned long		defer_time;	/* TCP_DEFER_ACCEPT, jiffies */
+	bool			deferred;	/* in the listener's defer_queue */
 
 	/* Either side while CLC messages are exchanged, see smc_handshake.c */
 	struct smc_hs_mem	*hs_mem;
@@ -262,6 +268,7 @@ void smc_listen_tcp_event(struct smc_sock *lsmc, struct sock *tsk,
 			  __poll_t mask);
 void smc_handshake_work(struct work_struct *work);
 void smc_handshake_expire(struct timer_list *t);
+void smc_child_kick(struct smc_sock *child);
 __poll_t smc_listen_poll(struct smc_sock *lsmc);
 int smc_listen_shutdown(struct smc_sock *lsmc, int how);
 
