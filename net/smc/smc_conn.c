@@ -44,18 +44,18 @@ u32 smc_conn_readable(struct smc_conn *conn)
 	return n > 0 ? n : 0;
 }
 
-/* Anything for a reader: bytes, the peer's end, or the connection's. */
-bool smc_conn_rx_news(struct smc_conn *conn)
+enum smc_rx_news smc_conn_rx_news(struct smc_conn *conn)
 {
-	bool news;
+	enum smc_rx_news news = SMC_RX_NOTHING;
 
 	spin_lock_bh(&conn->lock);
-	news = conn->dead ||
-	       smc_cursor_diff(conn->rmb_ring, &conn->rx_cons,
-			       &conn->rx_prod) > 0 ||
-	       (conn->rx_conn_flags & (SMC_CDC_CF_DONE_WRITING |
-				       SMC_CDC_CF_CONN_CLOSED |
-				       SMC_CDC_CF_CONN_ABORT));
+	if (smc_cursor_diff(conn->rmb_ring, &conn->rx_cons,
+			    &conn->rx_prod) > 0 ||
+	    (conn->rx_conn_flags & (SMC_CDC_CF_DONE_WRITING |
+				    SMC_CDC_CF_CONN_CLOSED)))
+		news = SMC_RX_NEWS;
+	else if (conn->dead)
+		news = SMC_RX_GONE;
 	spin_unlock_bh(&conn->lock);
 	return news;
 }
@@ -801,6 +801,9 @@ static void smc_conn_failed(struct smc_sock *smc, int err)
 	sk_error_report(sk);
 	smc_wake(sk, EPOLLIN | EPOLLOUT | EPOLLERR | EPOLLHUP | EPOLLRDHUP,
 		 POLL_HUP);
+	/* A connection held back from accept() is dropped now. */
+	if (READ_ONCE(smc->deferred))
+		smc_child_kick(smc);
 }
 
 /* The connection cannot go on (device removed): fail it like a reset. */

@@ -149,7 +149,14 @@ int smc_conn_send_cdc(struct smc_sock *smc);
 void smc_conn_catch_up(struct smc_sock *smc);
 void smc_conn_send_abort(struct smc_sock *smc);
 u32 smc_conn_readable(struct smc_conn *conn);
-bool smc_conn_rx_news(struct smc_conn *conn);
+/* What the peer of a connection held back from accept() has done. */
+enum smc_rx_news {
+	SMC_RX_NOTHING,
+	SMC_RX_NEWS,		/* bytes, or its orderly end */
+	SMC_RX_GONE,		/* reset or lost before either */
+};
+
+enum smc_rx_news smc_conn_rx_news(struct smc_conn *conn);
 u32 smc_conn_writable(struct smc_conn *conn);
 u8 smc_dmb_size_code(u32 len);
 void smcd_lgr_note_peer(struct smcd_lgr *lgr, const u8 *eid,

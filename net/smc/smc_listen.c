@@ -257,14 +257,32 @@ static unsigned long smc_listen_defer_time(const struct smc_sock *lsmc)
 	return total;
 }
 
-/* What ends a child's wait in defer_queue: the peer's bytes, its end, or
- * an error. Child locked.
+/* What ends a child's wait in defer_queue: the peer's bytes or its end
+ * (accept() gets the child), or a reset before either (TCP drops such a
+ * connection unseen). Child locked.
  */
-static bool smc_child_has_news(struct smc_sock *child)
+static enum smc_rx_news smc_child_news(struct smc_sock *child)
 {
-	if (smc_uses_smcd(child))
-		return smc_conn_rx_news(&child->conn);
-	return !child->tcp || smc_clc_readable(child->tcp->sk);
+	enum smc_rx_news news = SMC_RX_NOTHING;
+	struct sock *tsk;
+
+	if (!child->fallback)
+		return child->conn.lgr ? smc_conn_rx_news(&child->conn) :
+					 SMC_RX_GONE;
+	if (!child->tcp)
+		return SMC_RX_GONE;
+	tsk = child->tcp->sk;
+	/* Under TCP's lock: bytes that come meanwhile wait in its backlog,
+	 * and their event (a kick) follows when it is released.
+	 */
+	lock_sock(tsk);
+	if (!skb_queue_empty(&tsk->sk_receive_queue) ||
+	    sock_flag(tsk, SOCK_DONE))
+		news = SMC_RX_NEWS;
+	else if (tsk->sk_err || tsk->sk_state == TCP_CLOSE)
+		news = SMC_RX_GONE;
+	release_sock(tsk);
+	return news;
 }
 
 /* A held-back child is ready for accept(). Child locked, listener set. */
@@ -277,6 +295,8 @@ static void smc_listen_defer_end(struct smc_sock *child)
 	if (child->deferred) {
 		WRITE_ONCE(child->deferred, false);
 		list_move_tail(&child->accept_node, &lsmc->accept_queue);
+		lsmc->accept_deferred--;
+		WRITE_ONCE(lsmc->accept_queued, lsmc->accept_queued + 1);
 		moved = true;
 	}
 	spin_unlock_bh(&lsmc->accept_lock);
@@ -289,8 +309,29 @@ static void smc_listen_defer_end(struct smc_sock *child)
 	lsmc->sk.sk_data_ready(&lsmc->sk);
 }
 
+/* A held-back child whose peer reset or was lost: out of the queue, and
+ * false if the listener's close took it first. Child locked.
+ */
+static bool smc_listen_defer_cancel(struct smc_sock *child)
+{
+	struct smc_sock *lsmc = child->listener;
+	bool taken = false;
+
+	spin_lock_bh(&lsmc->accept_lock);
+	if (child->deferred) {
+		WRITE_ONCE(child->deferred, false);
+		list_del_init(&child->accept_node);
+		lsmc->accept_deferred--;
+		taken = true;
+	}
+	spin_unlock_bh(&lsmc->accept_lock);
+	return taken;
+}
+
 /* The handshake of a child ended: queue it for accept() (or hold it back
- * first, see smc_listen_defer_time()) or drop it.
+ * first, see smc_listen_defer_time()) or drop it. Held-back children do
+ * not count against the backlog, as TCP's are not in its accept queue;
+ * beyond a backlog's worth of them, the next ones are not held back.
  */
 static void smc_child_done(struct smc_sock *child, int err)
 {
@@ -306,9 +347,16 @@ static void smc_child_done(struct smc_sock *child, int err)
 	if (!err && lsk->sk_state == SMC_LISTEN &&
 	    child->listen_epoch == lsmc->listen_epoch) {
 		spin_lock_bh(&lsmc->accept_lock);
-		list_add_tail(&child->accept_node, defer ? &lsmc->defer_queue :
-							   &lsmc->accept_queue);
-		WRITE_ONCE(lsmc->accept_queued, lsmc->accept_queued + 1);
+		if (lsmc->accept_deferred >= smc_listen_backlog(lsmc))
+			defer = 0;
+		if (defer) {
+			list_add_tail(&child->accept_node, &lsmc->defer_queue);
+			lsmc->accept_deferred++;
+		} else {
+			list_add_tail(&child->accept_node, &lsmc->accept_queue);
+			WRITE_ONCE(lsmc->accept_queued,
+				   lsmc->accept_queued + 1);
+		}
 		if (defer) {
 			/* Armed under the lock: whoever takes the child out
 			 * of the queue then finds the timer to stop.
@@ -335,7 +383,7 @@ static void smc_child_done(struct smc_sock *child, int err)
 		 * that came before is seen here.
 		 */
 		lock_sock(&child->sk);
-		if (smc_child_has_news(child))
+		if (smc_child_news(child) != SMC_RX_NOTHING)
 			smc_child_kick(child);
 		release_sock(&child->sk);
 	}
@@ -466,6 +514,30 @@ void smc_handshake_expire(struct timer_list *t)
 	smc_child_kick(child);
 }
 
+/* handshake_work for a held-back child: its wait ends, or it is dropped,
+ * or it waits on. Releases the child's lock.
+ */
+static void smc_child_defer_step(struct smc_sock *child)
+{
+	enum smc_rx_news news = SMC_RX_NOTHING;
+
+	if (child->listener)
+		news = smc_child_news(child);
+	if (news == SMC_RX_GONE) {
+		if (!smc_listen_defer_cancel(child)) {
+			release_sock(&child->sk);
+			return;
+		}
+		release_sock(&child->sk);
+		smc_child_drop(child);
+		return;
+	}
+	if (child->listener &&
+	    (news == SMC_RX_NEWS || READ_ONCE(child->handshake_expired)))
+		smc_listen_defer_end(child);
+	release_sock(&child->sk);
+}
+
 void smc_handshake_work(struct work_struct *work)
 {
 	struct smc_sock *child = container_of(work, struct smc_sock,
@@ -475,11 +547,7 @@ void smc_handshake_work(struct work_struct *work)
 
 	lock_sock(csk);
 	if (READ_ONCE(child->deferred)) {
-		if (child->listener &&
-		    (READ_ONCE(child->handshake_expired) ||
-		     smc_child_has_news(child)))
-			smc_listen_defer_end(child);
-		release_sock(csk);
+		smc_child_defer_step(child);
 		goto out;
 	}
 	if (child->tcp_role != SMC_TCP_HANDSHAKE || !child->listener) {
@@ -550,7 +618,7 @@ static struct smc_sock *smc_defer_dequeue(struct smc_sock *lsmc)
 	if (child) {
 		list_del_init(&child->accept_node);
 		WRITE_ONCE(child->deferred, false);
-		WRITE_ONCE(lsmc->accept_queued, lsmc->accept_queued - 1);
+		lsmc->accept_deferred--;
 	}
 	spin_unlock_bh(&lsmc->accept_lock);
 	return child;
@@ -696,9 +764,12 @@ void smc_listen_stop(struct smc_sock *lsmc)
 	if (lsmc->tcp)
 		smc_listen_disown_queue(lsmc);
 
-	while ((child = smc_accept_dequeue(lsmc)))
-		smc_child_drop(child);
+	/* Held-back ones first: their wait may end meanwhile, which moves
+	 * them to the accept queue, drained next.
+	 */
 	while ((child = smc_defer_dequeue(lsmc)))
+		smc_child_drop(child);
+	while ((child = smc_accept_dequeue(lsmc)))
 		smc_child_drop(child);
 	/* Other threads blocked in accept() return EINVAL. */
 	lsk->sk_state_change(lsk);

@@ -79,7 +79,7 @@ enum smc_tcp_role {
 	SMC_TCP_HANDSHAKE,	/* CLC bytes drive handshake_work */
 	SMC_TCP_WATCH,		/* over SMC-D: TCP's errors end the connection */
 	SMC_TCP_DEFERRED,	/* over TCP, held back: bytes or an end drive
-				 * handshake_work (see smc_listen_defer())
+				 * handshake_work (see smc_listen_defer_time())
 				 */
 };
 
@@ -118,8 +118,9 @@ struct smc_sock {
 	/* Passive open: the listener side */
 	struct list_head	accept_queue;	/* children ready for accept() */
 	struct list_head	defer_queue;	/* children held back */
-	spinlock_t		accept_lock;	/* both queues, accept_queued */
-	unsigned int		accept_queued;	/* children in both queues */
+	spinlock_t		accept_lock;	/* both queues and counts */
+	unsigned int		accept_queued;
+	unsigned int		accept_deferred;
 	atomic_t		handshakes;	/* children still negotiating */
 	struct work_struct	accept_work;	/* drains the TCP accept queue */
 	struct timer_list	accept_timer;	/* a late take, see smc_listen.c */

@@ -1089,7 +1089,8 @@ static void rec_fdflags(int fd, const char *who)
  */
 static void sc_defer_accept(void)
 {
-	int l, c1, c2, c3, c4, s1, s2, s3, port;
+	struct linger lg = { 1, 0 };
+	int l, c1, c2, c3, c4, c5, s1, s2, s3, port;
 	char buf[4];
 
 	l = sut(0);
@@ -1114,6 +1115,15 @@ static void sc_defer_accept(void)
 	R("listener readable with the end", pwait(l, POLLIN, 3000));
 	s2 = RFD("accept", accept(l, NULL, NULL));
 	R("recv: EOF", recv(s2, buf, sizeof(buf), MSG_DONTWAIT));
+
+	/* A reset before any byte: TCP drops the connection unseen. */
+	c5 = conn(port);
+	msleep(100);
+	setsockopt(c5, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	close(c5);
+	R("listener readable after a reset before any byte (1.5 s)",
+	  pwait(l, POLLIN, 1500));
+	R("accept after it", accept(l, NULL, NULL));
 
 	c3 = conn(port);
 	R("listener readable within 5 s without a byte",
