@@ -173,6 +173,7 @@ int smc_data_shutdown(struct smc_sock *smc, int how);
 bool smc_data_reset(struct smc_sock *smc);
 bool smc_data_peer_fin(struct smc_sock *smc);
 int smc_data_disconnect(struct smc_sock *smc);
+void smc_data_disconnected(struct smc_sock *smc);
 void smc_data_uncork(struct smc_sock *smc, bool nodelay_on);
 void smc_data_cork_work(struct work_struct *work);
 void smc_data_close(struct smc_sock *smc);

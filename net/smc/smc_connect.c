@@ -128,6 +128,8 @@ static int smc_connect_negotiate(struct smc_sock *smc, long *timeo)
 	}
 	smc->hs_busy = true;
 	rc = smc_client_finish(smc, timeo);
+	if (rc == SMC_HS_ENDED)
+		return 0;	/* by close() or connect(AF_UNSPEC) */
 	smc->hs_busy = false;
 	if (rc == SMC_HS_PAUSED)
 		return rc;
@@ -231,6 +233,32 @@ static bool smc_connect_can_step(struct smc_sock *smc)
 	       !smc_connect_tcp_pending(smc->tcp->sk);
 }
 
+/* connect(AF_UNSPEC) while the handshake runs: TCP resets a connection
+ * this far (or drops its SYN) and leaves the socket unconnected, with
+ * ECONNRESET to report. Whoever sleeps for the server's answer wakes to
+ * find its attempt gone, by its generation, and leaves a later attempt
+ * alone; a queued connect_work finds nothing to do, or steps the later
+ * attempt as its own. Socket lock held.
+ */
+static int smc_connect_abandon(struct smc_sock *smc, struct sockaddr *addr,
+			       int alen)
+{
+	int rc;
+
+	smc_tcp_unhook(smc);
+	smc_client_drop_offer(smc);
+	smc->connect_gen++;
+	smc->connect_phase = SMC_CONNECT_IDLE;
+	smc->hs_busy = false;
+	WRITE_ONCE(smc->connect_inline, false);
+	wake_up_interruptible_all(sk_sleep(smc->tcp->sk));
+	rc = kernel_connect(smc->tcp, addr, alen, 0);
+	if (rc)
+		return rc;
+	smc_data_disconnected(smc);
+	return 0;
+}
+
 /* A blocking connect. One that started the connection negotiates in
  * person, saving the hand-offs to and from a worker; one that waits for a
  * connection started earlier sleeps until connect_work is done.
@@ -239,10 +267,12 @@ static int smc_connect_wait(struct smc_sock *smc, long timeo)
 {
 	DEFINE_WAIT_FUNC(wait, woken_wake_function);
 	struct sock *sk = &smc->sk;
+	u32 gen = smc->connect_gen;
 	int rc = 0;
 
 	add_wait_queue(sk_sleep(sk), &wait);
-	while (smc->connect_phase == SMC_CONNECT_TCP) {
+	while (smc->connect_phase == SMC_CONNECT_TCP &&
+	       smc->connect_gen == gen) {
 		if (smc_connect_can_step(smc) &&
 		    smc_connect_step(smc, &timeo) == SMC_HS_PAUSED) {
 			rc = signal_pending(current) ? sock_intr_errno(timeo) :
@@ -261,6 +291,7 @@ static int smc_connect_wait(struct smc_sock *smc, long timeo)
 		}
 		sk_wait_event(sk, &timeo,
 			      smc->connect_phase != SMC_CONNECT_TCP ||
+			      smc->connect_gen != gen ||
 			      smc_connect_can_step(smc), &wait);
 	}
 	remove_wait_queue(sk_sleep(sk), &wait);
@@ -268,6 +299,11 @@ static int smc_connect_wait(struct smc_sock *smc, long timeo)
 		smc_connect_go_async(smc);
 		return rc;
 	}
+	/* Another thread disconnected us (AF_UNSPEC): TCP's error, as TCP's
+	 * connect() reports it.
+	 */
+	if (smc->connect_gen != gen)
+		return sock_error(sk) ?: -ECONNRESET;
 	if (sk->sk_state == SMC_ACTIVE) {
 		sk->sk_socket->state = SS_CONNECTED;
 		smc->tcp->state = SS_CONNECTED;
@@ -324,6 +360,8 @@ int smc_connect(struct socket *sock, struct sockaddr *addr, int alen,
 		if (sk->sk_state == SMC_INIT &&
 		    smc->connect_phase == SMC_CONNECT_IDLE && smc->tcp)
 			rc = kernel_connect(smc->tcp, addr, alen, flags);
+		else if (smc->connect_phase == SMC_CONNECT_TCP && smc->tcp)
+			rc = smc_connect_abandon(smc, addr, alen);
 		else if (smc_uses_smcd(smc))
 			rc = smc_data_disconnect(smc);
 		goto out;

@@ -276,14 +276,25 @@ bool smc_data_reset(struct smc_sock *smc)
  */
 int smc_data_disconnect(struct smc_sock *smc)
 {
-	struct sock *sk = &smc->sk;
-
 	smc_conn_send_abort(smc);
 	smc_conn_release(smc);
 	smc_data_tcp_reset(smc);
+	smc_data_disconnected(smc);
+	return 0;
+}
+
+/* The TCP socket was just disconnected: the socket is unconnected again,
+ * with the error TCP's disconnect leaves (ECONNRESET for a connection it
+ * reset) to report once, as on TCP. Ours from now on: poll() reads TCP's
+ * mask but our error (see smc_poll()). Socket lock held.
+ */
+void smc_data_disconnected(struct smc_sock *smc)
+{
+	struct sock *sk = &smc->sk;
+
 	sk->sk_state = SMC_INIT;
 	sk->sk_shutdown = 0;
-	sk->sk_err = 0;
+	sk->sk_err = smc->tcp ? -sock_error(smc->tcp->sk) : 0;
 	smc->connect_phase = SMC_CONNECT_IDLE;
 	if (sk->sk_socket)
 		sk->sk_socket->state = SS_UNCONNECTED;
@@ -292,7 +303,6 @@ int smc_data_disconnect(struct smc_sock *smc)
 	 */
 	sk->sk_disconnects++;
 	sk_error_report(sk);
-	return 0;
 }
 
 /* Data for a peer that has closed its socket: TCP takes it, and the reset

@@ -476,11 +476,14 @@ int smc_client_offer(struct smc_sock *smc)
 	return -EINPROGRESS;
 }
 
-/* The answer is in, or close() ended the attempt. */
-static bool smc_client_woken(struct smc_sock *smc, struct sock *tsk)
+/* The answer is in, or close() or connect(AF_UNSPEC) ended the attempt
+ * of generation @gen.
+ */
+static bool smc_client_woken(struct smc_sock *smc, struct sock *tsk, u32 gen)
 {
 	return smc_clc_readable(tsk) ||
-	       READ_ONCE(smc->connect_phase) != SMC_CONNECT_TCP;
+	       READ_ONCE(smc->connect_phase) != SMC_CONNECT_TCP ||
+	       READ_ONCE(smc->connect_gen) != gen;
 }
 
 /* Sleep until the TCP socket has something for a CLC reader, at most
@@ -495,14 +498,17 @@ static bool smc_client_woken(struct smc_sock *smc, struct sock *tsk)
 static long smc_client_sleep(struct smc_sock *smc, struct sock *tsk,
 			     long wait)
 {
+	u32 gen = smc->connect_gen;
 	long left;
 
 	release_sock(&smc->sk);
 	left = wait_event_interruptible_timeout(*sk_sleep(tsk),
-						smc_client_woken(smc, tsk),
+						smc_client_woken(smc, tsk,
+								 gen),
 						wait);
 	lock_sock(&smc->sk);
-	if (smc->connect_phase != SMC_CONNECT_TCP)
+	/* A later attempt may be running by now: not ours to touch. */
+	if (smc->connect_phase != SMC_CONNECT_TCP || smc->connect_gen != gen)
 		return -ECONNABORTED;
 	return left;
 }
@@ -538,7 +544,7 @@ static int smc_client_await_answer(struct smc_sock *smc, long *timeo)
 		}
 		left = smc_client_sleep(smc, tsk, wait);
 		if (left == -ECONNABORTED)
-			return left;
+			return SMC_HS_ENDED;
 		if (timeo && *timeo != MAX_SCHEDULE_TIMEOUT)
 			*timeo -= min_t(long, *timeo, jiffies - now);
 		if (left < 0)
@@ -547,8 +553,9 @@ static int smc_client_await_answer(struct smc_sock *smc, long *timeo)
 }
 
 /* Client, after smc_client_offer(): take the server's answer. Returns 0
- * (over SMC-D, or after a fallback), an error, or SMC_HS_PAUSED (see
- * smc_client_await_answer(); the offer stands then, for a later call).
+ * (over SMC-D, or after a fallback), an error, SMC_HS_PAUSED (see
+ * smc_client_await_answer(); the offer stands then, for a later call) or
+ * SMC_HS_ENDED.
  */
 int smc_client_finish(struct smc_sock *smc, long *timeo)
 {
@@ -556,7 +563,10 @@ int smc_client_finish(struct smc_sock *smc, long *timeo)
 	int rc;
 
 	rc = smc_client_await_answer(smc, timeo);
-	if (rc == SMC_HS_PAUSED)
+	/* Ended meanwhile, and the offer with it: whoever ended it dropped
+	 * it, and the socket may have made a new one since.
+	 */
+	if (rc == SMC_HS_PAUSED || rc == SMC_HS_ENDED)
 		return rc;
 	if (rc >= 0) {
 		mi = smc_clc_decode_rx(smc, SMC_CLC_ACCEPT);

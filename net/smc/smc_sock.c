@@ -439,8 +439,15 @@ static __poll_t smc_poll(struct file *file, struct socket *sock,
 	if (smc_uses_smcd(smc) && smc->connect_phase != SMC_CONNECT_TCP)
 		return smc_data_poll(smc);
 	/* TCP's own poll; waiters on our queue are woken by smc_fallback. */
-	if (smc_on_tcp(smc))
-		return smc->tcp->ops->poll(file, smc->tcp, NULL);
+	if (smc_on_tcp(smc)) {
+		mask = smc->tcp->ops->poll(file, smc->tcp, NULL);
+		/* Not connected yet: a disconnect's error is ours, see
+		 * smc_data_disconnected().
+		 */
+		if (!smc->fallback && sk->sk_err)
+			mask |= EPOLLERR;
+		return mask;
+	}
 
 	if (sk->sk_err)
 		mask |= EPOLLERR;

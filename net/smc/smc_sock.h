@@ -111,6 +111,9 @@ struct smc_sock {
 	struct work_struct	connect_work;
 	bool			connect_inline;	/* connect() negotiates itself */
 	bool			hs_busy;	/* someone awaits the answer */
+	u32			connect_gen;	/* attempts given up, see
+						 * smc_connect_abandon()
+						 */
 	struct smc_offer	hs_offer;	/* until answered */
 	unsigned long		hs_wait_end;	/* for the answer, see */
 	unsigned long		hs_deadline;	/* smc_client_finish() */
@@ -274,8 +277,11 @@ __poll_t smc_listen_poll(struct smc_sock *lsmc);
 int smc_listen_shutdown(struct smc_sock *lsmc, int how);
 
 /* smc_handshake.c */
-/* A client handshake stopped early, see smc_client_finish(). */
+/* A client handshake stopped early (it goes on later), or found its
+ * attempt ended by someone else meanwhile, see smc_client_finish().
+ */
 #define SMC_HS_PAUSED	1
+#define SMC_HS_ENDED	2
 int smc_client_offer(struct smc_sock *smc);
 bool smc_clc_readable(struct sock *tsk);
 int smc_client_finish(struct smc_sock *smc, long *timeo);

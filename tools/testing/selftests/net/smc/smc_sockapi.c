@@ -1352,6 +1352,9 @@ static void sc_connect_unspec(void)
 	mkpair(&c, &s);
 	R("connect(AF_UNSPEC) on a connected socket",
 	  connect(c, &unspec, sizeof(unspec)));
+	rec("poll after it: %s", pm(pnow(c)));
+	RO(c, "after it", SOL_SOCKET, SO_ERROR);
+	rec("poll then: %s", pm(pnow(c)));
 	rec("peer: %s", name_of(c, 1));
 	pwait(s, POLLERR, 2000);
 	R("peer recv", recv(s, buf, sizeof(buf), MSG_DONTWAIT));

@@ -42,7 +42,7 @@ source "$(dirname "$0")/lib.sh"
 kmod=$SMC_SELFTESTS/modules/smc_test_delay.ko
 param=/sys/module/smc_test_delay/parameters
 
-tap_plan 36
+tap_plan 40
 
 if modprobe smc && modprobe smc_diag && modprobe smc_loopback &&
    insmod "$kmod" symbol=smc_conn_readable when_ret=0 delay_ms=20 count=0; then
@@ -470,5 +470,53 @@ expect_eq "$name: recv() reports the reset, no byte" "recv=ECONNRESET" \
 	"$(echo "$res" | grep -o 'recv=.*')"
 check "$name: rmmod smc_test_delay" rmmod smc_test_delay
 rmmod smc_test_peer
+
+# connect(AF_UNSPEC) from a second thread while a blocking connect()
+# waits for the answer to its PROPOSAL (smc_evil_peer's bait mute never
+# answers): the attempt ends as TCP's would, the waiting connect() returns
+# ECONNRESET, the server sees a reset, and the socket connects again.
+cat >/tmp/races_unspec.py <<'PY'
+import ctypes, select, socket, subprocess, sys, threading, time
+from races_lib import *
+
+libc = ctypes.CDLL(None, use_errno=True)
+good = listener()
+c = socket.socket(socket.AF_INET, socket.SOCK_STREAM, IPPROTO_SMC)
+waited = []
+t = threading.Thread(target=lambda: waited.append(
+	attempt(lambda: c.connect(("127.0.0.1", port + 1)) or 0)))
+t.start()
+time.sleep(0.5)
+unspec = (ctypes.c_ubyte * 16)()
+rc = libc.connect(c.fileno(), unspec, 16)
+unspec_rc = str(rc) if rc == 0 else errno.errorcode[ctypes.get_errno()]
+t.join(10)
+err = c.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+c.settimeout(10)
+again = attempt(lambda: c.connect(("127.0.0.1", port)) or 0)
+s, _ = good.accept()
+c.send(b"x")
+out = subprocess.run([sys.argv[3]], capture_output=True, text=True).stdout
+smcd = sum(1 for l in out.splitlines() if ":%d " % port in l and "mode=SMCD" in l)
+print("unspec=%s waited=%s so_error=%d again=%s got=%s smcd=%d" %
+      (unspec_rc, waited[0] if waited else "still", err, again, s.recv(1), smcd))
+PY
+
+name="connect(AF_UNSPEC) while connect() waits for the answer"
+insmod "$SMC_SELFTESTS/modules/smc_test_peer.ko"
+bait_start mute 7911
+res=$(timeout $((60 * ${SMC_TIMEOUT_SCALE:-1})) python3 /tmp/races_unspec.py \
+	7910 $param "$SMC_TOOLS/smc_diag_dump" 2>&1)
+echo "# $res"
+wait $bait
+sed 's/^/# /' /tmp/races_bait
+expect_eq "$name: it ends the attempt at once" \
+	"unspec=0 waited=ECONNRESET so_error=0" \
+	"$(echo "$res" | grep -o 'unspec=.* so_error=[0-9]*')"
+expect_eq "$name: the server sees a reset" "end=rst" \
+	"$(grep -o 'end=[a-z]*' /tmp/races_bait)"
+expect_eq "$name: the socket connects again, over SMC-D" \
+	"again=0 got=b'x' smcd=2" "$(echo "$res" | grep -o 'again=.*')"
+check "$name: rmmod smc_test_peer" rmmod smc_test_peer
 
 tap_exit
