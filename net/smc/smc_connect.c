@@ -391,6 +391,10 @@ int smc_connect(struct socket *sock, struct sockaddr *addr, int alen,
 	}
 
 	smc_sockopts_to_tcp(smc);
+	/* A new attempt forgets a disconnect's error, as tcp_connect_init()
+	 * does: connect()'s outcome is what SO_ERROR tells next.
+	 */
+	sk->sk_err = 0;
 	if (static_branch_unlikely(&tcp_have_smc))
 		tcp_sk(smc->tcp->sk)->syn_smc = 1;
 	smc->connect_inline = !(flags & O_NONBLOCK);

@@ -1364,6 +1364,20 @@ static void sc_connect_unspec(void)
 	R("send", send(c, "z", 1, MSG_NOSIGNAL));
 	R("peer recv", recv_all(s2, buf, 1));
 	close(s2);
+	close(c);
+	close(s);
+
+	/* The disconnect's error unread, a non-blocking connect again: its
+	 * own outcome is what SO_ERROR tells.
+	 */
+	mkpair(&c, &s);
+	R("connect(AF_UNSPEC) again", connect(c, &unspec, sizeof(unspec)));
+	set_nonblock(c, 1);
+	R("non-blocking connect, the error unread", connp(c, port));
+	rec("poll: %s", pm(pwait(c, POLLOUT, 2000)));
+	RO(c, "then", SOL_SOCKET, SO_ERROR);
+	s2 = acc_wait(l, 1000);
+	close(s2);
 	close(l);
 	close(c);
 	close(s);
