@@ -243,18 +243,15 @@ static bool smc_connect_can_step(struct smc_sock *smc)
 static int smc_connect_abandon(struct smc_sock *smc, struct sockaddr *addr,
 			       int alen)
 {
-	int rc;
-
 	smc_tcp_unhook(smc);
 	smc_client_drop_offer(smc);
-	smc->connect_gen++;
-	smc->connect_phase = SMC_CONNECT_IDLE;
+	WRITE_ONCE(smc->connect_gen, smc->connect_gen + 1);
+	WRITE_ONCE(smc->connect_phase, SMC_CONNECT_IDLE);
 	smc->hs_busy = false;
 	WRITE_ONCE(smc->connect_inline, false);
 	wake_up_interruptible_all(sk_sleep(smc->tcp->sk));
-	rc = kernel_connect(smc->tcp, addr, alen, 0);
-	if (rc)
-		return rc;
+	/* tcp_disconnect() cannot fail. */
+	kernel_connect(smc->tcp, addr, alen, 0);
 	smc_data_disconnected(smc);
 	return 0;
 }
@@ -279,7 +276,8 @@ static int smc_connect_wait(struct smc_sock *smc, long timeo)
 						       -EINPROGRESS;
 			break;
 		}
-		if (smc->connect_phase != SMC_CONNECT_TCP)
+		if (smc->connect_phase != SMC_CONNECT_TCP ||
+		    smc->connect_gen != gen)
 			break;
 		if (!timeo) {
 			rc = -EINPROGRESS;
@@ -299,11 +297,11 @@ static int smc_connect_wait(struct smc_sock *smc, long timeo)
 		smc_connect_go_async(smc);
 		return rc;
 	}
-	/* Another thread disconnected us (AF_UNSPEC): TCP's error, as TCP's
-	 * connect() reports it.
+	/* Another thread disconnected us (AF_UNSPEC): EPIPE, the reset left
+	 * for SO_ERROR, as __inet_stream_connect() reports it.
 	 */
 	if (smc->connect_gen != gen)
-		return sock_error(sk) ?: -ECONNRESET;
+		return -EPIPE;
 	if (sk->sk_state == SMC_ACTIVE) {
 		sk->sk_socket->state = SS_CONNECTED;
 		smc->tcp->state = SS_CONNECTED;

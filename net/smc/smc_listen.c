@@ -585,10 +585,11 @@ __poll_t smc_listen_poll(struct smc_sock *lsmc)
 {
 	__poll_t mask = 0;
 
+	/* Only connections to take, as inet_csk_listen_poll(): an error a
+	 * disconnect left before listen() is for SO_ERROR alone.
+	 */
 	if (!list_empty_careful(&lsmc->accept_queue))
 		mask |= EPOLLIN | EPOLLRDNORM;
-	if (lsmc->sk.sk_err)
-		mask |= EPOLLERR;
 	return mask;
 }
 

@@ -1381,6 +1381,15 @@ static void sc_connect_unspec(void)
 	close(l);
 	close(c);
 	close(s);
+
+	/* ... or a listen(): a listener polls no error. */
+	mkpair(&c, &s);
+	R("connect(AF_UNSPEC), then", connect(c, &unspec, sizeof(unspec)));
+	R("listen", listen(c, 4));
+	rec("poll: %s", pm(pnow(c)));
+	RO(c, "listener", SOL_SOCKET, SO_ERROR);
+	close(c);
+	close(s);
 }
 
 static void sc_connecting(void)
