@@ -240,8 +240,8 @@ static bool smc_connect_can_step(struct smc_sock *smc)
  * alone; a queued connect_work finds nothing to do, or steps the later
  * attempt as its own. Socket lock held.
  */
-static int smc_connect_abandon(struct smc_sock *smc, struct sockaddr *addr,
-			       int alen)
+static void smc_connect_abandon(struct smc_sock *smc, struct sockaddr *addr,
+				int alen)
 {
 	smc_tcp_unhook(smc);
 	smc_client_drop_offer(smc);
@@ -253,7 +253,6 @@ static int smc_connect_abandon(struct smc_sock *smc, struct sockaddr *addr,
 	/* tcp_disconnect() cannot fail. */
 	kernel_connect(smc->tcp, addr, alen, 0);
 	smc_data_disconnected(smc);
-	return 0;
 }
 
 /* A blocking connect. One that started the connection negotiates in
@@ -356,12 +355,14 @@ int smc_connect(struct socket *sock, struct sockaddr *addr, int alen,
 		 * reset; the socket may connect again.
 		 */
 		if (sk->sk_state == SMC_INIT &&
-		    smc->connect_phase == SMC_CONNECT_IDLE && smc->tcp)
+		    smc->connect_phase == SMC_CONNECT_IDLE && smc->tcp) {
 			rc = kernel_connect(smc->tcp, addr, alen, flags);
-		else if (smc->connect_phase == SMC_CONNECT_TCP && smc->tcp)
-			rc = smc_connect_abandon(smc, addr, alen);
-		else if (smc_uses_smcd(smc))
+		} else if (smc->connect_phase == SMC_CONNECT_TCP && smc->tcp) {
+			smc_connect_abandon(smc, addr, alen);
+			rc = 0;
+		} else if (smc_uses_smcd(smc)) {
 			rc = smc_data_disconnect(smc);
+		}
 		goto out;
 	}
 	if (addr->sa_family != AF_INET && addr->sa_family != AF_INET6)

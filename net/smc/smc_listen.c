@@ -352,18 +352,16 @@ static void smc_child_done(struct smc_sock *child, int err)
 		if (defer) {
 			list_add_tail(&child->accept_node, &lsmc->defer_queue);
 			lsmc->accept_deferred++;
-		} else {
-			list_add_tail(&child->accept_node, &lsmc->accept_queue);
-			WRITE_ONCE(lsmc->accept_queued,
-				   lsmc->accept_queued + 1);
-		}
-		if (defer) {
 			/* Armed under the lock: whoever takes the child out
 			 * of the queue then finds the timer to stop.
 			 */
 			WRITE_ONCE(child->deferred, true);
 			WRITE_ONCE(child->handshake_expired, false);
 			mod_timer(&child->handshake_timer, jiffies + defer);
+		} else {
+			list_add_tail(&child->accept_node, &lsmc->accept_queue);
+			WRITE_ONCE(lsmc->accept_queued,
+				   lsmc->accept_queued + 1);
 		}
 		spin_unlock_bh(&lsmc->accept_lock);
 		queued = true;
@@ -524,12 +522,11 @@ static void smc_child_defer_step(struct smc_sock *child)
 	if (child->listener)
 		news = smc_child_news(child);
 	if (news == SMC_RX_GONE) {
-		if (!smc_listen_defer_cancel(child)) {
-			release_sock(&child->sk);
-			return;
-		}
+		bool taken = smc_listen_defer_cancel(child);
+
 		release_sock(&child->sk);
-		smc_child_drop(child);
+		if (taken)
+			smc_child_drop(child);
 		return;
 	}
 	if (child->listener &&
