@@ -285,19 +285,30 @@ static enum smc_rx_news smc_child_news(struct smc_sock *child)
 	return news;
 }
 
+/* Take a held-back child off defer_queue: false if someone else (the
+ * listener's close, its wait's end) did first. accept_lock held.
+ */
+static bool smc_defer_unlink(struct smc_sock *lsmc, struct smc_sock *child)
+{
+	if (!child->deferred)
+		return false;
+	WRITE_ONCE(child->deferred, false);
+	list_del_init(&child->accept_node);
+	lsmc->accept_deferred--;
+	return true;
+}
+
 /* A held-back child is ready for accept(). Child locked, listener set. */
 static void smc_listen_defer_end(struct smc_sock *child)
 {
 	struct smc_sock *lsmc = child->listener;
-	bool moved = false;
+	bool moved;
 
 	spin_lock_bh(&lsmc->accept_lock);
-	if (child->deferred) {
-		WRITE_ONCE(child->deferred, false);
-		list_move_tail(&child->accept_node, &lsmc->accept_queue);
-		lsmc->accept_deferred--;
+	moved = smc_defer_unlink(lsmc, child);
+	if (moved) {
+		list_add_tail(&child->accept_node, &lsmc->accept_queue);
 		WRITE_ONCE(lsmc->accept_queued, lsmc->accept_queued + 1);
-		moved = true;
 	}
 	spin_unlock_bh(&lsmc->accept_lock);
 	if (!moved)
@@ -315,15 +326,10 @@ static void smc_listen_defer_end(struct smc_sock *child)
 static bool smc_listen_defer_cancel(struct smc_sock *child)
 {
 	struct smc_sock *lsmc = child->listener;
-	bool taken = false;
+	bool taken;
 
 	spin_lock_bh(&lsmc->accept_lock);
-	if (child->deferred) {
-		WRITE_ONCE(child->deferred, false);
-		list_del_init(&child->accept_node);
-		lsmc->accept_deferred--;
-		taken = true;
-	}
+	taken = smc_defer_unlink(lsmc, child);
 	spin_unlock_bh(&lsmc->accept_lock);
 	return taken;
 }
@@ -613,11 +619,8 @@ static struct smc_sock *smc_defer_dequeue(struct smc_sock *lsmc)
 	spin_lock_bh(&lsmc->accept_lock);
 	child = list_first_entry_or_null(&lsmc->defer_queue,
 					 struct smc_sock, accept_node);
-	if (child) {
-		list_del_init(&child->accept_node);
-		WRITE_ONCE(child->deferred, false);
-		lsmc->accept_deferred--;
-	}
+	if (child)
+		smc_defer_unlink(lsmc, child);
 	spin_unlock_bh(&lsmc->accept_lock);
 	return child;
 }
