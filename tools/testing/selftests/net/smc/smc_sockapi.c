@@ -1147,6 +1147,43 @@ static void sc_defer_accept(void)
 	close(c3);
 }
 
+/* TCP_DEFER_ACCEPT with a backlog's worth of idle clients: they wait
+ * outside the accept queue (TCP keeps them as requests), so a client
+ * that sends is accepted past them, and so is an idle one once it sends.
+ */
+static void sc_defer_backlog(void)
+{
+	int l, c1, c2, c3, s1, s3, port;
+	char buf[4];
+
+	l = sut(0);
+	so(l, SOL_TCP, TCP_DEFER_ACCEPT, 5);
+	lsn_fd(l, 2, &port);
+	set_nonblock(l, 1);
+	c1 = conn(port);
+	c2 = conn(port);
+	R("listener readable with two idle clients (300 ms)",
+	  pwait(l, POLLIN, 300));
+	c3 = conn(port);
+	R("a third client sends 1 byte", send(c3, "z", 1, 0));
+	R("listener readable with it", pwait(l, POLLIN, 3000));
+	s3 = RFD("accept", accept(l, NULL, NULL));
+	R("the accepted one has the byte", pwait(s3, POLLIN, 3000));
+	R("recv it", recv(s3, buf, sizeof(buf), MSG_DONTWAIT));
+	R("accept again, the idle two still held back", accept(l, NULL, NULL));
+	R("an idle client sends 1 byte", send(c1, "w", 1, 0));
+	R("listener readable with it", pwait(l, POLLIN, 3000));
+	s1 = RFD("accept", accept(l, NULL, NULL));
+	R("the accepted one has the byte", pwait(s1, POLLIN, 3000));
+	R("recv it", recv(s1, buf, sizeof(buf), MSG_DONTWAIT));
+	close(l);
+	close(s1);
+	close(s3);
+	close(c1);
+	close(c2);
+	close(c3);
+}
+
 static void sc_accept(void)
 {
 	struct sockaddr_storage ss;
@@ -4261,6 +4298,7 @@ static const struct scenario scenarios[] = {
 	{ "listen: autobind, backlog, listen on connected sockets", sc_listen },
 	{ "accept and accept4(SOCK_NONBLOCK|SOCK_CLOEXEC)", sc_accept },
 	{ "TCP_DEFER_ACCEPT: held back until bytes, an end or the time", sc_defer_accept },
+	{ "TCP_DEFER_ACCEPT: idle clients do not fill the backlog", sc_defer_backlog },
 	{ "blocking connect, EISCONN, ECONNREFUSED, bad addresses", sc_connect_blocking },
 	{ "non-blocking connect: EINPROGRESS, POLLOUT, SO_ERROR 0, second connect", sc_connect_nonblocking },
 	{ "non-blocking connect to a closed port: poll mask, SO_ERROR ECONNREFUSED", sc_connect_refused },
