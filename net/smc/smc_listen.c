@@ -334,6 +334,23 @@ static bool smc_listen_defer_cancel(struct smc_sock *child)
 	return taken;
 }
 
+/* TCP_DEFER_ACCEPT changed: held-back children wait until the new time
+ * has passed since TCP handed them over, as TCP's requests look at the
+ * current value each time they are retransmitted. With 0 they go to
+ * accept() now. Listener locked.
+ */
+void smc_listen_defer_retime(struct smc_sock *lsmc)
+{
+	unsigned long defer = smc_listen_defer_time(lsmc);
+	struct smc_sock *child;
+
+	spin_lock_bh(&lsmc->accept_lock);
+	/* A timer that fires meanwhile only makes the child look again. */
+	list_for_each_entry(child, &lsmc->defer_queue, accept_node)
+		mod_timer(&child->handshake_timer, child->defer_from + defer);
+	spin_unlock_bh(&lsmc->accept_lock);
+}
+
 /* The handshake of a child ended: queue it for accept() (or hold it back
  * first, see smc_listen_defer_time()) or drop it. Held-back children do
  * not count against the backlog, as TCP's are not in its accept queue;
@@ -363,7 +380,9 @@ static void smc_child_done(struct smc_sock *child, int err)
 			 */
 			WRITE_ONCE(child->deferred, true);
 			WRITE_ONCE(child->handshake_expired, false);
-			mod_timer(&child->handshake_timer, jiffies + defer);
+			mod_timer(&child->handshake_timer,
+				  child->defer_from +
+				  smc_listen_defer_time(lsmc));
 		} else {
 			list_add_tail(&child->accept_node, &lsmc->accept_queue);
 			WRITE_ONCE(lsmc->accept_queued,
@@ -487,6 +506,7 @@ void smc_accept_work(struct work_struct *work)
 		if (!rc) {
 			smc_sk(csk)->listen_epoch = lsmc->listen_epoch;
 			smc_sk(csk)->defer_time = smc_listen_defer_time(lsmc);
+			smc_sk(csk)->defer_from = jiffies;
 		}
 		release_sock(lsk);
 		if (rc) {

@@ -731,6 +731,9 @@ static int smc_setsockopt(struct socket *sock, int level, int optname,
 		smc_stat_sockopt(smc, optname);
 		smc_data_uncork(smc, nodelay_on);
 	}
+	if (!rc && level == SOL_TCP && optname == TCP_DEFER_ACCEPT &&
+	    smc->sk.sk_state == SMC_LISTEN)
+		smc_listen_defer_retime(smc);
 	if (!rc && smc_tcp_opt_forces_fallback(level, optname))
 		smc_fallback_switch(smc, SMC_CLC_DECL_OPTUNSUPP, 0);
 	release_sock(&smc->sk);

@@ -141,6 +141,7 @@ struct smc_sock {
 	bool			handshake_expired;
 	enum smc_hs_phase	hs_phase;
 	unsigned long		defer_time;	/* TCP_DEFER_ACCEPT, jiffies */
+	unsigned long		defer_from;	/* when TCP handed it over */
 	bool			deferred;	/* in the listener's defer_queue */
 
 	/* Either side while CLC messages are exchanged, see smc_handshake.c */
@@ -266,6 +267,7 @@ int smc_listen(struct socket *sock, int backlog);
 int smc_accept(struct socket *sock, struct socket *newsock, int flags,
 	       bool kern);
 void smc_listen_stop(struct smc_sock *lsmc);
+void smc_listen_defer_retime(struct smc_sock *lsmc);
 void smc_accept_work(struct work_struct *work);
 void smc_accept_late(struct timer_list *t);
 void smc_listen_tcp_event(struct smc_sock *lsmc, struct sock *tsk,

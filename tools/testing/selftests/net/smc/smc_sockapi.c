@@ -1150,10 +1150,12 @@ static void sc_defer_accept(void)
 /* TCP_DEFER_ACCEPT with a backlog's worth of idle clients: they wait
  * outside the accept queue (TCP keeps them as requests), so a client
  * that sends is accepted past them, and so is an idle one once it sends.
+ * A new value applies to those still waiting: with 0, TCP lets them in
+ * at its next SYN-ACK retransmission, a second after the SYN.
  */
 static void sc_defer_backlog(void)
 {
-	int l, c1, c2, c3, s1, s3, port;
+	int l, c1, c2, c3, s1, s2, s3, port;
 	char buf[4];
 
 	l = sut(0);
@@ -1176,8 +1178,15 @@ static void sc_defer_backlog(void)
 	s1 = RFD("accept", accept(l, NULL, NULL));
 	R("the accepted one has the byte", pwait(s1, POLLIN, 3000));
 	R("recv it", recv(s1, buf, sizeof(buf), MSG_DONTWAIT));
+	R("TCP_DEFER_ACCEPT 0 on the listener",
+	  so(l, SOL_TCP, TCP_DEFER_ACCEPT, 0));
+	R("listener readable with the other idle one (3 s)",
+	  pwait(l, POLLIN, 3000));
+	s2 = RFD("accept", accept(l, NULL, NULL));
+	R("recv: nothing yet", recv(s2, buf, sizeof(buf), MSG_DONTWAIT));
 	close(l);
 	close(s1);
+	close(s2);
 	close(s3);
 	close(c1);
 	close(c2);
@@ -4298,7 +4307,7 @@ static const struct scenario scenarios[] = {
 	{ "listen: autobind, backlog, listen on connected sockets", sc_listen },
 	{ "accept and accept4(SOCK_NONBLOCK|SOCK_CLOEXEC)", sc_accept },
 	{ "TCP_DEFER_ACCEPT: held back until bytes, an end or the time", sc_defer_accept },
-	{ "TCP_DEFER_ACCEPT: idle clients do not fill the backlog", sc_defer_backlog },
+	{ "TCP_DEFER_ACCEPT: idle clients do not fill the backlog, a new value applies", sc_defer_backlog },
 	{ "blocking connect, EISCONN, ECONNREFUSED, bad addresses", sc_connect_blocking },
 	{ "non-blocking connect: EINPROGRESS, POLLOUT, SO_ERROR 0, second connect", sc_connect_nonblocking },
 	{ "non-blocking connect to a closed port: poll mask, SO_ERROR ECONNREFUSED", sc_connect_refused },
