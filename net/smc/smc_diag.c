@@ -66,7 +66,7 @@ static void smc_diag_cursor(struct smc_diag_cursor *out,
 
 /* Extensions that describe the shared-memory connection, as asked for. */
 static int smc_diag_fill_conn(struct sk_buff *skb, struct smc_sock *smc,
-			      u8 ext)
+			      u8 ext, bool admin)
 {
 	struct smc_conn *conn = &smc->conn;
 	struct smcd_device *dev = conn->lgr->dev;
@@ -105,8 +105,13 @@ static int smc_diag_fill_conn(struct sk_buff *skb, struct smc_sock *smc,
 		di.linkid = conn->lgr->id;
 		di.peer_gid = conn->lgr->peer_gid.gid;
 		di.my_gid = gid.gid;
-		di.token = conn->rmb.token;
-		di.peer_token = conn->peer_token;
+		/* A DMB token is all a loopback device asks of a writer:
+		 * only an admin of the namespace learns the tokens.
+		 */
+		if (admin) {
+			di.token = conn->rmb.token;
+			di.peer_token = conn->peer_token;
+		}
 		if (nla_put(skb, SMC_DIAG_DMBINFO, sizeof(di), &di))
 			return -EMSGSIZE;
 	}
@@ -145,7 +150,9 @@ static int smc_diag_fill(struct sock *sk, struct sk_buff *skb,
 	 */
 	if (!nla_put(skb, SMC_DIAG_FALLBACK, sizeof(fb), &fb) &&
 	    !nla_put_u8(skb, SMC_DIAG_SHUTDOWN, sk->sk_shutdown) &&
-	    (!smc_uses_smcd(smc) || !smc_diag_fill_conn(skb, smc, ext))) {
+	    (!smc_uses_smcd(smc) ||
+	     !smc_diag_fill_conn(skb, smc, ext,
+				 netlink_net_capable(cb->skb, CAP_NET_ADMIN)))) {
 		nlmsg_end(skb, nlh);
 		return 0;
 	}

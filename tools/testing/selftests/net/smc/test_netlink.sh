@@ -20,7 +20,7 @@ nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 
 # Every path gives this many results (run_tests checks): a failure that
 # stops the test early skips the rest of the plan.
-tap_plan 182
+tap_plan 184
 
 # run_rc EXPECTED_RC DESCRIPTION COMMAND...: the command's exit status
 # (output kept as comments).
@@ -228,6 +228,13 @@ expect_eq "conn: no fallback reason" "0x00000000" \
 	"$(jq -r '[.[].fallback_reason] | unique | join(",")' <<<"$conns")"
 expect_eq "conn: cursors and DMB info on every socket" 6 \
 	"$(jq '[.[] | select(.conninfo.token != null and .dmbinfo.token != null)] | length' <<<"$conns")"
+# DMB tokens are all a loopback device asks of a writer: only an admin of
+# the namespace reads them, the rest of the record is for everyone.
+expect_eq "conn: DMB tokens of every socket for root" 6 \
+	"$(jq '[.[] | select(.dmbinfo.token != 0 and .dmbinfo.peer_token != 0)] | length' <<<"$conns")"
+expect_eq "conn: no DMB token for an unprivileged user, the rest alike" \
+	"6 6 $(jq -c '[.[].dmbinfo.linkid]' <<<"$conns")" \
+	"$(ip netns exec hd "${nobody[@]}" "$smc" -j conn | jq -c '([.[] | select(.dmbinfo.token == 0 and .dmbinfo.peer_token == 0)] | length), ([.[] | select(.mode == "SMCD")] | length), [.[].dmbinfo.linkid]' | tr '\n' ' ' | sed 's/ $//')"
 # A byte each way went through: the producer cursors moved by one.
 expect_eq "conn: one byte sent and one received per socket" 6 \
 	"$(jq '[.[] | select(.conninfo.tx_prod.count == 1 and .conninfo.rx_prod.count == 1)] | length' <<<"$conns")"
