@@ -630,7 +630,8 @@ static const struct genl_ops smc_gen_ops[] = {
 static struct genl_family smc_gen_family __ro_after_init =
 	SMC_GENL_FAMILY(SMC_GENL_FAMILY_NAME, SMC_GENL_FAMILY_VERSION,
 			smc_gen_ops, ARRAY_SIZE(smc_gen_ops),
-			smc_nl_policy, SMC_NLA_EID_TABLE_MAX);
+			smc_nl_policy, SMC_NLA_EID_TABLE_MAX,
+			SMC_NETLINK_DISABLE_HS_LIMITATION + 1);
 
 int smc_netlink_init(void)
 {

@@ -7,9 +7,12 @@
 
 /* Both families: one policy for all their commands, answered in every
  * network namespace (each namespace sees and changes only its own state).
+ * The commands below @first_strict predate genetlink's checks of the
+ * reserved header byte and of unknown request flags; as in-tree, they do
+ * without them, so that clients written for older kernels keep working.
  */
 #define SMC_GENL_FAMILY(fam_name, fam_version, cmds, n_cmds, attr_policy, \
-			attr_max) {					\
+			attr_max, first_strict) {			\
 	.module		= THIS_MODULE,					\
 	.name		= fam_name,					\
 	.version	= fam_version,					\
@@ -18,6 +21,7 @@
 	.policy		= attr_policy,					\
 	.maxattr	= attr_max,					\
 	.netnsok	= true,						\
+	.resv_start_op	= first_strict,					\
 }
 
 int smc_netlink_init(void);

@@ -381,7 +381,7 @@ static const struct genl_ops smc_pnet_ops[] = {
 static struct genl_family smc_pnet_family __ro_after_init =
 	SMC_GENL_FAMILY(SMCR_GENL_FAMILY_NAME, SMCR_GENL_FAMILY_VERSION,
 			smc_pnet_ops, ARRAY_SIZE(smc_pnet_ops),
-			smc_pnet_policy, SMC_PNETID_MAX);
+			smc_pnet_policy, SMC_PNETID_MAX, SMC_PNETID_FLUSH + 1);
 
 int smc_pnet_genl_init(void)
 {

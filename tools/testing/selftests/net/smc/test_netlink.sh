@@ -20,7 +20,7 @@ nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 
 # Every path gives this many results (run_tests checks): a failure that
 # stops the test early skips the rest of the plan.
-tap_plan 184
+tap_plan 186
 
 # run_rc EXPECTED_RC DESCRIPTION COMMAND...: the command's exit status
 # (output kept as comments).
@@ -517,6 +517,13 @@ probe_rc 0 "pnet: ADD of \" net4 \"" -n pa $PNET 2 "1:str: net4 " \
 expect_eq "pnet: \" net4 \" is stored as NET4" NET4 \
 	"$(jget pa '[.[].pnetid] | join(" ")' pnet show NET4)"
 probe_rc 0 "pnet: DEL of \"NET4 \"" -n pa $PNET 3 "1:str:NET4 "
+# As in-tree: the commands of 6.1's first release are spared genetlink's
+# strict header check, so flags such as create|excl (as iproute2-style
+# clients set them) or a lone root flag pass it as they always did.
+probe_rc 2 "pnet: DEL with NLM_F_CREATE|NLM_F_EXCL gets ENOENT" -n pa \
+	-f 0x605 $PNET 3 1:str:NET9
+probe_rc 95 "GET_SYS_INFO with NLM_F_ROOT alone is no dump: EOPNOTSUPP" \
+	-n pa -f 0x105 $GEN 1
 run_rc 0 "pnet: del NET2" p pnet del NET2
 expect_eq "pnet: NET1 left" NET1 "$(jget pa '[.[].pnetid] | join(" ")' pnet)"
 run_rc 0 "pnet: flush" p pnet flush
