@@ -891,11 +891,16 @@ static void smc_conn_device_remove(struct smcd_device *dev)
 		if (!smc)
 			break;
 		lock_sock(&smc->sk);
-		/* A peer in another kernel would otherwise wait for us
-		 * forever: the device still works until remove() returns.
+		/* Before we had its lock, the socket may have ended that
+		 * connection and made a new one on another device.
 		 */
-		smc_conn_send_abort(smc);
-		smc_conn_abort(smc, ECONNRESET);
+		if (smc->conn.lgr && smc->conn.lgr->dev == dev) {
+			/* A peer in another kernel would otherwise wait for
+			 * us forever: the device works until remove() returns.
+			 */
+			smc_conn_send_abort(smc);
+			smc_conn_abort(smc, ECONNRESET);
+		}
 		release_sock(&smc->sk);
 		sock_put(&smc->sk);
 	}
