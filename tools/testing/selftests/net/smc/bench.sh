@@ -51,7 +51,15 @@ field()
 	sed -n "s/.* $1=\\([^ ]*\\).*/\\1/p" | tail -n 1
 }
 
+# median "V1 V2 ...": the middle value (the lower middle of an even count).
+median()
+{
+	tr ' ' '\n' <<<"$1" | grep . | sort -g |
+		awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
 declare -A tput lat_med lat_p99 rate path big cpu idle
+declare -A tput_all big_all cpu_all
 
 # Kernel memory per idle connection first, while the loopback device's
 # buffer pool is still empty (pooled buffers would go uncounted).
@@ -59,23 +67,40 @@ for f in unix tcp smc; do
 	idle[$f]=$("$here/smc_idle" -f "$f" -n 400 -p $((port + 50)) | field kib_per_conn)
 done
 
-for s in "${sizes[@]}"; do
+# Streams wander too (one family's 64 KiB figure by a fifth between two
+# runs here): three sweeps, the families in turn, and the median of each
+# cell.
+tput_rounds=3
+for ((r = 0; r < tput_rounds; r++)); do
+	for s in "${sizes[@]}"; do
+		for f in "${families[@]}"; do
+			t0=$(busy_ticks)
+			line=$(run "$f" -n "$(volume "$s")" -w "$s" -r "$s")
+			# CPU seconds per GiB moved (both directions) at 64 KiB.
+			[ "$s" = 65536 ] && cpu_all[$f]+=" $(awk \
+				-v t="$(($(busy_ticks) - t0))" -v hz="$hz" \
+				'BEGIN { printf "%.2f", t / hz / 0.5 }')"
+			# Each direction carries -n bytes one after the other:
+			# count one.
+			tput_all[$f,$s]+=" $(echo "$line" | field mib_s |
+				awk '{ printf "%.1f", $1 / 2 }')"
+			[ "$f" = smc ] && path[$s]=$(echo "$line" | field path)
+		done
+	done
+	# The same 64 KiB stream with 1 MiB socket buffers on every family:
+	# SMC sizes its DMBs from them (512 KiB), TCP and Unix their queues.
 	for f in "${families[@]}"; do
-		t0=$(busy_ticks)
-		line=$(run "$f" -n "$(volume "$s")" -w "$s" -r "$s")
-		# CPU seconds per GiB moved (both directions) at 64 KiB.
-		[ "$s" = 65536 ] && cpu[$f]=$(awk -v t="$(($(busy_ticks) - t0))" \
-			-v hz="$hz" 'BEGIN { printf "%.2f", t / hz / 0.5 }')
-		# Each direction carries -n bytes one after the other: count one.
-		tput[$f,$s]=$(echo "$line" | field mib_s | awk '{ printf "%.1f", $1 / 2 }')
-		[ "$f" = smc ] && path[$s]=$(echo "$line" | field path)
+		line=$(run "$f" -n 256M -w 65536 -r 65536 -B 1M)
+		big_all[$f]+=" $(echo "$line" | field mib_s |
+			awk '{ printf "%.1f", $1 / 2 }')"
 	done
 done
-# The same 64 KiB stream with 1 MiB socket buffers on every family: SMC
-# sizes its DMBs from them (512 KiB), TCP and Unix their queues.
 for f in "${families[@]}"; do
-	line=$(run "$f" -n 256M -w 65536 -r 65536 -B 1M)
-	big[$f]=$(echo "$line" | field mib_s | awk '{ printf "%.1f", $1 / 2 }')
+	for s in "${sizes[@]}"; do
+		tput[$f,$s]=$(median "${tput_all[$f,$s]}")
+	done
+	big[$f]=$(median "${big_all[$f]}")
+	cpu[$f]=$(median "${cpu_all[$f]}")
 done
 # Round trips and connection rates wander by a third from one run to the
 # next, for every family alike: the host decides how fast an idle vCPU
@@ -92,13 +117,6 @@ for ((r = 0; r < rounds; r++)); do
 		rate_all[$f]+=" $(echo "$line" | field conn_s)"
 	done
 done
-
-# median "V1 V2 ...": the middle value (the lower middle of an even count).
-median()
-{
-	tr ' ' '\n' <<<"$1" | grep . | sort -g |
-		awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
-}
 
 for f in "${families[@]}"; do
 	lat_med[$f]=$(median "${lat_med_all[$f]}")
@@ -119,7 +137,7 @@ row()
 }
 
 echo "smc-ng bench: kernel $(uname -r), $(nproc) vCPUs, AF_SMC path: ${path[65536]}"
-echo "round trips and connections/s: median of $rounds rounds, each family in turn"
+echo "streams: median of $tput_rounds sweeps; round trips and connections/s: median of $rounds rounds; each family in turn"
 echo
 printf '%-22s %10s %10s %10s %9s %9s\n' "" "AF_SMC" "TCP" "Unix" "SMC/TCP" "SMC/Unix"
 for s in "${sizes[@]}"; do
@@ -135,6 +153,10 @@ echo
 echo "rounds, in order (round trip p50 us; connections/s):"
 for f in "${families[@]}"; do
 	printf '  %-4s %s;%s\n' "$f" "${lat_med_all[$f]}" "${rate_all[$f]}"
+done
+echo "sweeps, in order (64 KiB MiB/s):"
+for f in "${families[@]}"; do
+	printf '  %-4s %s\n' "$f" "${tput_all[$f,65536]}"
 done
 
 data=$out/bench-throughput.dat
