@@ -162,16 +162,19 @@ static int smc_diag_fill(struct sock *sk, struct sk_buff *skb,
 
 /* Take references on up to SMC_DIAG_BATCH sockets of @net listed before
  * the one numbered @before (0: from the newest). Returns how many were
- * taken, oldest last.
+ * taken, oldest last. @from, if still listed, is where the last batch
+ * ended: the walk goes on from there instead of passing again every
+ * socket reported so far (which made a dump quadratic in the sockets).
  */
 static int smc_diag_collect(struct smc_hashinfo *h, struct net *net,
-			    u64 before, struct sock **batch)
+			    u64 before, struct sock *from, struct sock **batch)
 {
 	struct sock *sk;
 	int n = 0;
 
 	read_lock_bh(&h->lock);
-	sk_for_each(sk, &h->ht) {
+	sk = from && !sk_unhashed(from) ? sk_next(from) : sk_head(&h->ht);
+	sk_for_each_from(sk) {
 		if (!net_eq(sock_net(sk), net))
 			continue;
 		if (before && smc_sk(sk)->list_seq >= before)
@@ -194,12 +197,15 @@ static int smc_diag_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	static struct proto *const protos[] = { &smc_proto, &smc_proto6 };
 	struct smc_diag_req *req = nlmsg_data(cb->nlh);
 	struct net *net = sock_net(skb->sk);
-	struct sock *batch[SMC_DIAG_BATCH];
+	struct sock *batch[SMC_DIAG_BATCH], *from = NULL;
 	int n, i, rc = 0;
 
 	while (cb->args[0] < ARRAY_SIZE(protos)) {
 		n = smc_diag_collect(protos[cb->args[0]]->h.smc_hash, net,
-				     cb->args[1], batch);
+				     cb->args[1], from, batch);
+		if (from)
+			sock_put(from);
+		from = NULL;
 		for (i = 0; i < n; i++) {
 			if (!rc) {
 				lock_sock(batch[i]);
@@ -209,7 +215,11 @@ static int smc_diag_dump(struct sk_buff *skb, struct netlink_callback *cb)
 				if (!rc)
 					cb->args[1] = smc_sk(batch[i])->list_seq;
 			}
-			sock_put(batch[i]);
+			/* The next batch starts after the last one. */
+			if (!rc && i == SMC_DIAG_BATCH - 1)
+				from = batch[i];
+			else
+				sock_put(batch[i]);
 		}
 		if (rc)
 			return skb->len;

@@ -20,7 +20,7 @@ nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 
 # Every path gives this many results (run_tests checks): a failure that
 # stops the test early skips the rest of the plan.
-tap_plan 186
+tap_plan 187
 
 # run_rc EXPECTED_RC DESCRIPTION COMMAND...: the command's exit status
 # (output kept as comments).
@@ -570,5 +570,41 @@ run_rc 4 "user namespace root: no rights over a foreign network namespace" \
 ip netns del pa
 ip netns del ua
 ip netns del ub
+
+# sock_diag over many sockets: the dump goes on in batches of 32 (and in
+# several messages) from where the last batch ended. 800 sockets held open
+# must each show exactly once in every dump while other sockets come and
+# go, among them the held ones' neighbours in the list.
+cat >/tmp/diag_many.py <<'PY'
+import os, random, resource, socket, subprocess, sys, threading
+resource.setrlimit(resource.RLIMIT_NOFILE, (4096, 4096))
+diag = sys.argv[1]
+held, doomed = [], []
+for i in range(800):
+	held.append(socket.socket(43, socket.SOCK_STREAM, i % 8 == 0))
+	doomed.append(socket.socket(43, socket.SOCK_STREAM, 0))
+want = sorted(os.fstat(s.fileno()).st_ino for s in held)
+stop = threading.Event()
+def churn():
+	random.shuffle(doomed)
+	while not stop.is_set():
+		if doomed:
+			doomed.pop().close()
+		socket.socket(43, socket.SOCK_STREAM, 0).close()
+t = threading.Thread(target=churn)
+t.start()
+bad = 0
+for r in range(6):
+	out = subprocess.run([diag], capture_output=True, text=True).stdout
+	seen = [int(l.split()[0][6:]) for l in out.splitlines()
+		if l.startswith("inode=")]
+	if sorted(i for i in seen if i in set(want)) != want:
+		bad += 1
+stop.set()
+t.join()
+print("dumps=6 bad=%d" % bad)
+PY
+expect_eq "diag: 800 held sockets each once in every dump, others churning" \
+	"dumps=6 bad=0" "$(python3 /tmp/diag_many.py "$SMC_TOOLS/smc_diag_dump" 2>&1)"
 
 tap_exit
