@@ -274,14 +274,28 @@ static struct smc_pnet_entry *smc_pnet_entry_new(const char *pnetid,
 	return e;
 }
 
-/* An interface, a device, or both (as smc_pnet may send); all or nothing. */
+static bool smc_pnet_listed(struct smc_net *sn,
+			    const struct smc_pnet_entry *new)
+{
+	struct smc_pnet_entry *e;
+
+	list_for_each_entry(e, &sn->pnet, node)
+		if (smc_pnet_clash(e, new))
+			return true;
+	return false;
+}
+
+/* An interface, a device, or both (as smc_pnet may send). Both names are
+ * checked before anything is added; then each is added unless it is
+ * listed already, and EEXIST means neither was new, as in 6.1.
+ */
 static int smc_pnet_add(struct sk_buff *skb, struct genl_info *info)
 {
 	struct smc_net *sn = smc_net(genl_info_net(info));
-	struct smc_pnet_entry *new[2] = {}, *e;
+	struct smc_pnet_entry *new[2] = {};
 	struct nlattr **attrs = info->attrs;
 	char pnetid[SMC_PNET_ID_LEN + 1];
-	int i, n = 0, rc;
+	int i, n = 0, added = 0, rc;
 
 	rc = smc_pnet_parse_id(attrs[SMC_PNETID_NAME], pnetid, info->extack);
 	if (rc)
@@ -303,22 +317,26 @@ static int smc_pnet_add(struct sk_buff *skb, struct genl_info *info)
 	if (rc)
 		goto out_free;
 
+	rc = -EEXIST;
 	mutex_lock(&sn->pnet_lock);
-	rc = sn->pnet_cnt + n > SMC_PNET_MAX_ENTRIES ? -ENOSPC : 0;
-	list_for_each_entry(e, &sn->pnet, node)
-		for (i = 0; i < n && !rc; i++)
-			if (smc_pnet_clash(e, new[i]))
-				rc = -EEXIST;
-	for (i = 0; i < n && !rc; i++) {
+	for (i = 0; i < n; i++) {
+		if (smc_pnet_listed(sn, new[i]))
+			continue;
+		if (sn->pnet_cnt >= SMC_PNET_MAX_ENTRIES) {
+			rc = -ENOSPC;
+			continue;
+		}
 		list_add_tail(&new[i]->node, &sn->pnet);
 		sn->pnet_cnt++;
+		new[i] = NULL;		/* the table's now */
+		added++;
 	}
 	mutex_unlock(&sn->pnet_lock);
-	if (!rc)
-		return 0;
+	if (added)
+		rc = 0;
 out_free:
 	for (i = 0; i < n; i++)
-		if (!IS_ERR(new[i]))
+		if (!IS_ERR_OR_NULL(new[i]))
 			kfree(new[i]);
 	return rc;
 }

@@ -20,7 +20,7 @@ nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 
 # Every path gives this many results (run_tests checks): a failure that
 # stops the test early skips the rest of the plan.
-tap_plan 187
+tap_plan 190
 
 # run_rc EXPECTED_RC DESCRIPTION COMMAND...: the command's exit status
 # (output kept as comments).
@@ -529,6 +529,15 @@ expect_eq "pnet: NET1 left" NET1 "$(jget pa '[.[].pnetid] | join(" ")' pnet)"
 run_rc 0 "pnet: flush" p pnet flush
 expect_eq "pnet: empty after flush" 0 "$(jget pa length pnet)"
 p pnet add NET1 dev lo
+# As 6.1: an interface and a device in one request are added each on its
+# own, and EEXIST means neither was new.
+probe_rc 0 "pnet: ADD of lo (listed already) with mlx5_7 adds mlx5_7" \
+	-n pa $PNET 2 1:str:NET7 2:str:lo 3:str:mlx5_7 4:u8:1
+expect_eq "pnet: lo stays NET1, mlx5_7 is NET7" "NET1:lo:n/a NET7:n/a:mlx5_7" \
+	"$(jget pa '[.[] | "\(.pnetid):\(.eth_name):\(.ib_name)"] | join(" ")' pnet)"
+probe_rc 17 "pnet: the same again gets EEXIST" \
+	-n pa $PNET 2 1:str:NET7 2:str:lo 3:str:mlx5_7 4:u8:1
+p pnet del NET7
 p pnet | sed 's/^/# /'
 
 # ------------------------------------------------------ handshake limitation
