@@ -750,7 +750,10 @@ int smc_data_recvmsg(struct smc_sock *smc, struct msghdr *msg, size_t len,
 	if (flags & MSG_OOB)
 		return smc_rx_urgent(smc, msg, flags);
 	lock_sock(sk);
-	while (copied < len) {
+	/* Once round even for no bytes: as on TCP, recv() of 0 bytes then
+	 * reports an error, EAGAIN, or waits once for something to happen.
+	 */
+	do {
 		/* A peek looks on past what it has copied, as TCP's does. */
 		if (flags & MSG_PEEK)
 			peeked = copied;
@@ -767,6 +770,8 @@ int smc_data_recvmsg(struct smc_sock *smc, struct msghdr *msg, size_t len,
 		else if (mark > 0)
 			avail = min_t(u32, avail, mark);
 		avail -= skip;
+		if (!len && avail)
+			break;
 		if (skip && !avail && !(flags & MSG_PEEK)) {
 			smc_rx_consume(conn, skip);
 			continue;
@@ -850,7 +855,7 @@ int smc_data_recvmsg(struct smc_sock *smc, struct msghdr *msg, size_t len,
 			rc = waited;
 			break;
 		}
-	}
+	} while (copied < len);
 	/* The last bytes from before a reset are read: the DMB goes now,
 	 * not with the socket.
 	 */

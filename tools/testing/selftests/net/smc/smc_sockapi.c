@@ -1193,6 +1193,38 @@ static void sc_defer_backlog(void)
 	close(c3);
 }
 
+/* recv() of no bytes: TCP answers at once with data or an end there,
+ * else with the error, EAGAIN, or after one wait (here SO_RCVTIMEO).
+ */
+static void sc_recv_zero(void)
+{
+	struct timeval tv = { 0, 100000 };
+	struct linger lg = { 1, 0 };
+	int c, s;
+	char buf[4];
+	long t0;
+
+	mkpair(&c, &s);
+	R("nothing there, MSG_DONTWAIT", recv(c, buf, 0, MSG_DONTWAIT));
+	R("SO_RCVTIMEO 100 ms", setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv,
+					   sizeof(tv)));
+	guard(3000);
+	t0 = now_ms();
+	R("nothing there, blocking", recv(c, buf, 0, 0));
+	unguard();
+	rec("it returned %s", tclass(now_ms() - t0, 100));
+	R("the peer sends 1 byte", send(s, "x", 1, 0));
+	R("readable", pwait(c, POLLIN, 3000));
+	R("a byte there", recv(c, buf, 0, 0));
+	R("still there", recv(c, buf, sizeof(buf), MSG_DONTWAIT));
+	setsockopt(s, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	close(s);
+	R("the peer reset: error", pwait(c, POLLERR, 3000) & POLLERR);
+	R("after the reset", recv(c, buf, 0, MSG_DONTWAIT));
+	R("then", recv(c, buf, 0, MSG_DONTWAIT));
+	close(c);
+}
+
 static void sc_accept(void)
 {
 	struct sockaddr_storage ss;
@@ -4306,6 +4338,7 @@ static const struct scenario scenarios[] = {
 	{ "SO_REUSEPORT: TCP takes it, the kernel refuses it on AF_SMC", sc_reuseport },
 	{ "listen: autobind, backlog, listen on connected sockets", sc_listen },
 	{ "accept and accept4(SOCK_NONBLOCK|SOCK_CLOEXEC)", sc_accept },
+	{ "recv of 0 bytes: EAGAIN, a wait, 0 with data, the error", sc_recv_zero },
 	{ "TCP_DEFER_ACCEPT: held back until bytes, an end or the time", sc_defer_accept },
 	{ "TCP_DEFER_ACCEPT: idle clients do not fill the backlog, a new value applies", sc_defer_backlog },
 	{ "blocking connect, EISCONN, ECONNREFUSED, bad addresses", sc_connect_blocking },
