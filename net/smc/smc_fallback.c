@@ -348,6 +348,13 @@ void smc_fallback_attach_file(struct smc_sock *smc)
 
 	if (!smc->fallback || !smc->tcp || !sock || !sock->file)
 		return;
+	/* The application's socket from now on, no longer the kernel's:
+	 * what trusts kernel sockets (MPTCP's ULP takes one for its own
+	 * subflow, and oopses on its connect) must not trust this one.
+	 */
+	lock_sock(smc->tcp->sk);
+	smc->tcp->sk->sk_kern_sock = 0;
+	release_sock(smc->tcp->sk);
 	smc->tcp->file = sock->file;
 	smc->tcp->file->private_data = smc->tcp;
 

@@ -663,6 +663,24 @@ static bool smc_tcp_opt_forces_fallback(int level, int optname)
 	return false;
 }
 
+/* MPTCP's ULP refuses sockets an application made, and trusts those of
+ * the kernel (ours is one) to be its own subflows: set on our TCP socket
+ * it would take the next connect for a subflow without a parent, and
+ * oops. Refused as TCP refuses it to the application.
+ */
+static bool smc_tcp_ulp_kernel_only(sockptr_t optval, unsigned int optlen)
+{
+	char name[TCP_ULP_NAME_MAX];
+	long n;
+
+	n = strncpy_from_sockptr(name, optval,
+				 min_t(unsigned int, optlen, sizeof(name) - 1));
+	if (n < 0)
+		return false;	/* TCP reports the fault */
+	name[n] = '\0';
+	return !strcmp(name, "mptcp");
+}
+
 static int smc_setsockopt_smc(struct smc_sock *smc, int optname,
 			      sockptr_t optval, unsigned int optlen)
 {
@@ -703,6 +721,9 @@ static int smc_setsockopt(struct socket *sock, int level, int optname,
 	if (level == SOL_SMC)
 		return smc_setsockopt_smc(smc, optname, optval, optlen);
 	if (!tcp || !tcp->ops->setsockopt)
+		return -EOPNOTSUPP;
+	if (level == SOL_TCP && optname == TCP_ULP &&
+	    smc_tcp_ulp_kernel_only(optval, optlen))
 		return -EOPNOTSUPP;
 	/* TCP sees the SOL_SOCKET options set so far first, so that it
 	 * resolves how this one interacts with them (IP_TOS and SO_PRIORITY).

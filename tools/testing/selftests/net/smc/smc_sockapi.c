@@ -3727,6 +3727,33 @@ static void sc_tcp_info(void)
 	close(l);
 }
 
+/* TCP_ULP "mptcp" is for the kernel's own sockets: TCP refuses it to an
+ * application's, and so must we, though our TCP socket is the kernel's,
+ * also once the descriptor is that TCP socket's (after a fallback).
+ * Taken, it made the connect's SYN-ACK oops the kernel.
+ */
+static void sc_ulp_mptcp(void)
+{
+	char buf[4];
+	int l, c, s, port;
+
+	l = lsn(4, &port);
+	c = sut(0);
+	R("TCP_ULP mptcp on a fresh socket",
+	  setsockopt(c, SOL_TCP, TCP_ULP, "mptcp", 5));
+	R("connect", connp(c, port));
+	s = acc(l);
+	R("send", send(c, "m", 1, 0));
+	R("recv", recv(s, buf, sizeof(buf), 0));
+	R("TCP_ULP mptcp on the connected socket",
+	  setsockopt(c, SOL_TCP, TCP_ULP, "mptcp", 5));
+	R("on the accepted one", setsockopt(s, SOL_TCP, TCP_ULP, "mptcp", 5));
+	R("on the listener", setsockopt(l, SOL_TCP, TCP_ULP, "mptcp", 5));
+	close(c);
+	close(s);
+	close(l);
+}
+
 /* TCP_ULP on a connection: TCP takes it (kTLS), a connection over SMC-D
  * refuses it (its data does not pass through TCP, a TLS ULP would never
  * see it; as upstream); a connection that fell back is TCP's.
@@ -4406,6 +4433,7 @@ static const struct scenario scenarios[] = {
 	{ "TCP_INFO", sc_tcp_info },
 	{ "TCP_MAXSEG", sc_maxseg },
 	{ "TCP_ULP and TCP_FASTOPEN on a connected socket", sc_ulp_connected },
+	{ "TCP_ULP mptcp: refused, the socket connects", sc_ulp_mptcp },
 	{ "sendto(MSG_FASTOPEN): connects over TCP, poll() sees its events", sc_fastopen_sendto },
 	{ "SO_RCVLOWAT set before listen and connect", sc_rcvlowat_connect },
 	{ "default buffer sizes and option values", sc_defaults },
