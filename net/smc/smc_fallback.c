@@ -447,22 +447,41 @@ void smc_fallback_switch(struct smc_sock *smc, u32 reason, u32 peer_diag)
 
 /* SOL_SOCKET options land on the AF_SMC socket; the TCP socket must carry
  * them to the wire. Only flags with a meaning for a TCP connection are
- * copied; buffer sizes only when the user chose them.
+ * copied; buffer sizes only when the user chose them. The receive
+ * timestamp flags go separately, see smc_copy_rx_tstamp().
  */
 #define SMC_SK_FLAGS_FOR_TCP	(BIT(SOCK_URGINLINE) | BIT(SOCK_KEEPOPEN) | \
 				 BIT(SOCK_LINGER) | BIT(SOCK_BROADCAST) | \
-				 BIT(SOCK_TIMESTAMP) | BIT(SOCK_DBG) | \
+				 BIT(SOCK_DBG) | \
 				 BIT(SOCK_RCVTSTAMP) | BIT(SOCK_RCVTSTAMPNS) | \
 				 BIT(SOCK_LOCALROUTE) | BIT(SOCK_RXQ_OVFL) | \
-				 BIT(SOCK_TIMESTAMPING_RX_SOFTWARE) | \
 				 BIT(SOCK_WIFI_STATUS) | BIT(SOCK_NOFCS) | \
 				 BIT(SOCK_TSTAMP_NEW))
+
+/* A socket with SOCK_TIMESTAMP or SOCK_TIMESTAMPING_RX_SOFTWARE keeps the
+ * kernel's receive timestamps on for everyone, and its destructor lets go
+ * of them: copied flags take hold as the socket layer takes it, or every
+ * copy would let go once too often and turn timestamps off for all.
+ */
+static void smc_copy_rx_tstamp(struct sock *to, const struct sock *from)
+{
+	bool had = to->sk_flags & SK_FLAGS_TIMESTAMP;
+	bool wants = from->sk_flags & SK_FLAGS_TIMESTAMP;
+
+	to->sk_flags = (to->sk_flags & ~SK_FLAGS_TIMESTAMP) |
+		       (from->sk_flags & SK_FLAGS_TIMESTAMP);
+	if (wants && !had)
+		net_enable_timestamp();
+	else if (had && !wants)
+		net_disable_timestamp();
+}
 
 static void smc_copy_sk_settings(struct sock *to, const struct sock *from,
 				 bool priority)
 {
 	to->sk_flags = (to->sk_flags & ~SMC_SK_FLAGS_FOR_TCP) |
 		       (from->sk_flags & SMC_SK_FLAGS_FOR_TCP);
+	smc_copy_rx_tstamp(to, from);
 	to->sk_reuse = from->sk_reuse;
 	to->sk_reuseport = from->sk_reuseport;
 	to->sk_rcvtimeo = from->sk_rcvtimeo;

@@ -23,7 +23,7 @@ expect_path()
 
 xfer=(-n 4M -w 1:65536 -r 1:65536 -d -V)
 
-tap_plan 23
+tap_plan 24
 
 check "AF_SMC IPv4, 4 MiB each way, random sizes, verified" \
 	stream_pair v4 -f smc -p 7101 "${xfer[@]}" -- -c 127.0.0.1 -f smc -p 7101 "${xfer[@]}"
@@ -129,6 +129,37 @@ expect_eq "lingering close, TCP: a dump meanwhile completes first" \
 expect_eq "lingering close, AF_SMC on TCP: a dump meanwhile completes first" \
 	"family=43 dump=0 lingering=True" \
 	"$("${SMC_REPO:-$SMC_SELFTESTS/../../../../..}/tools/smc_run/smc_run" python3 /tmp/linger.py "$SMC_TOOLS/smc_diag_dump" 2>&1)"
+
+# SO_TIMESTAMP on an AF_SMC socket is carried to its TCP socket. Each
+# socket with it keeps the kernel's receive timestamps on for everyone
+# until its destructor lets go: the copy must take hold as the socket
+# layer does, or closing three such sockets turns timestamps off, and a
+# datagram read 300 ms after it came is stamped with the time of the read.
+cat >/tmp/tstamp.py <<'PY'
+import socket, struct, time
+SO_TIMESTAMP = 29	# SO_TIMESTAMP_OLD, SCM_TIMESTAMP: a struct timeval
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u.bind(("127.0.0.1", 0))
+u.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMP, 1)
+for i in range(3):
+	s = socket.socket(43, socket.SOCK_STREAM, 0)
+	s.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMP, 1)
+	s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+	s.close()
+time.sleep(0.3)		# the kernel switches timestamps from a work item
+t = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+t0 = time.time()
+t.sendto(b"x", u.getsockname())
+time.sleep(0.3)
+data, anc, flags, addr = u.recvmsg(16, 64)
+stamp = [struct.unpack("qq", d[:16]) for l, k, d in anc
+	 if l == socket.SOL_SOCKET and k == SO_TIMESTAMP]
+sec, usec = stamp[0]
+late = sec + usec / 1e6 - t0
+print("stamped at " + ("arrival" if late < 0.15 else "the read"))
+PY
+expect_eq "SO_TIMESTAMP on AF_SMC sockets leaves others' receive timestamps on" \
+	"stamped at arrival" "$(python3 /tmp/tstamp.py 2>&1)"
 
 # Nothing may linger: every AF_SMC socket is gone after the transfers.
 sleep 1
