@@ -456,8 +456,7 @@ static struct smcd_lgr *smcd_lgr_join(struct smc_conn *conn,
 	lgr->server = server;
 	lgr->id = smcd_lgr_new_id();
 	INIT_LIST_HEAD(&lgr->conns);
-	/* At the tail: a netlink dump resumes by position. */
-	list_add_tail(&lgr->node, &smcd_lgr_list);
+	list_add(&lgr->node, &smcd_lgr_list);
 	*created = true;
 found:
 	lgr->nconns++;
