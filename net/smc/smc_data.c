@@ -750,6 +750,12 @@ int smc_data_recvmsg(struct smc_sock *smc, struct msghdr *msg, size_t len,
 	if (flags & MSG_OOB)
 		return smc_rx_urgent(smc, msg, flags);
 	lock_sock(sk);
+	/* A peek sees at most a full ring (less an urgent byte), and the
+	 * peer writes no more until we read: a larger SO_RCVLOWAT would wait
+	 * forever, where TCP grows its buffer to hold the mark.
+	 */
+	if ((flags & MSG_PEEK) && conn->lgr)
+		target = min_t(int, target, max_t(u32, conn->rmb_ring - 1, 1));
 	/* Once round even for no bytes: as on TCP, recv() of 0 bytes then
 	 * reports an error, EAGAIN, or waits once for something to happen.
 	 */
@@ -904,7 +910,12 @@ __poll_t smc_data_poll(struct smc_sock *smc)
 		mask |= EPOLLERR;
 	if (rx_done && (sk->sk_shutdown & SEND_SHUTDOWN))
 		mask |= EPOLLHUP;
-	if (smc_rx_readable(smc) >= smc_rx_lowat(smc) || rx_done || reset)
+	/* A full ring is readable whatever the mark, an urgent byte ahead
+	 * or not: the peer can add nothing (TCP's closed window).
+	 */
+	if (smc_rx_readable(smc) >= smc_rx_lowat(smc) ||
+	    (conn->lgr && smc_conn_readable(conn) >= conn->rmb_ring) ||
+	    rx_done || reset)
 		mask |= EPOLLIN | EPOLLRDNORM;
 	if (READ_ONCE(conn->urg_state) == SMC_URG_VALID)
 		mask |= EPOLLPRI;

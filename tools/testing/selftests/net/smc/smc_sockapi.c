@@ -1225,6 +1225,51 @@ static void sc_recv_zero(void)
 	close(c);
 }
 
+/* SO_RCVLOWAT beyond what the receive side can hold (TCP grows its
+ * buffer for the mark, a DMB stays): a window filled to the brim is
+ * readable, with an urgent byte read out of band ahead of the data too,
+ * and a blocking peek returns what there is instead of waiting forever.
+ */
+static void sc_rcvlowat_full(void)
+{
+	static char big[512 * 1024];
+	int c, s;
+	long n, t0;
+
+	mkpair(&c, &s);
+	R("SO_RCVLOWAT 512 KiB", so(s, SOL_SOCKET, SO_RCVLOWAT, 512 * 1024));
+	R("an urgent byte", send(c, "U", 1, MSG_OOB));
+	R("POLLPRI", pwait(s, POLLPRI, 3000) & POLLPRI);
+	R("recv MSG_OOB", recv(s, big, 1, MSG_OOB));
+	n = fill(c);
+	rec("the sender filled the window: %s", n > 0 ? "yes" : "no");
+	R("readable", pwait(s, POLLIN, 3000) & POLLIN);
+	guard(3000);
+	t0 = now_ms();
+	n = recv(s, big, sizeof(big), MSG_PEEK);
+	unguard();
+	rec("a blocking peek: %s, %s", n > 0 ? "data" : en(errno),
+	    now_ms() - t0 < 2000 ? "at once" : "only when interrupted");
+	close(c);
+	close(s);
+
+	/* Without an urgent byte, whose mark would end the peek early. */
+	mkpair(&c, &s);
+	so(s, SOL_SOCKET, SO_RCVLOWAT, 512 * 1024);
+	n = fill(c);
+	rec("again without the urgent byte, window filled: %s",
+	    n > 0 ? "yes" : "no");
+	R("readable", pwait(s, POLLIN, 3000) & POLLIN);
+	guard(3000);
+	t0 = now_ms();
+	n = recv(s, big, sizeof(big), MSG_PEEK);
+	unguard();
+	rec("a blocking peek: %s, %s", n > 0 ? "data" : en(errno),
+	    now_ms() - t0 < 2000 ? "at once" : "only when interrupted");
+	close(c);
+	close(s);
+}
+
 static void sc_accept(void)
 {
 	struct sockaddr_storage ss;
@@ -4365,6 +4410,7 @@ static const struct scenario scenarios[] = {
 	{ "SO_REUSEPORT: TCP takes it, the kernel refuses it on AF_SMC", sc_reuseport },
 	{ "listen: autobind, backlog, listen on connected sockets", sc_listen },
 	{ "accept and accept4(SOCK_NONBLOCK|SOCK_CLOEXEC)", sc_accept },
+	{ "SO_RCVLOWAT beyond the ring: a full window is readable, a peek returns", sc_rcvlowat_full },
 	{ "recv of 0 bytes: EAGAIN, a wait, 0 with data, the error", sc_recv_zero },
 	{ "TCP_DEFER_ACCEPT: held back until bytes, an end or the time", sc_defer_accept },
 	{ "TCP_DEFER_ACCEPT: idle clients do not fill the backlog, a new value applies", sc_defer_backlog },
