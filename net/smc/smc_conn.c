@@ -559,13 +559,26 @@ static void smc_conn_stat_peer_rmb(struct smc_sock *smc, u32 len)
 			     SMC_STAT_BUF_SMALL_PEER);
 }
 
-/* DMB memory is charged to the namespace, against net.smc.smcd_dmb_limit. */
+static bool smc_dmb_take(struct smc_net *sn, u32 len)
+{
+	if (atomic_long_add_return(len, &sn->dmb_bytes) <=
+	    READ_ONCE(sn->smcd_dmb_limit))
+		return true;
+	atomic_long_sub(len, &sn->dmb_bytes);
+	return false;
+}
+
+/* DMB memory is charged to the namespace, against its smcd_dmb_limit,
+ * and to the initial namespace, whose limit caps all of them together:
+ * anyone may make namespaces, each with a limit of its own.
+ */
 static bool smc_dmb_charge(struct net *net, u32 len)
 {
-	struct smc_net *sn = smc_net(net);
-	unsigned long limit = READ_ONCE(sn->smcd_dmb_limit);
+	struct smc_net *host = smc_net(&init_net), *sn = smc_net(net);
 
-	if (atomic_long_add_return(len, &sn->dmb_bytes) <= limit)
+	if (!smc_dmb_take(sn, len))
+		return false;
+	if (sn == host || smc_dmb_take(host, len))
 		return true;
 	atomic_long_sub(len, &sn->dmb_bytes);
 	return false;
@@ -573,7 +586,11 @@ static bool smc_dmb_charge(struct net *net, u32 len)
 
 static void smc_dmb_uncharge(struct net *net, u32 len)
 {
-	atomic_long_sub(len, &smc_net(net)->dmb_bytes);
+	struct smc_net *host = smc_net(&init_net), *sn = smc_net(net);
+
+	atomic_long_sub(len, &sn->dmb_bytes);
+	if (sn != host)
+		atomic_long_sub(len, &host->dmb_bytes);
 }
 
 /* Whom DMB memory is charged to: the memory cgroup of the process that

@@ -15,7 +15,7 @@ run=$repo/tools/smc_run/smc_run
 probe=/tmp/smc_sysctl_probe.py
 dir=/proc/sys/net/smc
 
-tap_plan 49
+tap_plan 52
 
 modprobe smc && modprobe smc_diag && modprobe smc_loopback ||
 	fail "modprobe smc smc_diag smc_loopback"
@@ -181,6 +181,27 @@ expect_eq "limit: memory given back on close, full size again" \
 	"${lines[1]}"
 expect_eq "limit: the init netns is not limited by it" "$memq" \
 	"$(cat $dir/smcd_dmb_limit)"
+ip netns del smc-dmb
+
+# The initial namespace's limit caps all namespaces together: anyone may
+# make namespaces, each starting with a quarter of RAM. The same probe in
+# a namespace with its own limit untouched, the host's at 176 KiB.
+ip netns add smc-dmb
+ip -n smc-dmb link set lo up
+ip netns exec smc-dmb sh -c "echo 65536 >$dir/rmem"
+echo $((176 * 1024)) >$dir/smcd_dmb_limit
+mapfile -t lines < <(ip netns exec smc-dmb "$run" python3 /tmp/smc_dmb_probe.py \
+	"$SMC_TOOLS/smc_diag_dump" 2>&1)
+echo "$memq" >$dir/smcd_dmb_limit
+printf '# %s\n' "${lines[@]}"
+expect_eq "host limit: the namespace's own is a quarter of RAM" "$memq" \
+	"$(ip netns exec smc-dmb cat $dir/smcd_dmb_limit)"
+expect_eq "host limit: full size, smaller DMBs, then TCP with MAX_DMB" \
+	"cli=SMCD/65504/0x00000000/0x00000000 srv=SMCD/65504/0x00000000/0x00000000 cli=SMCD/16352/0x00000000/0x00000000 srv=SMCD/32736/0x00000000/0x00000000 cli=TCP/-/0x05000000/0x030d0000 srv=TCP/-/0x030d0000/0x00000000" \
+	"${lines[0]}"
+expect_eq "host limit: memory given back to both on close" \
+	"cli=SMCD/65504/0x00000000/0x00000000 srv=SMCD/65504/0x00000000/0x00000000" \
+	"${lines[1]}"
 ip netns del smc-dmb
 
 # The cap belongs to the host: root of a user namespace that owns the
