@@ -1225,6 +1225,27 @@ static void sc_recv_zero(void)
 	close(c);
 }
 
+/* The sender fills the window of a receiver whose SO_RCVLOWAT is beyond
+ * it: readable, and a blocking peek returns at once.
+ */
+static void rcvlowat_fill_peek(int c, int s, const char *filled)
+{
+	static char big[512 * 1024];
+	long n, t0;
+
+	n = fill(c);
+	rec("%s: %s", filled, n > 0 ? "yes" : "no");
+	R("readable", pwait(s, POLLIN, 3000) & POLLIN);
+	guard(3000);
+	t0 = now_ms();
+	n = recv(s, big, sizeof(big), MSG_PEEK);
+	unguard();
+	rec("a blocking peek: %s, %s", n > 0 ? "data" : en(errno),
+	    now_ms() - t0 < 2000 ? "at once" : "only when interrupted");
+	close(c);
+	close(s);
+}
+
 /* SO_RCVLOWAT beyond what the receive side can hold (TCP grows its
  * buffer for the mark, a DMB stays): a window filled to the brim is
  * readable, with an urgent byte read out of band ahead of the data too,
@@ -1232,42 +1253,21 @@ static void sc_recv_zero(void)
  */
 static void sc_rcvlowat_full(void)
 {
-	static char big[512 * 1024];
+	char buf[1];
 	int c, s;
-	long n, t0;
 
 	mkpair(&c, &s);
 	R("SO_RCVLOWAT 512 KiB", so(s, SOL_SOCKET, SO_RCVLOWAT, 512 * 1024));
 	R("an urgent byte", send(c, "U", 1, MSG_OOB));
 	R("POLLPRI", pwait(s, POLLPRI, 3000) & POLLPRI);
-	R("recv MSG_OOB", recv(s, big, 1, MSG_OOB));
-	n = fill(c);
-	rec("the sender filled the window: %s", n > 0 ? "yes" : "no");
-	R("readable", pwait(s, POLLIN, 3000) & POLLIN);
-	guard(3000);
-	t0 = now_ms();
-	n = recv(s, big, sizeof(big), MSG_PEEK);
-	unguard();
-	rec("a blocking peek: %s, %s", n > 0 ? "data" : en(errno),
-	    now_ms() - t0 < 2000 ? "at once" : "only when interrupted");
-	close(c);
-	close(s);
+	R("recv MSG_OOB", recv(s, buf, 1, MSG_OOB));
+	rcvlowat_fill_peek(c, s, "the sender filled the window");
 
 	/* Without an urgent byte, whose mark would end the peek early. */
 	mkpair(&c, &s);
 	so(s, SOL_SOCKET, SO_RCVLOWAT, 512 * 1024);
-	n = fill(c);
-	rec("again without the urgent byte, window filled: %s",
-	    n > 0 ? "yes" : "no");
-	R("readable", pwait(s, POLLIN, 3000) & POLLIN);
-	guard(3000);
-	t0 = now_ms();
-	n = recv(s, big, sizeof(big), MSG_PEEK);
-	unguard();
-	rec("a blocking peek: %s, %s", n > 0 ? "data" : en(errno),
-	    now_ms() - t0 < 2000 ? "at once" : "only when interrupted");
-	close(c);
-	close(s);
+	rcvlowat_fill_peek(c, s,
+			   "again without the urgent byte, window filled");
 }
 
 static void sc_accept(void)
