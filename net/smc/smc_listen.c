@@ -359,7 +359,7 @@ void smc_listen_defer_retime(struct smc_sock *lsmc)
 static void smc_child_done(struct smc_sock *child, int err)
 {
 	struct smc_sock *lsmc = child->listener;
-	unsigned long defer = child->defer_time;
+	bool defer = child->defer;
 	struct sock *lsk = &lsmc->sk;
 	bool queued = false;
 
@@ -371,7 +371,7 @@ static void smc_child_done(struct smc_sock *child, int err)
 	    child->listen_epoch == lsmc->listen_epoch) {
 		spin_lock_bh(&lsmc->accept_lock);
 		if (lsmc->accept_deferred >= smc_listen_backlog(lsmc))
-			defer = 0;
+			defer = false;
 		if (defer) {
 			list_add_tail(&child->accept_node, &lsmc->defer_queue);
 			lsmc->accept_deferred++;
@@ -453,7 +453,7 @@ static void smc_child_start(struct smc_sock *lsmc, struct sock *csk,
 		/* The peer did not offer SMC: no CLC byte is exchanged, and
 		 * TCP held the connection back as long as it was to be.
 		 */
-		child->defer_time = 0;
+		child->defer = false;
 		lock_sock(csk);
 		smc_fallback_switch(child, SMC_CLC_DECL_PEERNOSMC, 0);
 		csk->sk_state = SMC_ACTIVE;
@@ -505,7 +505,7 @@ void smc_accept_work(struct work_struct *work)
 			mod_timer(&lsmc->accept_timer, jiffies + SMC_ACCEPT_LATE);
 		if (!rc) {
 			smc_sk(csk)->listen_epoch = lsmc->listen_epoch;
-			smc_sk(csk)->defer_time = smc_listen_defer_time(lsmc);
+			smc_sk(csk)->defer = smc_listen_defer_time(lsmc) > 0;
 			smc_sk(csk)->defer_from = jiffies;
 		}
 		release_sock(lsk);
@@ -594,7 +594,7 @@ void smc_handshake_work(struct work_struct *work)
 			smc_tcp_unhook(child);
 	}
 	/* Over TCP and to be held back: TCP's events end the wait. */
-	if (!rc && child->fallback && child->defer_time)
+	if (!rc && child->fallback && child->defer)
 		smc_tcp_hook(child, SMC_TCP_DEFERRED);
 	if (!rc)
 		csk->sk_state = SMC_ACTIVE;

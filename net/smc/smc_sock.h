@@ -140,7 +140,7 @@ struct smc_sock {
 	struct timer_list	handshake_timer;
 	bool			handshake_expired;
 	enum smc_hs_phase	hs_phase;
-	unsigned long		defer_time;	/* TCP_DEFER_ACCEPT, jiffies */
+	bool			defer;		/* TCP_DEFER_ACCEPT on then */
 	unsigned long		defer_from;	/* when TCP handed it over */
 	bool			deferred;	/* in the listener's defer_queue */
 
