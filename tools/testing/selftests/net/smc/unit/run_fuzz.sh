@@ -14,20 +14,19 @@ FUZZ_SECONDS=${FUZZ_SECONDS:-20}
 echo "TAP version 13"
 echo "1..$#"
 
-n=0
-fail=0
-for f in "$@"; do
-	n=$((n + 1))
+# Run one fuzzer; its TAP line (and any detail) goes to stdout.
+fuzz_one()
+{
+	n=$1 f=$2
 	if [ "$HAVE_FUZZER" != y ]; then
 		echo "ok $n - $f # SKIP clang cannot build libFuzzer targets"
-		continue
+		return 0
 	fi
 	# clang can build it, so make should have: a fuzzer that did not
 	# get built is a failure, not a skip.
 	if [ ! -x "$BUILD/$f" ]; then
 		echo "not ok $n - $f: $BUILD/$f missing although clang builds libFuzzer targets"
-		fail=1
-		continue
+		return 1
 	fi
 	scratch=$(mktemp -d "${TMPDIR:-/tmp}/smc-$f.XXXXXX")
 	mkdir "$scratch/corpus"
@@ -40,11 +39,29 @@ for f in "$@"; do
 	if [ $rc -eq 0 ] && [ -n "$execs" ]; then
 		echo "ok $n - $f ${FUZZ_SECONDS}s, $execs execs, no finding"
 		rm -rf "$scratch"
-	else
-		echo "not ok $n - $f exit $rc, ${execs:-?} execs, see $scratch"
-		sed -n '/ERROR\|fuzz_c[ld]c:\|SUMMARY/p' "$scratch/log" |
-			head -n 5 | sed 's/^/# /'
-		fail=1
+		return 0
 	fi
+	echo "not ok $n - $f exit $rc, ${execs:-?} execs, see $scratch"
+	sed -n '/ERROR\|fuzz_c[ld]c:\|SUMMARY/p' "$scratch/log" |
+		head -n 5 | sed 's/^/# /'
+	return 1
+}
+
+# The fuzzers are independent and single-threaded: run them side by side
+# (each for its full time) and report in order.
+results=$(mktemp -d "${TMPDIR:-/tmp}/smc-fuzz.XXXXXX")
+n=0
+for f in "$@"; do
+	n=$((n + 1))
+	( fuzz_one $n "$f" >"$results/$n" 2>&1; echo $? >"$results/$n.rc" ) &
 done
+wait
+fail=0
+n=0
+for f in "$@"; do
+	n=$((n + 1))
+	cat "$results/$n"
+	[ "$(cat "$results/$n.rc")" = 0 ] || fail=1
+done
+rm -rf "$results"
 exit $fail
