@@ -17,7 +17,8 @@
 #   make C=1        build with sparse; W=1 for extra warnings
 #
 # KVER/KDIR select the kernel; by default the newest installed kernel that
-# has its headers (never a fixed version).
+# has its headers (never a fixed version). SMC_DEBUG_INFO=n builds the
+# modules without debug information (DKMS does, as it strips it anyway).
 
 SHELL		:= /bin/bash
 TOP		:= $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
