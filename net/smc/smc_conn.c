@@ -144,13 +144,20 @@ static int smc_conn_take_cursors(struct smc_conn *conn,
 }
 
 /* The data just announced ends with an urgent byte: remember where, and
- * the byte itself (it may be skipped in the stream). conn->lock held.
+ * the byte itself (it may be skipped in the stream). A reader that sits
+ * on the previous urgent byte, out of line, would read it as data once
+ * its mark moves on: as TCP, that byte leaves the stream. conn->lock held.
  */
-static void smc_conn_take_urgent(struct smc_conn *conn)
+static void smc_conn_take_urgent(struct smc_conn *conn, struct sock *sk)
 {
 	const u8 *ring = (const u8 *)conn->rmb.cpu_addr + SMCD_CDC_DMB_HDR_LEN;
 	u32 pos = conn->rx_prod.count ?: conn->rmb_ring;
 
+	if (conn->urg_state != SMC_URG_NONE &&
+	    !sock_flag(sk, SOCK_URGINLINE) &&
+	    smc_cursor_diff(conn->rmb_ring, &conn->rx_cons,
+			    &conn->urg_curs) == (int)conn->urg_dead + 1)
+		conn->urg_dead++;
 	/* The cursor was published after the data it covers. */
 	smp_rmb();
 	conn->urg_curs = conn->rx_prod;
@@ -257,7 +264,7 @@ static void smc_conn_signal(struct smcd_buf *buf)
 		urgent = more_data ? ci.prod_flags & SMC_CDC_PF_URG_PRESENT :
 				     smc_conn_urgent_late(conn, ci.prod_flags);
 		if (urgent)
-			smc_conn_take_urgent(conn);
+			smc_conn_take_urgent(conn, sk);
 		conn->rx_prod_flags = ci.prod_flags;
 		newflags = ci.conn_flags & ~conn->rx_conn_flags &
 			   (SMC_CDC_CF_DONE_WRITING | SMC_CDC_CF_CONN_CLOSED |
@@ -690,6 +697,7 @@ int smc_conn_create(struct smc_sock *smc, struct smcd_device *dev,
 	conn->rx_broken = false;
 	conn->tx_held = false;
 	conn->urg_state = SMC_URG_NONE;
+	conn->urg_dead = 0;
 	lgr = smcd_lgr_join(conn, sock_net(&smc->sk), dev, peer_gid, server,
 			    first_contact);
 	if (!lgr)

@@ -104,6 +104,11 @@ struct smc_conn {
 	u8			urg_state;	/* SMC_URG_* */
 	u8			urg_byte;
 	struct smc_cursor	urg_curs;
+	/* Bytes at rx_cons that are in no stream any more: urgent bytes
+	 * the reader sat on when a later one came, which TCP steps over at
+	 * once (tcp_check_urg()). Readers step over them first.
+	 */
+	u32			urg_dead;
 	bool			abort_owed;	/* the peer is to hear of it */
 	bool			rx_broken;	/* nothing it wrote is read */
 

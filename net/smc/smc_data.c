@@ -577,7 +577,9 @@ static void smc_rx_update_peer(struct smc_sock *smc)
 		smc_conn_send_cdc(smc);
 }
 
-/* Bytes before the urgent byte, -1 without one ahead. */
+/* Bytes before the urgent byte (past any that left the stream), -1
+ * without one ahead.
+ */
 static int smc_rx_mark(struct smc_conn *conn)
 {
 	int d = -1;
@@ -585,9 +587,14 @@ static int smc_rx_mark(struct smc_conn *conn)
 	spin_lock_bh(&conn->lock);
 	if (conn->urg_state != SMC_URG_NONE)
 		d = smc_cursor_diff(conn->rmb_ring, &conn->rx_cons,
-				    &conn->urg_curs) - 1;
+				    &conn->urg_curs) - 1 - conn->urg_dead;
 	spin_unlock_bh(&conn->lock);
 	return d;
+}
+
+static u32 smc_rx_dead(struct smc_conn *conn)
+{
+	return READ_ONCE(conn->urg_dead);
 }
 
 /* Whether an urgent byte ahead is not part of the stream (no
@@ -604,6 +611,7 @@ static u32 smc_rx_readable(struct smc_sock *smc)
 {
 	u32 n = smc_conn_readable(&smc->conn);
 
+	n -= min(n, smc_rx_dead(&smc->conn));
 	return n && smc_rx_urgent_ahead(smc) ? n - 1 : n;
 }
 
@@ -612,21 +620,38 @@ static u32 smc_rx_readable(struct smc_sock *smc)
  */
 static u32 smc_rx_inq(struct smc_sock *smc)
 {
+	u32 n = smc_conn_readable(&smc->conn);
 	int mark = sock_flag(&smc->sk, SOCK_URGINLINE) ? -1 :
 		   smc_rx_mark(&smc->conn);
 
-	return mark >= 0 ? mark : smc_conn_readable(&smc->conn);
+	return mark >= 0 ? mark : n - min(n, smc_rx_dead(&smc->conn));
 }
 
-/* Consume @n bytes; the urgent byte is forgotten once passed. */
+/* Consume @n bytes; the urgent byte is forgotten once passed. Bytes that
+ * left the stream lie first, so the first of the @n are those.
+ */
 static void smc_rx_consume(struct smc_conn *conn, u32 n)
 {
 	spin_lock_bh(&conn->lock);
 	smc_cursor_advance(conn->rmb_ring, &conn->rx_cons, n);
+	conn->urg_dead -= min(conn->urg_dead, n);
 	if (conn->urg_state != SMC_URG_NONE &&
 	    smc_cursor_diff(conn->rmb_ring, &conn->rx_cons, &conn->urg_curs) <= 0)
 		conn->urg_state = SMC_URG_NONE;
 	spin_unlock_bh(&conn->lock);
+}
+
+/* Step over the bytes that left the stream before reading. Socket lock
+ * held: the reader's cursor is ours to move.
+ */
+static void smc_rx_skip_dead(struct smc_sock *smc)
+{
+	u32 dead = smc->conn.lgr ? smc_rx_dead(&smc->conn) : 0;
+
+	if (dead) {
+		smc_rx_consume(&smc->conn, dead);
+		smc_rx_update_peer(smc);
+	}
 }
 
 static void smc_rx_urgent_read(struct smc_conn *conn)
@@ -763,6 +788,7 @@ int smc_data_recvmsg(struct smc_sock *smc, struct msghdr *msg, size_t len,
 		/* A peek looks on past what it has copied, as TCP's does. */
 		if (flags & MSG_PEEK)
 			peeked = copied;
+		smc_rx_skip_dead(smc);
 		avail = conn->lgr ? smc_conn_readable(conn) : 0;
 		if (!copied && avail && avail == conn->rmb_ring)
 			smc_stat_buf(sock_net(sk), SMC_STAT_SMCD, SMC_STAT_RX,

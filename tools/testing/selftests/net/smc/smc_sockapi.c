@@ -3261,6 +3261,94 @@ static void sc_oob_corners(void)
 	close(s);
 }
 
+/* A new pair; the reader reads up to the mark, then the urgent byte out
+ * of band if @oob: it sits on the first urgent byte.
+ */
+static void oob_sit_on_mark(int *c, int *s, int oob)
+{
+	char buf[64];
+	long n;
+
+	mkpair(c, s);
+	so(*s, SOL_TCP, TCP_NODELAY, 1);
+	send(*s, "ab", 2, 0);
+	send(*s, "X", 1, MSG_OOB);
+	pwait(*c, POLLPRI, 2000);
+	wait_inq(*c, 2, 2000);
+	n = R("recv up to the mark", recv(*c, buf, sizeof(buf), 0));
+	rec("  data %s", show(buf, n));
+	if (oob) {
+		n = R("recv MSG_OOB", recv(*c, buf, 1, MSG_OOB));
+		rec("  data %s", show(buf, n));
+	}
+}
+
+/* What is left once the peer is done: the stream, then out of band. */
+static void oob_drain(int c, int s)
+{
+	char buf[64];
+	long n;
+
+	rec("poll: %s", pm(pnow(c)));
+	rec_ioctls(c, "before reading");
+	n = R("recv MSG_OOB", recv(c, buf, 1, MSG_OOB | MSG_DONTWAIT));
+	rec("  data %s", show(buf, n));
+	n = R("recv", recv(c, buf, sizeof(buf), MSG_DONTWAIT));
+	rec("  data %s", show(buf, n));
+	shutdown(s, SHUT_WR);
+	pwait(c, POLLRDHUP, 2000);
+	n = R("recv to the end", recv(c, buf, sizeof(buf), 0));
+	rec("  data %s", show(buf, n));
+	close(c);
+	close(s);
+}
+
+/* TCP keeps one urgent byte: a later one takes the mark. The earlier
+ * byte leaves the stream if the reader sits on it (read out of band or
+ * not), and becomes data if the reader is still before it.
+ */
+static void sc_oob_second(void)
+{
+	char buf[64];
+	int c, s, oob;
+	long n;
+
+	for (oob = 1; oob >= 0; oob--) {
+		rec("-- sitting on an urgent byte %s", oob ? "read out of band" :
+							   "not read");
+		oob_sit_on_mark(&c, &s, oob);
+		send(s, "cd", 2, 0);
+		send(s, "Y", 1, MSG_OOB);
+		wait_inq(c, 2, 2000);
+		msleep(20);
+		oob_drain(c, s);
+	}
+
+	rec("-- two more urgent bytes, no data between");
+	oob_sit_on_mark(&c, &s, 1);
+	send(s, "Y", 1, MSG_OOB);
+	send(s, "Z", 1, MSG_OOB);
+	msleep(20);
+	rec_ioctls(c, "after Y and Z");
+	n = R("recv MSG_PEEK", recv(c, buf, sizeof(buf), MSG_PEEK | MSG_DONTWAIT));
+	rec("  data %s", show(buf, n));
+	send(s, "e", 1, 0);
+	msleep(20);
+	oob_drain(c, s);
+
+	rec("-- before the first urgent byte");
+	mkpair(&c, &s);
+	so(s, SOL_TCP, TCP_NODELAY, 1);
+	send(s, "ab", 2, 0);
+	send(s, "X", 1, MSG_OOB);
+	send(s, "cd", 2, 0);
+	send(s, "Y", 1, MSG_OOB);
+	pwait(c, POLLPRI, 2000);
+	wait_inq(c, 5, 2000);
+	msleep(20);
+	oob_drain(c, s);
+}
+
 /* A MSG_OOB send that only partly fits: the last byte that went out is
  * the urgent one, as TCP marks the end of what it queued.
  */
@@ -4466,6 +4554,7 @@ static const struct scenario scenarios[] = {
 	{ "MSG_OOB, SIOCATMARK, SIGURG, SO_OOBINLINE", sc_oob },
 	{ "MSG_OOB without an urgent byte, into no room; SIOCINQ and the mark", sc_oob_corners },
 	{ "MSG_OOB send that only partly fits", sc_oob_partial },
+	{ "a second urgent byte: the first leaves the stream or joins it", sc_oob_second },
 	{ "an urgent byte before a reset or the peer's close", sc_urgent_at_reset },
 	{ "zero-length send", sc_empty_send },
 	{ "sendfile", sc_sendfile },
