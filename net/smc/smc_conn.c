@@ -831,13 +831,19 @@ static void smc_conn_failed(struct smc_sock *smc, int err)
 		smc_child_kick(smc);
 }
 
-/* The connection cannot go on (device removed): fail it like a reset. */
+/* The connection cannot go on (device removed): fail it like a reset.
+ * The error and the closed state come first: a call that picks its path
+ * without the socket lock (smc_io_path()) and finds the connection gone
+ * must find them, or it reports a connection never made (ENOTCONN).
+ */
 void smc_conn_abort(struct smc_sock *smc, int err)
 {
 	if (!smc->conn.lgr)
 		return;
-	smc_conn_release(smc);
 	smc_conn_failed(smc, err);
+	/* Pairs with the read of conn.lgr before the state's. */
+	smp_wmb();
+	smc_conn_release(smc);
 }
 
 /* The same for a connection that ended with bytes we have not read yet:

@@ -384,6 +384,10 @@ static struct socket *smc_io_path(struct smc_sock *smc, bool nonblock,
 	}
 	if (smc_on_tcp(smc))
 		return smc->tcp;
+	/* Its state and error were set before the connection went, see
+	 * smc_conn_abort().
+	 */
+	smp_rmb();
 	/* A shared-memory connection that has ended reads as a closed one;
 	 * after the peer's orderly end, as EOF before any error (TCP's
 	 * reads its FIN before the reset that followed).

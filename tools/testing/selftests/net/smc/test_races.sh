@@ -42,7 +42,7 @@ source "$(dirname "$0")/lib.sh"
 kmod=$SMC_SELFTESTS/modules/smc_test_delay.ko
 param=/sys/module/smc_test_delay/parameters
 
-tap_plan 40
+tap_plan 44
 
 if modprobe smc && modprobe smc_diag && modprobe smc_loopback &&
    insmod "$kmod" symbol=smc_conn_readable when_ret=0 delay_ms=20 count=0; then
@@ -259,6 +259,35 @@ expect_eq "$name: the step was stopped" \
 expect_eq "$name: writable only once it ended" \
 	"polled-after-step send=1 peer=b'x'" "$(echo "$res" | grep -o 'polled-.*')"
 check "$name: rmmod smc_test_delay" rmmod smc_test_delay
+# The peer resets the connection (SO_LINGER 0): the client's cdc_work (a
+# kworker) ends it, and is stopped once the connection is gone (after
+# smc_conn_release()). A recv() meanwhile, which picks its path without
+# the socket lock, must find the reset, not a socket never connected.
+cat >/tmp/races_abort.py <<'PY'
+import socket, struct, sys
+from races_lib import *
+
+ls, c, s, paths = smc_pair(sys.argv[3])
+start = hits()
+arm()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+s.close()
+stopped = wait_stopped(start)
+during = read_param("stopped")
+c.setblocking(False)
+got = attempt(lambda: c.recv(1))
+print("smcd=%d stopped=%d during=%d recv=%s" % (paths, stopped, during, got))
+PY
+
+name="recv while a reset ends the connection"
+race_case "$name" /tmp/races_abort.py 7907 symbol=smc_conn_release any_ret=1 \
+	comm=kworker/
+expect_eq "$name: both ends on SMC-D, the worker stopped, recv() meanwhile" \
+	"smcd=2 stopped=1 during=1" "$(echo "$res" | grep -o 'smcd=.* during=[0-9]*')"
+expect_eq "$name: recv() reports ECONNRESET" "recv=ECONNRESET" \
+	"$(echo "$res" | grep -o 'recv=.*')"
+check "$name: rmmod smc_test_delay" rmmod smc_test_delay
+
 # The client's smc_conn_connect_peer() (after the ACCEPT, before the
 # CONFIRM) is stopped for a second; smc_loopback is removed meanwhile. The
 # removal ends both connections: the server's at once, the client's once
