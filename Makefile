@@ -66,7 +66,8 @@ check-run: all unit test-modules
 
 # The whole suite on a debug kernel built (once per configuration) by
 # scripts/debug-kernel; our modules are built against its tree and every
-# guest boots it.  Timeouts are scaled by DEBUG_TIMEOUT_SCALE.  With
+# guest boots it, one guest at a time (as validated; SMC_TEST_JOBS= to
+# change).  Timeouts are scaled by DEBUG_TIMEOUT_SCALE.  With
 # pci=noacpi the guest skips evaluating the PCI routing table in ACPI's
 # interpreter, which under KASAN and emulation takes over 30 s a boot.
 DEBUG_TIMEOUT_SCALE ?= 4
@@ -75,6 +76,7 @@ check-debug: deps
 	@$(TOP)/scripts/install-deps --debug-kernel
 	@vars=$$($(TOP)/scripts/debug-kernel --print) && \
 		env $$vars SMC_TIMEOUT_SCALE=$(DEBUG_TIMEOUT_SCALE) SMC_SUITE_BUDGET=0 \
+		SMC_TEST_JOBS=$${SMC_TEST_JOBS:-1} \
 		VM_APPEND="pci=noacpi $(VM_APPEND)" \
 		$(MAKE) --no-print-directory check-run
 
