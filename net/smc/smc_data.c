@@ -597,6 +597,14 @@ static u32 smc_rx_dead(struct smc_conn *conn)
 	return READ_ONCE(conn->urg_dead);
 }
 
+/* Bytes in the ring that are still in the stream. */
+static u32 smc_rx_in_stream(struct smc_conn *conn)
+{
+	u32 n = smc_conn_readable(conn);
+
+	return n - min(n, smc_rx_dead(conn));
+}
+
 /* Whether an urgent byte ahead is not part of the stream (no
  * SO_OOBINLINE): reads skip it, as TCP's do.
  */
@@ -609,9 +617,8 @@ static bool smc_rx_urgent_ahead(struct smc_sock *smc)
 /* What reads can return: readiness. */
 static u32 smc_rx_readable(struct smc_sock *smc)
 {
-	u32 n = smc_conn_readable(&smc->conn);
+	u32 n = smc_rx_in_stream(&smc->conn);
 
-	n -= min(n, smc_rx_dead(&smc->conn));
 	return n && smc_rx_urgent_ahead(smc) ? n - 1 : n;
 }
 
@@ -620,11 +627,10 @@ static u32 smc_rx_readable(struct smc_sock *smc)
  */
 static u32 smc_rx_inq(struct smc_sock *smc)
 {
-	u32 n = smc_conn_readable(&smc->conn);
 	int mark = sock_flag(&smc->sk, SOCK_URGINLINE) ? -1 :
 		   smc_rx_mark(&smc->conn);
 
-	return mark >= 0 ? mark : n - min(n, smc_rx_dead(&smc->conn));
+	return mark >= 0 ? mark : smc_rx_in_stream(&smc->conn);
 }
 
 /* Consume @n bytes; the urgent byte is forgotten once passed. Bytes that
