@@ -15,12 +15,15 @@
  *
  * It spins rather than sleeps: a return probe's handler may not sleep,
  * and a spinning task also keeps its CPU from running anything else,
- * which is what a descheduled virtual CPU looks like.
+ * which is what a descheduled virtual CPU looks like. It spins on the
+ * clock user space sees, not mdelay(): under emulation the guest marks
+ * its TSC unstable and a 200 ms mdelay() was seen to end within 10 ms.
  *
  * Nothing in smc.ko depends on this module; it is never installed.
  */
 #include <linux/atomic.h>
-#include <linux/delay.h>
+#include <linux/ktime.h>
+#include <linux/timekeeping.h>
 #include <linux/kprobes.h>
 #include <linux/module.h>
 #include <linux/ptrace.h>
@@ -92,6 +95,14 @@ static atomic_t stopped = ATOMIC_INIT(0);
 module_param_cb(stopped, &smc_test_delay_atomic_ops, &stopped, 0444);
 MODULE_PARM_DESC(stopped, "tasks being delayed now");
 
+static void smc_test_delay_spin(void)
+{
+	ktime_t end = ktime_add_ms(ktime_get(), delay_ms);
+
+	while (ktime_before(ktime_get(), end))
+		cpu_relax();
+}
+
 static int smc_test_delay_ret(struct kretprobe_instance *ri,
 			      struct pt_regs *regs)
 {
@@ -99,9 +110,11 @@ static int smc_test_delay_ret(struct kretprobe_instance *ri,
 	    strncmp(current->comm, comm, strlen(comm)) ||
 	    atomic_dec_if_positive(&left) < 0)
 		return 0;
-	atomic_inc(&hits);
 	atomic_inc(&stopped);
-	mdelay(delay_ms);
+	/* Whoever sees the hit also sees the stop. */
+	smp_mb__after_atomic();
+	atomic_inc(&hits);
+	smc_test_delay_spin();
 	atomic_dec(&stopped);
 	return 0;
 }
