@@ -656,8 +656,9 @@ static void ivs_signal(struct ivs *ivs, u32 area, u32 slot)
  * where they are aligned (the CDC header's cursors are, and the protocol
  * reads each word of them in one access), so that no cursor is seen half
  * written; anything else by memcpy(). The words become visible in order:
- * a reader that sees the header's flags word sees the producer cursor
- * written before it (smcd_cdc_snapshot()).
+ * a reader that sees the header's digest, its last word, sees the cursor
+ * words written before it, and one that sees the flags word sees the
+ * producer cursor (smcd_cdc_snapshot()).
  */
 static void ivs_copy(void *dst, const void *src, u32 size)
 {

@@ -554,6 +554,10 @@ static int smc_lo_move_data(struct smcd_device *dev, u64 token, u32 idx,
 		rc = -EINVAL;
 	} else {
 		smc_lo_note_written(dmb, offset + size);
+		/* memcpy() may store a CDC header in any order and not
+		 * word by word; its digest lets the reader tell a header
+		 * caught mid-copy (smcd_cdc_snapshot()).
+		 */
 		memcpy(dmb->mem + offset, data, size);
 		if (signal)
 			smcd_buf_signal(dmb->owner_buf);

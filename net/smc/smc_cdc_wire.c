@@ -81,6 +81,30 @@ int smcd_cdc_decode(const void *buf, size_t len, struct smc_cdc_info *ci)
 	return 0;
 }
 
+/* The digest smc-ng writes into the SMC-D header's reserved last word: a
+ * reader that finds it matching the two cursor words it read has a whole
+ * header, not words of two. The multiplications spread every bit of
+ * both words, so that two headers (the cursors only ever move on) do not
+ * mix into a match. Never 0: a header whose word is 0 comes from a
+ * sender that leaves it reserved.
+ */
+static u64 smcd_cdc_digest(u64 prod_word, u64 cons_word)
+{
+	u64 d = (prod_word * 0x9e3779b97f4a7c15ULL) ^ cons_word;
+
+	d *= 0xc2b2ae3d27d4eb4fULL;
+	d ^= d >> 29;
+	return d ? d : 1;
+}
+
+static u64 smcd_cdc_word(const void *hdr, unsigned int off)
+{
+	u64 word;
+
+	memcpy(&word, (const u8 *)hdr + off, sizeof(word));
+	return word;
+}
+
 int smcd_cdc_encode(void *buf, size_t len, const struct smc_cdc_info *ci)
 {
 	struct smcd_cdc_wire *m = buf;
@@ -97,37 +121,60 @@ int smcd_cdc_encode(void *buf, size_t len, const struct smc_cdc_info *ci)
 	m->cons.count = ci->cons.count;
 	m->cons.prod_flags = ci->prod_flags;
 	m->cons.conn_flags = ci->conn_flags;
+	m->check = smcd_cdc_digest(smcd_cdc_word(m, SMCD_CDC_PROD_OFF),
+				   smcd_cdc_word(m, SMCD_CDC_FLAGS_OFF));
 	return SMCD_CDC_MSG_LEN;
 }
 
-/* A peer in another machine (ivshmem) may be writing the next header
- * while we copy: each 8-byte word (a cursor is one) is read in one
- * access, as the device writes it, so that no cursor is torn between two
- * writes. The device writes the words in order, the producer cursor
- * before the word that carries the flags; the flags word is read first,
- * so that the flags are never newer than the data they go with: a peer's
- * end seen before its last bytes would be an early EOF, and those bytes
- * lost.
+/* One look at the header, which a peer's device (ivshmem: in another
+ * machine) may be rewriting meanwhile. Each 8-byte word is read in one
+ * access, so that no cursor is torn within itself. The digest is read
+ * first: the device writes it last (or, writing in any order, leaves a
+ * mismatch while it writes), so cursor words that match a digest read
+ * before them come from one header. Whether they matched is returned.
+ *
+ * Without a digest (a sender that leaves the word 0, or one that keeps
+ * rewriting the header) what the device's order gives still holds: it
+ * writes the producer cursor before the flags word, which is read first,
+ * so the flags are never newer than the data they go with (a peer's end
+ * seen before its last bytes would be an early EOF, and those bytes
+ * lost).
  */
-void smcd_cdc_snapshot(void *snap, const void *hdr)
+static bool smcd_cdc_look(u64 *dst, const u64 *src)
 {
-	const int flags_word = SMCD_CDC_FLAGS_OFF / sizeof(u64);
-	const int words = SMCD_CDC_MSG_LEN / sizeof(u64);
-	const u64 *src = hdr;
-	u8 *dst = snap;
-	u64 word;
-	int i;
+	const unsigned int flags_word = SMCD_CDC_FLAGS_OFF / sizeof(u64);
+	const unsigned int check_word = SMCD_CDC_CHECK_OFF / sizeof(u64);
+	const unsigned int prod_word = SMCD_CDC_PROD_OFF / sizeof(u64);
+	unsigned int i;
 
-	word = smc_wire_load_u64(&src[flags_word]);
-	memcpy(dst + flags_word * sizeof(u64), &word, sizeof(word));
+	dst[check_word] = smc_wire_load_u64(&src[check_word]);
 	/* Pairs with the device's ordered writes, see ivs_copy(). */
 	smc_wire_rmb();
-	for (i = 0; i < words; i++) {
-		if (i == flags_word)
-			continue;
-		word = smc_wire_load_u64(&src[i]);
-		memcpy(dst + i * sizeof(u64), &word, sizeof(word));
-	}
+	dst[flags_word] = smc_wire_load_u64(&src[flags_word]);
+	smc_wire_rmb();
+	for (i = 0; i < SMCD_CDC_MSG_LEN / sizeof(u64); i++)
+		if (i != flags_word && i != check_word)
+			dst[i] = smc_wire_load_u64(&src[i]);
+	return !dst[check_word] ||
+	       dst[check_word] == smcd_cdc_digest(dst[prod_word],
+						  dst[flags_word]);
+}
+
+/* A look that caught the device writing is taken again; the device
+ * writes 32 bytes, so a second look nearly always finds them whole.
+ */
+#define SMCD_CDC_LOOKS	8
+
+bool smcd_cdc_snapshot(void *snap, const void *hdr)
+{
+	u64 words[SMCD_CDC_MSG_LEN / sizeof(u64)];
+	int looks = SMCD_CDC_LOOKS;
+	bool whole;
+
+	while (!(whole = smcd_cdc_look(words, hdr)) && --looks)
+		smc_wire_relax();
+	memcpy(snap, words, sizeof(words));
+	return whole;
 }
 
 static bool smc_ring_ok(u32 ring)

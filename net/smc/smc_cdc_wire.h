@@ -25,8 +25,13 @@
 #define SMCD_CDC_MSG_LEN	32
 /* the SMC-D data ring starts after the CDC header inside the DMB */
 #define SMCD_CDC_DMB_HDR_LEN	SMCD_CDC_MSG_LEN
-/* the 8-byte word of the SMC-D header that carries the flags */
+/* the 8-byte words of the SMC-D header with the producer cursor, and
+ * with the consumer cursor and the flags
+ */
+#define SMCD_CDC_PROD_OFF	8
 #define SMCD_CDC_FLAGS_OFF	16
+/* the reserved word where smc-ng puts its digest of the cursor words */
+#define SMCD_CDC_CHECK_OFF	24
 
 /* producer flags: SMC-R byte 24, SMC-D byte 22 */
 #define SMC_CDC_PF_WRITE_BLOCKED	0x80	/* sender ran out of window */
@@ -78,7 +83,10 @@ struct smcd_cdc_wire {
 	u8	rsvd1[7];
 	struct smcd_cdc_wire_curs prod;
 	struct smcd_cdc_wire_curs cons;
-	u8	rsvd2[8];
+	/* Reserved in Linux, which writes zeros and never reads it. Ours
+	 * carries a digest of the two cursor words (smcd_cdc_snapshot()).
+	 */
+	u64	check;
 } __packed;
 
 SMC_WIRE_SIZE(struct smc_cdc_wire_curs, 8);
@@ -96,6 +104,7 @@ SMC_WIRE_OFF(struct smcr_cdc_wire, prod_flags, 24);
 SMC_WIRE_OFF(struct smcr_cdc_wire, conn_flags, SMCR_CDC_MIN_RX_LEN - 1);
 SMC_WIRE_SIZE(struct smcd_cdc_wire_curs, 8);
 SMC_WIRE_SIZE(struct smcd_cdc_wire, SMCD_CDC_MSG_LEN);
+SMC_WIRE_OFF(struct smcd_cdc_wire, prod, SMCD_CDC_PROD_OFF);
 SMC_WIRE_OFF(struct smcd_cdc_wire, prod.wrap, 8);
 SMC_WIRE_OFF(struct smcd_cdc_wire, prod.count, 10);
 SMC_WIRE_OFF(struct smcd_cdc_wire, cons, SMCD_CDC_FLAGS_OFF);
@@ -103,6 +112,7 @@ SMC_WIRE_OFF(struct smcd_cdc_wire, cons.wrap, 16);
 SMC_WIRE_OFF(struct smcd_cdc_wire, cons.count, 18);
 SMC_WIRE_OFF(struct smcd_cdc_wire, cons.prod_flags, 22);
 SMC_WIRE_OFF(struct smcd_cdc_wire, cons.conn_flags, 23);
+SMC_WIRE_OFF(struct smcd_cdc_wire, check, SMCD_CDC_CHECK_OFF);
 
 /* host-order cursor: position count inside a ring, wrap = laps completed */
 struct smc_cursor {
@@ -127,8 +137,12 @@ int smcr_cdc_encode(void *buf, size_t len, const struct smc_cdc_info *ci);
  */
 int smcd_cdc_decode(const void *buf, size_t len, struct smc_cdc_info *ci);
 int smcd_cdc_encode(void *buf, size_t len, const struct smc_cdc_info *ci);
-/* Such a snapshot of the SMC_CDC_MSG_LEN bytes at @hdr (8-byte aligned). */
-void smcd_cdc_snapshot(void *snap, const void *hdr);
+/* Such a snapshot of the SMC_CDC_MSG_LEN bytes at @hdr (8-byte aligned).
+ * False: a header with a digest was never seen whole in a few looks (its
+ * writer is midway, and signals once done; or it writes nonsense); @snap
+ * then holds the last look, not to be trusted.
+ */
+bool smcd_cdc_snapshot(void *snap, const void *hdr);
 
 /* Cursor arithmetic over a ring of @ring bytes, 1 <= ring <= SMC_RING_MAX.
  * The 16-bit wrap counter is compared with serial-number arithmetic, so a

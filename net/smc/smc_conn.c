@@ -166,11 +166,11 @@ static void smc_conn_take_urgent(struct smc_conn *conn, struct sock *sk)
 }
 
 /* The urgent flag came, but not with new data: its byte is the last one
- * announced. Either that byte came in a snapshot taken while the peer's
- * device was writing the header (the cursor word is written before the
- * flags word, see smcd_cdc_snapshot()), or the peer's urgent send was cut
- * short and marks what did go out. It is still urgent if nobody has read
- * it yet. conn->lock held.
+ * announced. Either that byte came in a snapshot of a header without a
+ * digest, taken while the peer's device was writing it (the cursor word
+ * is written before the flags word, see smcd_cdc_snapshot()), or the
+ * peer's urgent send was cut short and marks what did go out. It is still
+ * urgent if nobody has read it yet. conn->lock held.
  */
 static bool smc_conn_urgent_late(struct smc_conn *conn, u8 prod_flags)
 {
@@ -223,7 +223,7 @@ static void smc_conn_signal(struct smcd_buf *buf)
 	struct sock *sk = &smc->sk;
 	bool more_data = false, more_space = false, owes, violated = false;
 	bool urgent = false, space_wanted = false, early = false, refuse;
-	bool held_back;
+	bool held_back, whole;
 	u8 snap[SMCD_CDC_MSG_LEN], newflags = 0;
 	struct smc_cdc_info ci;
 	int rc;
@@ -234,12 +234,13 @@ static void smc_conn_signal(struct smcd_buf *buf)
 	 * device's signal may run at once, and the later of them must not
 	 * apply an older header (its flags) over a newer one.
 	 */
-	smcd_cdc_snapshot(snap, buf->cpu_addr);
+	whole = smcd_cdc_snapshot(snap, buf->cpu_addr);
 	rc = smcd_cdc_decode(snap, sizeof(snap), &ci);
 	/* A signal before the peer's first CDC (a device that delivers a
-	 * stale signal to a reused DMB slot) has nothing to say.
+	 * stale signal to a reused DMB slot) has nothing to say, nor has a
+	 * header still being written: its writer signals once done.
 	 */
-	if (rc == -ENOMSG || conn->dead) {
+	if (!whole || rc == -ENOMSG || conn->dead) {
 		spin_unlock_bh(&conn->lock);
 		return;
 	}

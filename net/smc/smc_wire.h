@@ -22,6 +22,7 @@
 #include <linux/compiler.h>
 #include <asm/byteorder.h>
 #include <asm/barrier.h>
+#include <asm/processor.h>
 
 /* A word of memory a peer's device may be writing meanwhile, in one
  * access.
@@ -29,6 +30,8 @@
 #define smc_wire_load_u64(p)	READ_ONCE(*(p))
 /* Orders such loads as the device orders its writes. */
 #define smc_wire_rmb()		smp_rmb()
+/* Between two looks at memory a device is writing. */
+#define smc_wire_relax()	cpu_relax()
 
 #else /* user space */
 
@@ -87,11 +90,14 @@ typedef u64 __be64;
  */
 u64 smc_wire_observe_load(const u64 *p);
 void smc_wire_observe_rmb(void);
+void smc_wire_observe_relax(void);
 #define smc_wire_load_u64(p)	smc_wire_observe_load(p)
 #define smc_wire_rmb()		smc_wire_observe_rmb()
+#define smc_wire_relax()	smc_wire_observe_relax()
 #else
 #define smc_wire_load_u64(p)	__atomic_load_n((const u64 *)(p), __ATOMIC_RELAXED)
 #define smc_wire_rmb()		__atomic_thread_fence(__ATOMIC_ACQUIRE)
+#define smc_wire_relax()	__atomic_signal_fence(__ATOMIC_SEQ_CST)
 #endif
 
 #endif /* __KERNEL__ */

@@ -20,7 +20,7 @@ diag=$SMC_TOOLS/smc_diag_dump
 kmod=$SMC_SELFTESTS/modules/smcd_dev_test.ko
 ctl=/sys/kernel/debug/smcd_dev_test/ctl
 
-tap_plan 15
+tap_plan 17
 
 if modprobe smc && modprobe smc_diag && modprobe smc_loopback &&
    insmod "$kmod"; then
@@ -147,6 +147,14 @@ forge stale_flood 7804 "0 0 0 0 0 0 20000"
 check "stale_flood: 20000 CDCs written and signalled" grep -q '^ok' "$ctl"
 expect_eq "stale_flood: the connection works on, 64 KiB each way checked" \
 	"client=ok server=ok" "$(grep '^client=' /tmp/stale_flood.out)"
+
+# A cursor outside the ring, as above, but in a header whose last word
+# is no digest of it: a header caught while its writer was midway, or
+# nonsense, is not taken at all. The connection works on.
+forge digest_wrong 7807 "0 2147483647 0 0 0 0 1 1"
+check "digest_wrong: the forged CDC went in" grep -q '^ok' "$ctl"
+expect_eq "digest_wrong: not taken, 64 KiB each way checked" \
+	"client=ok server=ok" "$(grep '^client=' /tmp/digest_wrong.out)"
 
 # Signals for a header nobody wrote yet, as a device may deliver for a
 # reused DMB slot: nothing to act on, the connection is not hurt.

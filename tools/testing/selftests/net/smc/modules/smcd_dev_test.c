@@ -12,11 +12,12 @@
  *                memcg), attach a view to each and take an extra device
  *                reference; keep all of it
  *   release      give back what "hold" took
- *   cdc TOKEN PW PC CW CC PF CF N
+ *   cdc TOKEN PW PC CW CC PF CF N [DIGEST]
  *                act as a hostile peer: write a CDC header of these
  *                fields (producer wrap and count, consumer wrap and
- *                count, producer and connection flags) into the DMB
- *                TOKEN names, signalled, N times
+ *                count, producer and connection flags, the last word in
+ *                hex, 0 as Linux writes it) into the DMB TOKEN names,
+ *                signalled, N times
  *   blank TOKEN N
  *                write an all-zero header (as a DMB starts) and signal
  *                it N times: a device's stale signals
@@ -909,7 +910,7 @@ static struct smcd_client tst_client = {
  * our DMB (offsets from the protocol, not from smc.ko's codec: this
  * module forges what smc.ko must defend against).
  */
-static void tst_cdc_forge(u8 *msg, const unsigned int *v)
+static void tst_cdc_forge(u8 *msg, const unsigned int *v, u64 digest)
 {
 	u16 w;
 	u32 c;
@@ -926,17 +927,18 @@ static void tst_cdc_forge(u8 *msg, const unsigned int *v)
 	memcpy(msg + 18, &c, sizeof(c));
 	msg[22] = v[4];
 	msg[23] = v[5];
+	memcpy(msg + 24, &digest, sizeof(digest));
 }
 
 static void tst_cdc(struct smcd_device *dev, u64 token, const unsigned int *v,
-		    unsigned int n)
+		    u64 digest, unsigned int n)
 {
 	unsigned int done;
 	u8 msg[32] = {};
 	int rc = 0;
 
 	if (v)
-		tst_cdc_forge(msg, v);
+		tst_cdc_forge(msg, v, digest);
 	for (done = 0; done < n; done++) {
 		rc = dev->ops->move_data(dev, token, 0, true, 0, msg,
 					 sizeof(msg));
@@ -952,8 +954,8 @@ static void tst_cdc(struct smcd_device *dev, u64 token, const unsigned int *v,
 static ssize_t tst_ctl_write(struct file *file, const char __user *ubuf,
 			     size_t count, loff_t *ppos)
 {
+	unsigned long long token, digest = 0;
 	unsigned int n, len, v[6];
-	unsigned long long token;
 	char cmd[160];
 
 	if (count >= sizeof(cmd))
@@ -975,11 +977,12 @@ static ssize_t tst_ctl_write(struct file *file, const char __user *ubuf,
 		tst_limit(tst_dev);
 	} else if (sscanf(cmd, "hold %u %u", &n, &len) == 2) {
 		tst_hold(tst_dev, n, len);
-	} else if (sscanf(cmd, "cdc %llx %u %u %u %u %u %u %u", &token,
-			  &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &n) == 8) {
-		tst_cdc(tst_dev, token, v, n);
+	} else if (sscanf(cmd, "cdc %llx %u %u %u %u %u %u %u %llx", &token,
+			  &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &n,
+			  &digest) >= 8) {
+		tst_cdc(tst_dev, token, v, digest, n);
 	} else if (sscanf(cmd, "blank %llx %u", &token, &n) == 2) {
-		tst_cdc(tst_dev, token, NULL, n);
+		tst_cdc(tst_dev, token, NULL, 0, n);
 	} else if (!strcmp(cmd, "release")) {
 		if (tst_check(tst_held, "something is held")) {
 			tst_release(tst_held);
