@@ -133,12 +133,11 @@ int smcd_cdc_encode(void *buf, size_t len, const struct smc_cdc_info *ci)
  * mismatch while it writes), so cursor words that match a digest read
  * before them come from one header. Whether they matched is returned.
  *
- * Without a digest (a sender that leaves the word 0, or one that keeps
- * rewriting the header) what the device's order gives still holds: it
- * writes the producer cursor before the flags word, which is read first,
- * so the flags are never newer than the data they go with (a peer's end
- * seen before its last bytes would be an early EOF, and those bytes
- * lost).
+ * Without a digest (a sender that leaves the word 0) what the device's
+ * order gives still holds: it writes the producer cursor before the flags
+ * word, which is read first, so the flags are never newer than the data
+ * they go with (a peer's end seen before its last bytes would be an early
+ * EOF, and those bytes lost).
  */
 static bool smcd_cdc_look(u64 *dst, const u64 *src)
 {
