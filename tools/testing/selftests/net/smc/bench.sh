@@ -107,7 +107,7 @@ done
 # wakes. Rounds that take the families in turn, and the median of them,
 # compare the families under the same conditions.
 rounds=5
-declare -A lat_med_all lat_p99_all rate_all
+declare -A lat_med_all lat_p99_all rate_all floor_all
 for ((r = 0; r < rounds; r++)); do
 	for f in "${families[@]}"; do
 		line=$(run "$f" -L -n 5000)
@@ -116,6 +116,13 @@ for ((r = 0; r < rounds; r++)); do
 		line=$(run "$f" -R -C 2000)
 		rate_all[$f]+=" $(echo "$line" | field conn_s)"
 	done
+	# What the CLC's three messages cost over TCP by themselves, against
+	# the same tool's plain TCP loop (see smc_clc_floor.c).
+	for m in tcp clc; do
+		port=$((port + 1))
+		floor_all[$m]+=" $("$here/smc_clc_floor" -m "$m" -C 2000 \
+			-p "$port" | field conn_s)"
+	done
 done
 
 for f in "${families[@]}"; do
@@ -123,6 +130,8 @@ for f in "${families[@]}"; do
 	lat_p99[$f]=$(median "${lat_p99_all[$f]}")
 	rate[$f]=$(median "${rate_all[$f]}")
 done
+floor_tcp=$(median "${floor_all[tcp]}")
+floor_clc=$(median "${floor_all[clc]}")
 
 ratio()
 {
@@ -150,10 +159,16 @@ row "connections/s" "${rate[smc]}" "${rate[tcp]}" "${rate[unix]}"
 row "CPU s per GiB (64 KiB)" "${cpu[smc]}" "${cpu[tcp]}" "${cpu[unix]}"
 row "KiB per idle conn" "${idle[smc]}" "${idle[tcp]}" "${idle[unix]}"
 echo
+echo "connections/s with the CLC's three messages over TCP and no SMC work"
+printf '  (smc_clc_floor): %s against %s for its TCP loop, %s; AF_SMC %s\n' \
+	"$floor_clc" "$floor_tcp" "$(ratio "$floor_clc" "$floor_tcp")" \
+	"$(ratio "${rate[smc]}" "${rate[tcp]}")"
+echo
 echo "rounds, in order (round trip p50 us; connections/s):"
 for f in "${families[@]}"; do
 	printf '  %-4s %s;%s\n' "$f" "${lat_med_all[$f]}" "${rate_all[$f]}"
 done
+printf '  %-4s %s (TCP loop:%s)\n' clc "${floor_all[clc]}" "${floor_all[tcp]}"
 echo "sweeps, in order (64 KiB MiB/s):"
 for f in "${families[@]}"; do
 	printf '  %-4s %s\n' "$f" "${tput_all[$f,65536]}"
