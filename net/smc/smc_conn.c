@@ -235,12 +235,12 @@ static void smc_conn_signal(struct smcd_buf *buf)
 	 * apply an older header (its flags) over a newer one.
 	 */
 	whole = smcd_cdc_snapshot(snap, buf->cpu_addr);
-	rc = smcd_cdc_decode(snap, sizeof(snap), &ci);
 	/* A signal before the peer's first CDC (a device that delivers a
 	 * stale signal to a reused DMB slot) has nothing to say, nor has a
 	 * header still being written: its writer signals once done.
 	 */
-	if (!whole || rc == -ENOMSG || conn->dead) {
+	rc = whole ? smcd_cdc_decode(snap, sizeof(snap), &ci) : -ENOMSG;
+	if (rc == -ENOMSG || conn->dead) {
 		spin_unlock_bh(&conn->lock);
 		return;
 	}
