@@ -176,6 +176,14 @@ bool smcd_cdc_snapshot(void *snap, const void *hdr)
 	return whole;
 }
 
+void smcd_cdc_blank(void *hdr)
+{
+	struct smcd_cdc_wire *m = hdr;
+
+	memset(m, 0, sizeof(*m));
+	m->check = smcd_cdc_digest(0, 0);
+}
+
 static bool smc_ring_ok(u32 ring)
 {
 	return ring && ring <= SMC_RING_MAX;

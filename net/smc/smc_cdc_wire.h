@@ -143,6 +143,13 @@ int smcd_cdc_encode(void *buf, size_t len, const struct smc_cdc_info *ci);
  * then holds the last look, not to be trusted.
  */
 bool smcd_cdc_snapshot(void *snap, const void *hdr);
+/* Make the header at @hdr (a DMB of ours, before its token goes out) read
+ * as one that was never written (type 0) under the digest of its zero
+ * cursors: a look while the peer writes its first header then finds a
+ * mismatch, as with any later header, and not a zero word that stands for
+ * a sender without a digest (whose header is taken in the device's order).
+ */
+void smcd_cdc_blank(void *hdr);
 
 /* Cursor arithmetic over a ring of @ring bytes, 1 <= ring <= SMC_RING_MAX.
  * The 16-bit wrap counter is compared with serial-number arithmetic, so a

@@ -721,6 +721,7 @@ int smc_conn_create(struct smc_sock *smc, struct smcd_device *dev,
 		return rc;
 	}
 	conn->rmb_live = true;
+	smcd_cdc_blank(conn->rmb.cpu_addr);
 	smc_conn_stat_rmb(smc);
 	spin_lock_bh(&conn->lock);
 	conn->rmb_ring = smcd_cdc_ring_size(conn->rmb.len);
@@ -801,6 +802,10 @@ void smc_conn_release(struct smc_sock *smc)
 	smc_conn_cut_peer(smc, dev);
 	/* No signal runs once the DMB is unregistered. */
 	if (conn->rmb_live) {
+		/* Back as the device handed it out, zeroed: a device may
+		 * scrub only what the peer wrote, not our blank header.
+		 */
+		memset(conn->rmb.cpu_addr, 0, SMCD_CDC_MSG_LEN);
 		smcd_dmb_unregister(dev, &conn->rmb);
 		smc_dmb_uncharge(sock_net(&smc->sk), conn->rmb.len);
 		conn->rmb_live = false;

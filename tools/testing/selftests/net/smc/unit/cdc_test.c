@@ -683,6 +683,84 @@ static bool t_snapshot_no_match(const void *arg)
 	return true;
 }
 
+/* A DMB of ours before the peer's first header: blank, not "written". */
+static bool t_snapshot_blank(const void *arg)
+{
+	struct smc_cdc_info ci;
+	u8 snap[SMCD_CDC_MSG_LEN];
+	unsigned int i;
+
+	(void)arg;
+	obs_reset(&snap_old, &snap_old, 0);
+	smcd_cdc_blank(obs_hdr);
+	for (i = 0; i < HDR_WORDS; i++)
+		CHECK(i == CHECK_WORD ? obs_hdr[i] != 0 : obs_hdr[i] == 0);
+	CHECK(smcd_cdc_snapshot(snap, obs_hdr));
+	CHECK_EQ(obs_count('R'), 0);
+	CHECK_EQ(smcd_cdc_decode(snap, sizeof(snap), &ci), -ENOMSG);
+	return true;
+}
+
+/* The peer's first header written over the blank one, the write falling
+ * between any two loads: what is taken is the blank or the whole header.
+ */
+static bool t_snapshot_first(const void *arg)
+{
+	unsigned int after, blanks = 0, news = 0;
+	struct smc_cdc_info ci;
+	u8 snap[SMCD_CDC_MSG_LEN];
+	int rc;
+
+	(void)arg;
+	for (after = 1; after <= HDR_WORDS + 1; after++) {
+		obs_reset(&snap_old, &snap_new, after);
+		smcd_cdc_blank(obs_hdr);
+		CHECK(smcd_cdc_snapshot(snap, obs_hdr));
+		rc = smcd_cdc_decode(snap, sizeof(snap), &ci);
+		if (rc == -ENOMSG && !ci.prod.count) {
+			blanks++;
+		} else if (!rc && cdc_equal(&ci, &snap_new, false)) {
+			news++;
+		} else {
+			tap_diag("write after load %u (%s): headers mixed",
+				 after, obs_log);
+			return false;
+		}
+	}
+	CHECK(blanks > 0 && news > 0);
+	return true;
+}
+
+/* A device whose copy stores out of order (fast-string memcpy) has put
+ * the first header's type and flags word, not yet its cursor. Over a
+ * blank header that is a mismatch, left for the writer's signal; over a
+ * zeroed one it would read as a sender without a digest, and the peer's
+ * end would come before the bytes it follows.
+ */
+static bool t_snapshot_first_flags_ahead(const void *arg)
+{
+	const unsigned int flags_word = SMCD_CDC_FLAGS_OFF / sizeof(u64);
+	struct smc_cdc_info ci;
+	u8 snap[SMCD_CDC_MSG_LEN];
+
+	(void)arg;
+	obs_reset(&snap_old, &snap_new, 0);
+	smcd_cdc_blank(obs_hdr);
+	obs_hdr[0] = obs_next[0];
+	obs_hdr[flags_word] = obs_next[flags_word];
+	CHECK(!smcd_cdc_snapshot(snap, obs_hdr));
+
+	/* the same stores over a DMB left zeroed */
+	obs_reset(&snap_old, &snap_new, 0);
+	memset(obs_hdr, 0, sizeof(obs_hdr));
+	obs_hdr[0] = obs_next[0];
+	obs_hdr[flags_word] = obs_next[flags_word];
+	CHECK(smcd_cdc_snapshot(snap, obs_hdr));
+	CHECK_EQ(smcd_cdc_decode(snap, sizeof(snap), &ci), 0);
+	CHECK(ci.conn_flags == SMC_CDC_CF_DONE_WRITING && !ci.prod.count);
+	return true;
+}
+
 int main(void)
 {
 	static struct tap_case cases[64];
@@ -726,5 +804,11 @@ int main(void)
 					t_snapshot_torn_legacy, NULL };
 	cases[n++] = (struct tap_case){ "SMC-D header whose digest never matches: 8 looks, reported",
 					t_snapshot_no_match, NULL };
+	cases[n++] = (struct tap_case){ "SMC-D blank header: taken whole, never written",
+					t_snapshot_blank, NULL };
+	cases[n++] = (struct tap_case){ "SMC-D first header over the blank one: one whole header",
+					t_snapshot_first, NULL };
+	cases[n++] = (struct tap_case){ "SMC-D first header stored out of order: not taken",
+					t_snapshot_first_flags_ahead, NULL };
 	return tap_run(cases, n);
 }
