@@ -739,13 +739,16 @@ int smc_conn_create(struct smc_sock *smc, struct smcd_device *dev,
 	return 0;
 }
 
-/* Connect to the peer's DMB named in its ACCEPT or CONFIRM. */
+/* Connect to the peer's DMB named in its ACCEPT or CONFIRM. -ENOENT: the
+ * device knows no such DMB.
+ */
 int smc_conn_connect_peer(struct smc_sock *smc, u64 peer_token,
 			  u32 peer_dmb_len)
 {
 	struct smc_conn *conn = &smc->conn;
 	struct smcd_device *dev = conn->lgr->dev;
 	u32 ring = smcd_cdc_ring_size(peer_dmb_len);
+	int rc;
 
 	if (!ring)
 		return -EPROTO;
@@ -755,7 +758,8 @@ int smc_conn_connect_peer(struct smc_sock *smc, u64 peer_token,
 	conn->peer_token = peer_token;
 	conn->peer_ring = ring;
 	spin_unlock_bh(&conn->lock);
-	if (!smcd_dmb_attach(dev, peer_token, &conn->peer_view)) {
+	rc = smcd_dmb_attach(dev, peer_token, &conn->peer_view);
+	if (!rc) {
 		if (conn->peer_view.len < peer_dmb_len) {
 			smcd_dmb_detach(dev, &conn->peer_view);
 			return -EPROTO;
@@ -763,6 +767,12 @@ int smc_conn_connect_peer(struct smc_sock *smc, u64 peer_token,
 		conn->peer_attached = true;
 		return 0;
 	}
+	/* The device shares memory but has no such DMB: the peer named one
+	 * that is not its own, or none. Staged through move_data, our data
+	 * would go wherever that token leads, another connection's DMB.
+	 */
+	if (rc != -EOPNOTSUPP)
+		return -ENOENT;
 	/* No shared memory with this device: stage data for move_data. */
 	if (!conn->bounce)
 		conn->bounce = kmalloc(SMC_CONN_BOUNCE, GFP_KERNEL);

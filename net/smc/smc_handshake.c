@@ -373,10 +373,12 @@ static int smc_client_accepted(struct smc_sock *smc, const struct smc_offer *o,
 		return smc_decline_fallback(smc, rc, SMC_CLC_V2);
 	rc = smc_conn_connect_peer(smc, acc->d.token,
 				   smc_clc_size_decode(acc->d.dmbe_size));
-	if (rc == -ENOMEM) {
+	if (rc == -ENOMEM || rc == -ENOENT) {
 		/* The server waits for our answer: it can still be told. */
 		smc_conn_release(smc);
-		return smc_decline_fallback(smc, SMC_CLC_DECL_MEM, SMC_CLC_V2);
+		return smc_decline_fallback(smc, rc == -ENOMEM ?
+					    SMC_CLC_DECL_MEM :
+					    SMC_CLC_DECL_ERR_RTOK, SMC_CLC_V2);
 	}
 	if (!rc)
 		rc = smc_clc_send_acc_conf(smc, SMC_CLC_CONFIRM,
@@ -883,6 +885,11 @@ static int smc_server_confirm(struct smc_sock *smc)
 	if (conf->smcd && conf->hdr.version >= SMC_CLC_V2)
 		rc = smc_conn_connect_peer(smc, conf->d.token,
 					   smc_clc_size_decode(conf->d.dmbe_size));
+	/* A client's CONFIRM naming no DMB of ours: not a peer of this
+	 * kernel (the loopback device's GID is no secret), or a broken one.
+	 */
+	if (rc == -ENOENT)
+		rc = -EPROTO;
 	if (!rc) {
 		smcd_lgr_note_peer(smc->conn.lgr, conf->eid,
 				   conf->first_contact ? &conf->fce : NULL);

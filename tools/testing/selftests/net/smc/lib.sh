@@ -107,6 +107,16 @@ wait_sockets()
 	echo "$n"
 }
 
+# wait_for_line FILE PATTERN: until FILE has a line matching PATTERN (10 s).
+wait_for_line()
+{
+	for _ in $(seq 100); do
+		grep -q "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # A field of smc_stream's final "smc_stream: role=..." line.
 stream_field()
 {

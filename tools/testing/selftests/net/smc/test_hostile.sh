@@ -55,15 +55,6 @@ le()
 		awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 <= b + 0) }'
 }
 
-wait_for_line()
-{
-	for _ in $(seq 100); do
-		grep -q "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
 tcp_stat()
 {
 	awk '$1 == "TCP:" { print "inuse=" $3, "orphan=" $5, "alloc=" $9 }' \
