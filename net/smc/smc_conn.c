@@ -277,7 +277,9 @@ static void smc_conn_signal(struct smcd_buf *buf)
 		early = more_space && !space_wanted && !more_data && !newflags;
 	}
 	owes = violated || (newflags & SMC_CDC_CF_CONN_ABORT) ||
-	       (!conn->dead && smc_conn_owes_update(conn));
+	       (!conn->dead && smc_conn_owes_update(conn)) ||
+	       ((newflags & SMC_CDC_CF_CONN_CLOSED) &&
+		READ_ONCE(conn->peer_attached));
 	/* Read under the lock, see smc_child_done(). */
 	held_back = READ_ONCE(smc->deferred) &&
 		    (more_data || newflags || violated);
@@ -387,14 +389,32 @@ void smc_conn_send_abort(struct smc_sock *smc)
 	smc_conn_write_cdc(smc, true);
 }
 
+/* The peer closed its socket: nothing goes to its DMB any more (a send
+ * ends on the closed flag first), and our view of that DMB would keep its
+ * memory, charged to the peer, for as long as this socket lives: a client
+ * that never closes would pin the DMBs of a server that did. Socket lock
+ * held.
+ */
+static void smc_conn_drop_view(struct smc_conn *conn)
+{
+	if (!conn->peer_attached)
+		return;
+	smcd_dmb_detach(conn->lgr->dev, &conn->peer_view);
+	WRITE_ONCE(conn->peer_attached, false);
+}
+
 static void smc_conn_cdc_work(struct work_struct *work)
 {
 	struct smc_conn *conn = container_of(work, struct smc_conn, cdc_work);
 	struct smc_sock *smc = container_of(conn, struct smc_sock, conn);
 
 	lock_sock(&smc->sk);
-	if (!smc_data_reset(smc) && conn->lgr)
-		smc_conn_send_cdc(smc);
+	if (!smc_data_reset(smc) && conn->lgr) {
+		if (READ_ONCE(conn->rx_conn_flags) & SMC_CDC_CF_CONN_CLOSED)
+			smc_conn_drop_view(conn);
+		else
+			smc_conn_send_cdc(smc);
+	}
 	release_sock(&smc->sk);
 	sock_put(&smc->sk);
 }
@@ -764,7 +784,7 @@ int smc_conn_connect_peer(struct smc_sock *smc, u64 peer_token,
 			smcd_dmb_detach(dev, &conn->peer_view);
 			return -EPROTO;
 		}
-		conn->peer_attached = true;
+		WRITE_ONCE(conn->peer_attached, true);
 		return 0;
 	}
 	/* The device shares memory but has no such DMB: the peer named one
@@ -791,10 +811,7 @@ static void smc_conn_cut_peer(struct smc_sock *smc, struct smcd_device *dev)
 	spin_unlock_bh(&conn->lock);
 	spin_unlock_bh(&conn->cdc_lock);
 
-	if (conn->peer_attached) {
-		smcd_dmb_detach(dev, &conn->peer_view);
-		conn->peer_attached = false;
-	}
+	smc_conn_drop_view(conn);
 	kfree(conn->bounce);
 	conn->bounce = NULL;
 }

@@ -97,6 +97,11 @@ static int smc_tx_copy(struct smc_conn *conn, struct msghdr *msg, u32 len)
 	u32 pos = conn->tx_prod.count, part[2], total = 0, want, n, done;
 	int i, rc;
 
+	/* The peer's view dropped (see smc_conn_drop_view()), and nothing
+	 * to stage through: the peer closed.
+	 */
+	if (!conn->peer_attached && !conn->bounce)
+		return -EPIPE;
 	smc_ring_span(conn->peer_ring, pos, len, &part[0], &part[1]);
 	for (i = 0; i < 2 && part[i]; i++) {
 		u32 off = SMCD_CDC_DMB_HDR_LEN + (i ? 0 : pos);

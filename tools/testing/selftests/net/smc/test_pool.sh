@@ -15,7 +15,7 @@ repo=${SMC_REPO:-$(cd "$(dirname "$0")/../../../../.." && pwd)}
 smc=$repo/tools/smc/smc
 param=/sys/module/smc_loopback/parameters/pool_kib
 
-tap_plan 17
+tap_plan 18
 
 modprobe smc && modprobe smc_diag && modprobe smc_loopback ||
 	fail "modprobe smc smc_diag smc_loopback"
@@ -215,6 +215,62 @@ wait "$zpid"
 sed 's/^/# /' /tmp/pool_zombie.out
 expect_eq "accepted by a listener of a removed cgroup: freed, not pooled" \
 	"allocated 12 reused 4" "$(two_runs pool-y)"
+# A server that closes its connections while the clients keep theirs
+# open: each client drops its view of the server's DMB once it has seen
+# the close, and the memory goes back (with a view, it stayed, charged to
+# the server's cgroup, for as long as the client's socket lived). Pool
+# off, so that freed memory leaves the cgroup at once; 1 MiB DMBs; the
+# server stays alive, so only the DMBs can make its cgroup shrink.
+echo 0 >$param
+mkdir $cg/pool-o
+cat >/tmp/pool_orphan.py <<'EOF'
+import socket, sys
+if sys.argv[1] == "srv":
+    lsn = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 256)
+    lsn.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    lsn.bind(("127.0.0.1", 7490))
+    lsn.listen(8)
+    print("listening", flush=True)
+    conns = [lsn.accept()[0] for _ in range(8)]
+    print("held", flush=True)
+    sys.stdin.readline()
+    for c in conns:
+        c.close()
+    print("closed", flush=True)
+else:
+    conns = [socket.socket(socket.AF_INET, socket.SOCK_STREAM, 256)
+             for _ in range(8)]
+    for c in conns:
+        c.connect(("127.0.0.1", 7490))
+    print("connected", flush=True)
+sys.stdin.read()
+EOF
+rm -f /tmp/orph_srv /tmp/orph_cli && mkfifo /tmp/orph_srv /tmp/orph_cli
+sh -c "echo \$\$ >$cg/pool-o/cgroup.procs && exec python3 /tmp/pool_orphan.py srv" \
+	</tmp/orph_srv >/tmp/orph_srv.out 2>&1 &
+exec 7>/tmp/orph_srv
+wait_for_line /tmp/orph_srv.out listening
+python3 /tmp/pool_orphan.py cli </tmp/orph_cli >/tmp/orph_cli.out 2>&1 &
+exec 8>/tmp/orph_cli
+wait_for_line /tmp/orph_srv.out held
+held=$(cat $cg/pool-o/memory.current)
+echo go >&7
+wait_for_line /tmp/orph_srv.out closed
+for _ in $(seq 30); do
+	freed=$(((held - $(cat $cg/pool-o/memory.current)) / 1024))
+	[ "$freed" -ge 6144 ] && break
+	sleep 0.1
+done
+sed 's/^/# /' /tmp/orph_srv.out /tmp/orph_cli.out
+if [ "$freed" -ge 6144 ]; then
+	ok "server closed, clients still open: its 8 MiB of DMBs freed ($freed KiB)"
+else
+	fail "server closed, clients still open: its cgroup shrank by $freed KiB only"
+fi
+exec 7>&- 8>&-
+wait
+rmdir $cg/pool-o
+echo 8192 >$param
 echo "$rmem_was" >$rmem
 rmdir $cg/pool-y
 
