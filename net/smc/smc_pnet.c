@@ -33,6 +33,7 @@ struct smc_pnet_entry {
 	bool			netdev;		/* else an RDMA/SMC-D device */
 	char			dev[SMC_PNET_DEV_LEN];
 	u8			port;
+	bool			smcd;		/* @dev named an SMC-D device */
 };
 
 void smc_pnet_net_init(struct net *net)
@@ -238,12 +239,32 @@ static int smc_pnet_get(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
+/* An RDMA device has a PNET ID per port, an SMC-D device one in all (it
+ * has no ports, and smc_pnet_of_smcd() reads the first entry of its name):
+ * a second one for it is refused, as 6.1 refuses to change an SMC-D
+ * device's PNET ID set by the user.
+ */
 static bool smc_pnet_clash(const struct smc_pnet_entry *a,
 			   const struct smc_pnet_entry *b)
 {
 	if (a->netdev != b->netdev || strcmp(a->dev, b->dev))
 		return false;
-	return a->netdev || a->port == b->port;
+	return a->netdev || a->smcd || b->smcd || a->port == b->port;
+}
+
+static bool smc_pnet_name_match(struct smcd_device *dev, void *name)
+{
+	return !strcmp(dev->name, name);
+}
+
+static bool smc_pnet_names_smcd(const char *name)
+{
+	struct smcd_device *dev;
+
+	dev = smcd_device_find(smc_pnet_name_match, (void *)name);
+	if (dev)
+		smcd_device_put(dev);
+	return dev;
 }
 
 /* One entry of an ADD request: an interface or an RDMA/SMC-D device. */
@@ -271,6 +292,7 @@ static struct smc_pnet_entry *smc_pnet_entry_new(const char *pnetid,
 		kfree(e);
 		return ERR_PTR(-EINVAL);
 	}
+	e->smcd = !netdev && smc_pnet_names_smcd(e->dev);
 	return e;
 }
 

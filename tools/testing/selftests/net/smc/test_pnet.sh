@@ -13,7 +13,7 @@ smc=$repo/tools/smc/smc
 dev=loopback-ism
 port=7300
 
-tap_plan 14
+tap_plan 18
 
 modprobe smc && modprobe smc_diag && modprobe smc_loopback ||
 	fail "modprobe smc smc_diag smc_loopback"
@@ -73,6 +73,22 @@ expect_eq "pnet-a: interface missing: TCP" "tcp 0x03030000 tcp 0x05000000" \
 	"$(xfer pnet-a a3)"
 check "pnet-a: delete NETY" ip netns exec pnet-a "$smc" pnet del NETY
 expect_eq "pnet-a: table empty again: SMC-D" "$smcd" "$(xfer pnet-a a4)"
+
+# One PNET ID per SMC-D device, whatever port a request names (it has
+# none): a second one is refused, as 6.1 refuses it, and the device stays
+# on its first network. Ports of an RDMA device may differ.
+check "pnet-a: $dev port 1 gets PNET ID NETA" \
+	ip netns exec pnet-a "$smc" pnet add NETA ib $dev port 1
+out=$(ip netns exec pnet-a "$smc" pnet add NETB ib $dev port 2 2>&1)
+rc=$?
+echo "# $out"
+expect_eq "pnet-a: a second PNET ID for $dev (port 2) refused, NETA kept" \
+	"rc 1, NETA" \
+	"rc $rc, $(ip netns exec pnet-a "$smc" -j dev show | grep -o '"pnetid": *"NET[AB]"' | grep -o 'NET[AB]' | tr '\n' ' ' | sed 's/ $//')"
+check "pnet-a: two PNET IDs for two ports of an RDMA device" \
+	sh -c "ip netns exec pnet-a '$smc' pnet add NETA ib mlx5_9 port 1 &&
+	       ip netns exec pnet-a '$smc' pnet add NETB ib mlx5_9 port 2"
+check "pnet-a: flush" ip netns exec pnet-a "$smc" pnet flush
 
 ip netns del pnet-a
 ip netns del pnet-b
