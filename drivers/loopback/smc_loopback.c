@@ -120,6 +120,7 @@ struct smc_lo {
 	struct ida		sba_ida;
 	wait_queue_head_t	writers_gone;
 	siphash_key_t		token_key;
+	bool			key_seeded;	/* drawn from a seeded pool */
 	u64			token_seq;	/* under lock */
 };
 
@@ -177,6 +178,14 @@ static struct smc_lo_dmb *smc_lo_writer_get(struct smc_lo *lo, u64 token)
  */
 static u64 smc_lo_new_token(struct smc_lo *lo)
 {
+	/* A key drawn at load before the random pool was seeded (a module
+	 * loaded early in boot) is drawn again once it is: the tokens made
+	 * until then stay valid, and the table keeps new ones unique.
+	 */
+	if (unlikely(!lo->key_seeded) && rng_is_initialized()) {
+		get_random_bytes(&lo->token_key, sizeof(lo->token_key));
+		lo->key_seeded = true;
+	}
 	return siphash_1u64(++lo->token_seq, &lo->token_key);
 }
 
@@ -635,6 +644,7 @@ static int __init smc_lo_init(void)
 	hash_init(lo->table);
 	ida_init(&lo->sba_ida);
 	init_waitqueue_head(&lo->writers_gone);
+	lo->key_seeded = rng_is_initialized();
 	get_random_bytes(&lo->token_key, sizeof(lo->token_key));
 	dev->max_dmbs = max_dmbs;
 
