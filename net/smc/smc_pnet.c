@@ -24,6 +24,11 @@
 /* Bounds what one namespace's root can make the kernel hold. */
 #define SMC_PNET_MAX_ENTRIES	256
 #define SMC_PNET_DEV_LEN	64	/* RDMA device names are the longest */
+/* One entry's message (smc_pnet_fill()), both names at their longest. */
+#define SMC_PNET_MSG_MAX	(NLMSG_ALIGN(NLMSG_HDRLEN + GENL_HDRLEN) + \
+				 nla_total_size(SMC_PNET_ID_LEN + 1) + \
+				 2 * nla_total_size(SMC_PNET_DEV_LEN) + \
+				 nla_total_size(sizeof(u8)))
 #define SMC_PNET_PORT_NONE	255	/* what GET reports for interfaces */
 #define SMC_PNET_MAX_PORT	2
 
@@ -211,16 +216,23 @@ static int smc_pnet_get(struct sk_buff *skb, struct genl_info *info)
 	struct smc_pnet_entry *e;
 	struct nlmsghdr *done;
 	struct sk_buff *msg;
-	int rc;
+	int rc, n = 0;
 
 	rc = smc_pnet_parse_lookup(info->attrs[SMC_PNETID_NAME], pnetid,
 				   info->extack);
 	if (rc)
 		return rc;
-	msg = nlmsg_new(SMC_PNET_MAX_ENTRIES * 128, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
 	mutex_lock(&sn->pnet_lock);
+	/* Sized for what matches: anyone may ask, and room for a full
+	 * table would be 64 KiB of contiguous memory per request.
+	 */
+	list_for_each_entry(e, &sn->pnet, node)
+		n += !strcmp(e->pnetid, pnetid);
+	msg = nlmsg_new(n * SMC_PNET_MSG_MAX + NLMSG_HDRLEN, GFP_KERNEL);
+	if (!msg) {
+		mutex_unlock(&sn->pnet_lock);
+		return -ENOMEM;
+	}
 	list_for_each_entry(e, &sn->pnet, node) {
 		if (strcmp(e->pnetid, pnetid))
 			continue;

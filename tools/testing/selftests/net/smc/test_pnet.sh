@@ -13,7 +13,7 @@ smc=$repo/tools/smc/smc
 dev=loopback-ism
 port=7300
 
-tap_plan 18
+tap_plan 20
 
 modprobe smc && modprobe smc_diag && modprobe smc_loopback ||
 	fail "modprobe smc smc_diag smc_loopback"
@@ -88,6 +88,20 @@ expect_eq "pnet-a: a second PNET ID for $dev (port 2) refused, NETA kept" \
 check "pnet-a: two PNET IDs for two ports of an RDMA device" \
 	sh -c "ip netns exec pnet-a '$smc' pnet add NETA ib mlx5_9 port 1 &&
 	       ip netns exec pnet-a '$smc' pnet add NETB ib mlx5_9 port 2"
+check "pnet-a: flush" ip netns exec pnet-a "$smc" pnet flush
+
+# GET of an ID answers with all of its entries, in a reply sized by what
+# matches: entries of one ID with the longest names (63 characters).
+long=$(printf 'd%.0s' $(seq 59))
+for i in $(seq 0 7); do
+	for p in 1 2; do
+		ip netns exec pnet-a "$smc" pnet add FULL ib \
+			"$long$(printf %04d "$i")" port $p >/dev/null || echo "# add $i port $p failed"
+	done
+done
+expect_eq "pnet-a: GET of an ID with 16 entries of the longest names: all 16" 16 \
+	"$(ip netns exec pnet-a "$smc" -j pnet show FULL |
+	   python3 -c 'import json, sys; print(len(json.load(sys.stdin)))')"
 check "pnet-a: flush" ip netns exec pnet-a "$smc" pnet flush
 
 ip netns del pnet-a
