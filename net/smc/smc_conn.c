@@ -587,38 +587,43 @@ static void smc_conn_stat_peer_rmb(struct smc_sock *smc, u32 len)
 			     SMC_STAT_BUF_SMALL_PEER);
 }
 
-static bool smc_dmb_take(struct smc_net *sn, u32 len)
+static bool smc_dmb_take(struct smc_dmb_acct *acct, u32 len)
 {
-	if (atomic_long_add_return(len, &sn->dmb_bytes) <=
-	    READ_ONCE(sn->smcd_dmb_limit))
+	if (atomic_long_add_return(len, &acct->bytes) <=
+	    READ_ONCE(acct->limit))
 		return true;
-	atomic_long_sub(len, &sn->dmb_bytes);
+	atomic_long_sub(len, &acct->bytes);
 	return false;
 }
 
+static void smc_dmb_give_back(struct smc_dmb_acct *from,
+			      struct smc_dmb_acct *to, u32 len)
+{
+	for (; from != to; from = from->parent)
+		atomic_long_sub(len, &from->bytes);
+}
+
 /* DMB memory is charged to the namespace, against its smcd_dmb_limit,
- * and to the initial namespace, whose limit caps all of them together:
- * anyone may make namespaces, each with a limit of its own.
+ * and to every namespace above it (see struct smc_dmb_acct) up to the
+ * initial one, whose limit caps all of them together: anyone may make
+ * namespaces, each with a limit of its own.
  */
 static bool smc_dmb_charge(struct net *net, u32 len)
 {
-	struct smc_net *host = smc_net(&init_net), *sn = smc_net(net);
+	struct smc_dmb_acct *first = smc_net(net)->dmb_acct, *acct;
 
-	if (!smc_dmb_take(sn, len))
-		return false;
-	if (sn == host || smc_dmb_take(host, len))
-		return true;
-	atomic_long_sub(len, &sn->dmb_bytes);
-	return false;
+	for (acct = first; acct; acct = acct->parent) {
+		if (!smc_dmb_take(acct, len)) {
+			smc_dmb_give_back(first, acct, len);
+			return false;
+		}
+	}
+	return true;
 }
 
 static void smc_dmb_uncharge(struct net *net, u32 len)
 {
-	struct smc_net *host = smc_net(&init_net), *sn = smc_net(net);
-
-	atomic_long_sub(len, &sn->dmb_bytes);
-	if (sn != host)
-		atomic_long_sub(len, &host->dmb_bytes);
+	smc_dmb_give_back(smc_net(net)->dmb_acct, NULL, len);
 }
 
 /* Whom DMB memory is charged to: the memory cgroup of the process that

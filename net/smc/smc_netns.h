@@ -6,6 +6,7 @@
 #define _SMC_NETNS_H
 
 #include <linux/mutex.h>
+#include <linux/refcount.h>
 #include <linux/smc.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -51,10 +52,22 @@ struct smc_net {
 	int			smcr_max_links_per_lgr;
 	int			smcr_max_conns_per_lgr;
 	int			limit_smc_hs;
-	unsigned long		smcd_dmb_limit;	/* bytes of DMB, all sockets */
 	u32			smcd_order;	/* see smc_devorder.c */
 
-	atomic_long_t		dmb_bytes;	/* charged against the limit */
+	struct smc_dmb_acct	*dmb_acct;
+};
+
+/* What a namespace's DMBs add up to, against its smcd_dmb_limit. A
+ * namespace made from inside another is charged there too, up to the
+ * host's: its root cannot step out of the limit it was given by making a
+ * namespace of its own. Outlives its namespace while one made from it
+ * lives.
+ */
+struct smc_dmb_acct {
+	refcount_t		ref;
+	atomic_long_t		bytes;
+	unsigned long		limit;		/* the sysctl; READ_ONCE */
+	struct smc_dmb_acct	*parent;	/* NULL: the host's */
 };
 
 extern unsigned int smc_net_id;

@@ -46,6 +46,9 @@ static int smc_dmb_limit_sysctl(struct ctl_table *table, int write,
 	return 0;
 }
 
+/* The offset of the one knob that lives in the namespace's DMB account. */
+#define SMC_KNOB_DMB_LIMIT	SIZE_MAX
+
 /* One knob: where it lives in struct smc_net, how it is parsed, its range. */
 struct smc_knob {
 	const char	*name;
@@ -72,7 +75,7 @@ static const struct smc_knob smc_knobs[] = {
 	{ "smcr_max_conns_per_lgr", offsetof(struct smc_net, smcr_max_conns_per_lgr),
 	  sizeof(int), proc_dointvec_minmax, &smc_conns_min, &smc_conns_max },
 	/* Ours: what the namespace's DMBs may add up to, in bytes. */
-	{ "smcd_dmb_limit", offsetof(struct smc_net, smcd_dmb_limit),
+	{ "smcd_dmb_limit", SMC_KNOB_DMB_LIMIT,
 	  sizeof(unsigned long), smc_dmb_limit_sysctl },
 	{ "limit_smc_hs", offsetof(struct smc_net, limit_smc_hs),
 	  sizeof(int), proc_dointvec_minmax, SYSCTL_ZERO, SYSCTL_ONE },
@@ -95,7 +98,9 @@ static struct ctl_table *smc_sysctl_table(struct smc_net *sn)
 		const struct smc_knob *k = &smc_knobs[i];
 
 		table[i].procname = k->name;
-		table[i].data = (char *)sn + k->offset;
+		table[i].data = k->offset == SMC_KNOB_DMB_LIMIT ?
+				(void *)&sn->dmb_acct->limit :
+				(char *)sn + k->offset;
 		table[i].maxlen = k->size;
 		table[i].mode = 0644;
 		table[i].proc_handler = k->handler;
@@ -125,10 +130,6 @@ static void smc_sysctl_defaults(struct net *net, struct smc_net *sn)
 	sn->smcr_max_links_per_lgr = 2;
 	sn->smcr_max_conns_per_lgr = 255;
 	sn->limit_smc_hs = 0;
-	/* A quarter of RAM: room for thousands of connections, yet no
-	 * namespace can pin the machine's memory in shared buffers.
-	 */
-	sn->smcd_dmb_limit = (totalram_pages() << PAGE_SHIFT) / 4;
 	sn->smcd_order = smc_devorder_default();
 }
 

@@ -15,7 +15,7 @@ run=$repo/tools/smc_run/smc_run
 probe=/tmp/smc_sysctl_probe.py
 dir=/proc/sys/net/smc
 
-tap_plan 52
+tap_plan 55
 
 modprobe smc && modprobe smc_diag && modprobe smc_loopback ||
 	fail "modprobe smc smc_diag smc_loopback"
@@ -213,6 +213,29 @@ expect_eq "limit: a user namespace's root may lower it, not raise it" \
 		echo $memq >$dir/smcd_dmb_limit 2>/dev/null ||
 		echo raise refused \$(cat $dir/smcd_dmb_limit)" 2>&1 | tr '\n' ' ' |
 		sed 's/ $//')"
+# A namespace made from inside another is charged there too, up to the
+# host's: whoever administers a namespace cannot leave the limit it was
+# given by making one of its own. One made from smc-dmb (176 KiB) starts
+# at that limit, and even raised (by the host's root) to a quarter of RAM,
+# the probe there meets smc-dmb's limit.
+ip netns add smc-dmb
+ip -n smc-dmb link set lo up
+ip netns exec smc-dmb sh -c "echo $((176 * 1024)) >$dir/smcd_dmb_limit"
+mapfile -t lines < <(ip netns exec smc-dmb unshare -n sh -c \
+	"ip link set lo up && echo 65536 >$dir/rmem && cat $dir/smcd_dmb_limit &&
+	 echo $memq >$dir/smcd_dmb_limit &&
+	 $run python3 /tmp/smc_dmb_probe.py $SMC_TOOLS/smc_diag_dump" 2>&1)
+printf '# %s\n' "${lines[@]}"
+expect_eq "nested: a namespace made inside starts at its maker's limit" \
+	$((176 * 1024)) "${lines[0]}"
+expect_eq "nested: raised, it still meets its maker's: full size, smaller DMBs, then TCP" \
+	"cli=SMCD/65504/0x00000000/0x00000000 srv=SMCD/65504/0x00000000/0x00000000 cli=SMCD/16352/0x00000000/0x00000000 srv=SMCD/32736/0x00000000/0x00000000 cli=TCP/-/0x05000000/0x030d0000 srv=TCP/-/0x030d0000/0x00000000" \
+	"${lines[1]}"
+expect_eq "nested: memory given back up the chain on close" \
+	"cli=SMCD/65504/0x00000000/0x00000000 srv=SMCD/65504/0x00000000/0x00000000" \
+	"${lines[2]}"
+ip netns del smc-dmb
+
 ip netns add smc-dmb
 ip netns exec smc-dmb sh -c "echo 4096 >$dir/smcd_dmb_limit"
 expect_eq "limit: the host's root may raise it" $((memq * 2)) \
