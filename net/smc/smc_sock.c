@@ -670,19 +670,26 @@ static bool smc_tcp_opt_forces_fallback(int level, int optname)
 /* MPTCP's ULP refuses sockets an application made, and trusts those of
  * the kernel (ours is one) to be its own subflows: set on our TCP socket
  * it would take the next connect for a subflow without a parent, and
- * oops. Refused as TCP refuses it to the application.
+ * oops. Refused as TCP refuses it to the application. The name is read
+ * from the caller once, into @name, and TCP is given that copy: read
+ * twice, another thread could change it in between. Returns the length
+ * to give TCP for it, or an error.
  */
-static bool smc_tcp_ulp_kernel_only(sockptr_t optval, unsigned int optlen)
+static int smc_tcp_ulp_name(char name[TCP_ULP_NAME_MAX], sockptr_t optval,
+			    unsigned int optlen)
 {
-	char name[TCP_ULP_NAME_MAX];
 	long n;
 
 	n = strncpy_from_sockptr(name, optval,
-				 min_t(unsigned int, optlen, sizeof(name) - 1));
+				 min_t(unsigned int, optlen,
+				       TCP_ULP_NAME_MAX - 1));
 	if (n < 0)
-		return false;	/* TCP reports the fault */
+		return -EFAULT;
 	name[n] = '\0';
-	return !strcmp(name, "mptcp");
+	if (!strcmp(name, "mptcp"))
+		return -EOPNOTSUPP;
+	/* An empty name as TCP sees it: one NUL byte. */
+	return n ?: 1;
 }
 
 static int smc_setsockopt_smc(struct smc_sock *smc, int optname,
@@ -720,15 +727,21 @@ static int smc_setsockopt(struct socket *sock, int level, int optname,
 {
 	struct smc_sock *smc = smc_sk(sock->sk);
 	struct socket *tcp = smc->tcp;
+	char ulp[TCP_ULP_NAME_MAX];
 	int rc;
 
 	if (level == SOL_SMC)
 		return smc_setsockopt_smc(smc, optname, optval, optlen);
 	if (!tcp || !tcp->ops->setsockopt)
 		return -EOPNOTSUPP;
-	if (level == SOL_TCP && optname == TCP_ULP &&
-	    smc_tcp_ulp_kernel_only(optval, optlen))
-		return -EOPNOTSUPP;
+	/* No name at all is TCP's to refuse. */
+	if (level == SOL_TCP && optname == TCP_ULP && optlen) {
+		rc = smc_tcp_ulp_name(ulp, optval, optlen);
+		if (rc < 0)
+			return rc;
+		optval = KERNEL_SOCKPTR(ulp);
+		optlen = rc;
+	}
 	/* TCP sees the SOL_SOCKET options set so far first, so that it
 	 * resolves how this one interacts with them (IP_TOS and SO_PRIORITY).
 	 */

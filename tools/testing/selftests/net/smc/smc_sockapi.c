@@ -3887,6 +3887,59 @@ static void sc_ulp_mptcp(void)
 	close(l);
 }
 
+/* The name flips between "tls" and "mptcp", one 8-byte store at a time. */
+static volatile uint64_t ulp_name;
+static volatile int ulp_flip_stop;
+
+static void *ulp_flipper(void *arg)
+{
+	uint64_t a = 0, b = 0;
+
+	(void)arg;
+	memcpy(&a, "tls", 3);
+	memcpy(&b, "mptcp", 5);
+	while (!ulp_flip_stop) {
+		ulp_name = a;
+		ulp_name = b;
+	}
+	return NULL;
+}
+
+/* TCP_ULP whose name another thread changes meanwhile: the name checked
+ * must be the name set. Read twice, a check that saw "tls" let TCP take
+ * "mptcp" on our kernel socket (the oops above, on connect).
+ */
+static void sc_ulp_race(void)
+{
+	char name[16];		/* TCP_ULP_NAME_MAX */
+	int i, fd, taken = 0, tries = 0;
+	socklen_t len;
+	pthread_t t;
+
+	ulp_flip_stop = 0;
+	if (pthread_create(&t, NULL, ulp_flipper, NULL)) {
+		rec("setup: pthread_create failed");
+		return;
+	}
+	for (i = 0; i < 2000; i++) {
+		fd = sut(0);
+		if (fd < 0)
+			break;
+		setsockopt(fd, SOL_TCP, TCP_ULP, (const void *)&ulp_name, 5);
+		len = sizeof(name);
+		memset(name, 0, sizeof(name));
+		if (!getsockopt(fd, SOL_TCP, TCP_ULP, name, &len) &&
+		    !strcmp(name, "mptcp"))
+			taken++;
+		close(fd);
+		tries++;
+	}
+	ulp_flip_stop = 1;
+	pthread_join(t, NULL);
+	rec("TCP_ULP set while its name changes, %s tries: mptcp taken %s",
+	    tries == 2000 ? "2000" : "fewer", taken ? "yes" : "never");
+}
+
 /* TCP_ULP on a connection: TCP takes it (kTLS), a connection over SMC-D
  * refuses it (its data does not pass through TCP, a TLS ULP would never
  * see it; as upstream); a connection that fell back is TCP's.
@@ -4569,6 +4622,7 @@ static const struct scenario scenarios[] = {
 	{ "TCP_MAXSEG", sc_maxseg },
 	{ "TCP_ULP and TCP_FASTOPEN on a connected socket", sc_ulp_connected },
 	{ "TCP_ULP mptcp: refused, the socket connects", sc_ulp_mptcp },
+	{ "TCP_ULP: the name checked is the name set", sc_ulp_race },
 	{ "sendto(MSG_FASTOPEN): connects over TCP, poll() sees its events", sc_fastopen_sendto },
 	{ "SO_RCVLOWAT set before listen and connect", sc_rcvlowat_connect },
 	{ "default buffer sizes and option values", sc_defaults },
