@@ -553,15 +553,17 @@ void smc_sockopts_derived_from_tcp(struct smc_sock *smc)
 void smc_sockopts_inherit(struct smc_sock *child, const struct sock *lsk)
 {
 	struct sock *tsk = child->tcp->sk;
-	bool keepalive = sock_flag(tsk, SOCK_KEEPOPEN);
 
+	/* SO_KEEPALIVE set on the listener since TCP made the child: TCP
+	 * arms the timer only while the flag is still clear.
+	 */
+	if (sock_flag(lsk, SOCK_KEEPOPEN) && !sock_flag(tsk, SOCK_KEEPOPEN) &&
+	    tsk->sk_prot->keepalive)
+		tsk->sk_prot->keepalive(tsk, 1);
 	smc_copy_sk_settings(tsk, lsk, false);
 	smc_copy_sk_settings(&child->sk, tsk, true);
 	/* TCP's copy stays at 1 until a fallback, see smc_sockopts_to_tcp(). */
 	child->sk.sk_rcvlowat = READ_ONCE(lsk->sk_rcvlowat);
 	/* TCP bound the child itself (a link-local peer's interface). */
 	smc_bound_dev_sync(child);
-	if (!keepalive && sock_flag(tsk, SOCK_KEEPOPEN) &&
-	    tsk->sk_prot->keepalive)
-		tsk->sk_prot->keepalive(tsk, 1);
 }

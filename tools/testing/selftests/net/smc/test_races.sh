@@ -42,7 +42,7 @@ source "$(dirname "$0")/lib.sh"
 kmod=$SMC_SELFTESTS/modules/smc_test_delay.ko
 param=/sys/module/smc_test_delay/parameters
 
-tap_plan 44
+tap_plan 45
 
 if modprobe smc && modprobe smc_diag && modprobe smc_loopback &&
    insmod "$kmod" symbol=smc_conn_readable when_ret=0 delay_ms=20 count=0; then
@@ -544,6 +544,45 @@ print("unspec=%s waited=%s so_error=%s again=%s got=%s smcd=%d" %
       (unspec_rc, waited[0] if waited else "still",
        errno.errorcode.get(err, err), again, s.recv(1), smcd))
 PY
+
+# SO_KEEPALIVE set on the listener after TCP made a child and before the
+# listen worker took it (here: held back by failing allocations, which
+# leave the child in TCP's queue for a later try): the accepted connection
+# still probes when idle. TCP arms a child's timer only while its flag is
+# clear, so the flag must not be copied first.
+cat >/tmp/races_keepalive.py <<'PY'
+import socket, struct, time
+from races_lib import *
+
+fault = "/sys/module/smc/parameters/fault_pct"
+ls = listener()
+ls.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, 1)
+ls.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL, 1)
+with open(fault, "w") as f:
+	f.write("100")
+c = socket.create_connection(("127.0.0.1", port))
+time.sleep(0.5)		# the worker's tries fail meanwhile
+ls.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+with open(fault, "w") as f:
+	f.write("0")
+s, _ = ls.accept()
+t0 = time.monotonic()
+probed = False
+while not probed and time.monotonic() - t0 < 2.5:
+	time.sleep(0.05)
+	idle_ms = (time.monotonic() - t0) * 1000
+	info = s.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 104)
+	probed = struct.unpack_from("I", info, 56)[0] + 300 < idle_ms
+print("keepalive=%d probed=%s" %
+      (s.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE), probed))
+PY
+
+name="SO_KEEPALIVE on the listener before the worker takes a child"
+res=$(timeout $((60 * ${SMC_TIMEOUT_SCALE:-1})) python3 /tmp/races_keepalive.py \
+	7912 $param 2>&1)
+echo "# $res"
+expect_eq "$name: the accepted connection keeps it and probes" \
+	"keepalive=1 probed=True" "$res"
 
 name="connect(AF_UNSPEC) while connect() waits for the answer"
 insmod "$SMC_SELFTESTS/modules/smc_test_peer.ko"
