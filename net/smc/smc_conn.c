@@ -805,7 +805,7 @@ int smc_conn_connect_peer(struct smc_sock *smc, u64 peer_token,
 }
 
 /* Nothing more goes to the peer or comes from it. Socket lock held. */
-static void smc_conn_cut_peer(struct smc_sock *smc, struct smcd_device *dev)
+static void smc_conn_cut_peer(struct smc_sock *smc)
 {
 	struct smc_conn *conn = &smc->conn;
 
@@ -831,7 +831,7 @@ void smc_conn_release(struct smc_sock *smc)
 	if (!lgr)
 		return;
 	dev = lgr->dev;
-	smc_conn_cut_peer(smc, dev);
+	smc_conn_cut_peer(smc);
 	/* No signal runs once the DMB is unregistered. */
 	if (conn->rmb_live) {
 		/* Back as the device handed it out, zeroed: a device may
@@ -896,7 +896,7 @@ void smc_conn_abort_keep_rx(struct smc_sock *smc, int err)
 
 	if (!conn->lgr)
 		return;
-	smc_conn_cut_peer(smc, conn->lgr->dev);
+	smc_conn_cut_peer(smc);
 	WRITE_ONCE(conn->rx_kept, true);
 	smc_conn_failed(smc, err);
 }
