@@ -46,6 +46,8 @@
 #define CLC_ACCEPT_LEN		114
 #define CLC_CONFIRM_LEN		114
 
+#define ARRAY_LEN(a)		(sizeof(a) / sizeof((a)[0]))
+
 static void die(const char *what)
 {
 	fprintf(stderr, "smc_clc_floor: %s: %s\n", what, strerror(errno));
@@ -111,10 +113,42 @@ struct floor_cfg {
 	int pair[2];	/* the byte's path in clc mode */
 };
 
-static void serve(const struct floor_cfg *cfg, int lfd)
+/* The CLC's messages, and the request byte and its answer: the client
+ * speaks first, then each side in turn.
+ */
+static const size_t clc_turns[] = {
+	CLC_PROPOSAL_LEN, CLC_ACCEPT_LEN, CLC_CONFIRM_LEN
+};
+
+static const size_t byte_turns[] = { 1, 1 };
+
+static void converse(int fd, const size_t *lens, size_t n, int client)
 {
 	char buf[CLC_PROPOSAL_LEN] = { 0 };
-	int byte_fd = cfg->pair[1];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if ((i % 2 == 0) == client)
+			send_exact(fd, buf, lens[i]);
+		else
+			recv_exact(fd, buf, lens[i]);
+	}
+}
+
+/* One connection's exchange, on either side: the CLC's messages over the
+ * TCP connection in clc mode, then the byte each way over the Unix pair
+ * (clc) or the TCP connection (tcp).
+ */
+static void exchange(const struct floor_cfg *cfg, int fd, int client)
+{
+	if (cfg->clc)
+		converse(fd, clc_turns, ARRAY_LEN(clc_turns), client);
+	converse(cfg->clc ? cfg->pair[!client] : fd, byte_turns,
+		 ARRAY_LEN(byte_turns), client);
+}
+
+static void serve(const struct floor_cfg *cfg, int lfd)
+{
 	long i;
 	int fd;
 
@@ -122,15 +156,7 @@ static void serve(const struct floor_cfg *cfg, int lfd)
 		fd = accept(lfd, NULL, NULL);
 		if (fd < 0)
 			die("accept");
-		if (cfg->clc) {
-			recv_exact(fd, buf, CLC_PROPOSAL_LEN);
-			send_exact(fd, buf, CLC_ACCEPT_LEN);
-			recv_exact(fd, buf, CLC_CONFIRM_LEN);
-		} else {
-			byte_fd = fd;
-		}
-		recv_exact(byte_fd, buf, 1);
-		send_exact(byte_fd, buf, 1);
+		exchange(cfg, fd, 0);
 		/* The client closes first, as in smc_stream -R. */
 		expect_eof(fd);
 		close(fd);
@@ -140,8 +166,6 @@ static void serve(const struct floor_cfg *cfg, int lfd)
 static void client(const struct floor_cfg *cfg,
 		   const struct sockaddr_in *addr)
 {
-	char buf[CLC_PROPOSAL_LEN] = { 0 };
-	int byte_fd = cfg->pair[0];
 	int zero = 0, fd;
 	long i;
 
@@ -154,15 +178,7 @@ static void client(const struct floor_cfg *cfg,
 			die("TCP_QUICKACK");
 		if (connect(fd, (const struct sockaddr *)addr, sizeof(*addr)))
 			die("connect");
-		if (cfg->clc) {
-			send_exact(fd, buf, CLC_PROPOSAL_LEN);
-			recv_exact(fd, buf, CLC_ACCEPT_LEN);
-			send_exact(fd, buf, CLC_CONFIRM_LEN);
-		} else {
-			byte_fd = fd;
-		}
-		send_exact(byte_fd, buf, 1);
-		recv_exact(byte_fd, buf, 1);
+		exchange(cfg, fd, 1);
 		close(fd);
 	}
 }
