@@ -545,6 +545,23 @@ print("unspec=%s waited=%s so_error=%s again=%s got=%s smcd=%d" %
        errno.errorcode.get(err, err), again, s.recv(1), smcd))
 PY
 
+name="connect(AF_UNSPEC) while connect() waits for the answer"
+insmod "$SMC_SELFTESTS/modules/smc_test_peer.ko"
+bait_start mute 7911
+res=$(timeout $((60 * ${SMC_TIMEOUT_SCALE:-1})) python3 /tmp/races_unspec.py \
+	7910 $param "$SMC_TOOLS/smc_diag_dump" 2>&1)
+echo "# $res"
+wait $bait
+sed 's/^/# /' /tmp/races_bait
+expect_eq "$name: it ends the attempt at once" \
+	"unspec=0 waited=EPIPE so_error=ECONNRESET" \
+	"$(echo "$res" | grep -o 'unspec=.* so_error=[0-9A-Z]*')"
+expect_eq "$name: the server sees a reset" "end=rst" \
+	"$(grep -o 'end=[a-z]*' /tmp/races_bait)"
+expect_eq "$name: the socket connects again, over SMC-D" \
+	"again=0 got=b'x' smcd=2" "$(echo "$res" | grep -o 'again=.*')"
+check "$name: rmmod smc_test_peer" rmmod smc_test_peer
+
 # SO_KEEPALIVE set on the listener after TCP made a child and before the
 # listen worker took it (here: held back by failing allocations, which
 # leave the child in TCP's queue for a later try): the accepted connection
@@ -583,22 +600,5 @@ res=$(timeout $((60 * ${SMC_TIMEOUT_SCALE:-1})) python3 /tmp/races_keepalive.py 
 echo "# $res"
 expect_eq "$name: the accepted connection keeps it and probes" \
 	"keepalive=1 probed=True" "$res"
-
-name="connect(AF_UNSPEC) while connect() waits for the answer"
-insmod "$SMC_SELFTESTS/modules/smc_test_peer.ko"
-bait_start mute 7911
-res=$(timeout $((60 * ${SMC_TIMEOUT_SCALE:-1})) python3 /tmp/races_unspec.py \
-	7910 $param "$SMC_TOOLS/smc_diag_dump" 2>&1)
-echo "# $res"
-wait $bait
-sed 's/^/# /' /tmp/races_bait
-expect_eq "$name: it ends the attempt at once" \
-	"unspec=0 waited=EPIPE so_error=ECONNRESET" \
-	"$(echo "$res" | grep -o 'unspec=.* so_error=[0-9A-Z]*')"
-expect_eq "$name: the server sees a reset" "end=rst" \
-	"$(grep -o 'end=[a-z]*' /tmp/races_bait)"
-expect_eq "$name: the socket connects again, over SMC-D" \
-	"again=0 got=b'x' smcd=2" "$(echo "$res" | grep -o 'again=.*')"
-check "$name: rmmod smc_test_peer" rmmod smc_test_peer
 
 tap_exit
