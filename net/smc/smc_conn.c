@@ -804,6 +804,28 @@ int smc_conn_connect_peer(struct smc_sock *smc, u64 peer_token,
 	return conn->bounce ? 0 : -ENOMEM;
 }
 
+/* The DMB a client named in its CONFIRM is gone, as a client that closes
+ * gives its DMB back at once, before its server may have read the CONFIRM.
+ * If it left its end in our DMB (which only one given our token in the
+ * ACCEPT could write), the connection is one closed before accept(): TCP
+ * hands such a one over with its bytes, and so do we, with nothing to
+ * write to. Socket lock held.
+ */
+bool smc_conn_peer_left(struct smc_sock *smc)
+{
+	struct smc_conn *conn = &smc->conn;
+	bool ended;
+
+	smc_conn_catch_up(smc);
+	spin_lock_bh(&conn->lock);
+	ended = conn->rx_conn_flags &
+		(SMC_CDC_CF_CONN_CLOSED | SMC_CDC_CF_CONN_ABORT);
+	if (ended)
+		conn->peer_token = 0;
+	spin_unlock_bh(&conn->lock);
+	return ended;
+}
+
 /* Nothing more goes to the peer or comes from it. Socket lock held. */
 static void smc_conn_cut_peer(struct smc_sock *smc)
 {

@@ -146,6 +146,7 @@ int smc_conn_create(struct smc_sock *smc, struct smcd_device *dev,
 		    bool *first_contact);
 int smc_conn_connect_peer(struct smc_sock *smc, u64 peer_token,
 			  u32 peer_dmb_len);
+bool smc_conn_peer_left(struct smc_sock *smc);
 void smc_conn_release(struct smc_sock *smc);
 void smc_conn_abort(struct smc_sock *smc, int err);
 void smc_conn_abort_keep_rx(struct smc_sock *smc, int err);

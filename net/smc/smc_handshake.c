@@ -885,11 +885,12 @@ static int smc_server_confirm(struct smc_sock *smc)
 	if (conf->smcd && conf->hdr.version >= SMC_CLC_V2)
 		rc = smc_conn_connect_peer(smc, conf->d.token,
 					   smc_clc_size_decode(conf->d.dmbe_size));
-	/* A client's CONFIRM naming no DMB of ours: not a peer of this
-	 * kernel (the loopback device's GID is no secret), or a broken one.
+	/* A client's CONFIRM naming no DMB of ours: one that closed since,
+	 * not a peer of this kernel (the loopback device's GID is no
+	 * secret), or a broken one.
 	 */
 	if (rc == -ENOENT)
-		rc = -EPROTO;
+		rc = smc_conn_peer_left(smc) ? 0 : -EPROTO;
 	if (!rc) {
 		smcd_lgr_note_peer(smc->conn.lgr, conf->eid,
 				   conf->first_contact ? &conf->fce : NULL);

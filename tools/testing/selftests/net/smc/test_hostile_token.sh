@@ -16,14 +16,19 @@
 #            it; anyone else may know the loopback GID, which is no
 #            secret): accept() never returns it, the client sees the
 #            connection fail.
-# Both: no DMB is left once the ends are gone.
+#   late:    the client's CONFIRM, held back until the client closed and
+#            gave its DMB back (as a busy server may read it late). The
+#            DMB it names is gone, but its bytes and its end are in the
+#            server's DMB: accept() returns the connection, and it reads
+#            them, as over TCP.
+# All: no DMB is left once the ends are gone.
 source "$(dirname "$0")/lib.sh"
 
 stream=$SMC_TOOLS/smc_stream
 kmod=$SMC_SELFTESTS/modules/smc_test_peer.ko
 dmbs=/sys/class/smcd/loopback-ism/dmbs
 
-tap_plan 9
+tap_plan 13
 
 if modprobe smc && modprobe smc_diag && modprobe smc_loopback &&
    insmod "$kmod"; then
@@ -38,6 +43,7 @@ import fcntl, os, select, socket, struct, sys, time
 
 mode, port, upstream = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 BOGUS = 0x5eed5eed5eed5eed
+DMBS = "/sys/class/smcd/loopback-ism/dmbs"
 TOKEN_OFF = 16			# SMC-D ACCEPT and CONFIRM: the DMB token
 SET = (3 << 30) | (16 << 16) | (0xb5 << 8) | 1	# SMC_TEST_PEER_SET
 dev = os.open("/dev/smc_test_peer", os.O_RDWR)
@@ -84,6 +90,16 @@ acc = read_clc(up)
 down.sendall(patch(acc) if mode == "accept" else acc)
 answer = read_clc(down)
 print("relay: client answered type=%d" % answer[4], flush=True)
+if mode == "late":
+    while down.recv(65536):		# nothing comes over TCP but its end
+        pass
+    for _ in range(100):		# then its DMB goes: the server's is left
+        with open(DMBS) as f:
+            left = f.read().strip()
+        if left == "1":
+            break
+        time.sleep(0.1)
+    print("relay: client closed, dmbs=%s" % left, flush=True)
 up.sendall(patch(answer) if mode == "confirm" and answer[4] == 3 else answer)
 
 # The CLC is over: whatever follows (TCP after a decline) goes through.
@@ -121,6 +137,29 @@ except socket.timeout:
     print("acceptor: accepted=0")
 PY
 
+# An IPPROTO_SMC server on 7821 that reads what its one connection brings.
+cat >/tmp/reader.py <<'PY'
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 256)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 7821))
+s.listen(1)
+s.settimeout(8)
+try:
+    c, _ = s.accept()
+except socket.timeout:
+    print("reader: accepted=0")
+    raise SystemExit
+c.settimeout(8)
+got = b""
+while True:
+    chunk = c.recv(4096)
+    if not chunk:
+        break
+    got += chunk
+print("reader: accepted=1 read=%s eof=1" % got.decode())
+PY
+
 # relay MODE SERVER...: SERVER on 7821, the relay on 7820, an smc_stream
 # client through the relay.
 relay()
@@ -132,13 +171,30 @@ relay()
 	python3 /tmp/relay.py "$mode" 7820 7821 >"/tmp/tok-$mode.relay" 2>&1 &
 	rpid=$!
 	wait_for_line "/tmp/tok-$mode.relay" listening
-	"$stream" -q -c 127.0.0.1 -p 7820 -n 1M -V -t 30 >"/tmp/tok-$mode.cli" 2>&1
+	if [ "$mode" = late ]; then
+		late_client >"/tmp/tok-$mode.cli" 2>&1
+	else
+		"$stream" -q -c 127.0.0.1 -p 7820 -n 1M -V -t 30 \
+			>"/tmp/tok-$mode.cli" 2>&1
+	fi
 	echo "rc=$?" >>"/tmp/tok-$mode.cli"
 	wait $spid
 	echo "rc=$?" >>"/tmp/tok-$mode.srv"
 	kill $rpid 2>/dev/null
 	wait $rpid 2>/dev/null
 	sed 's/^/# /' "/tmp/tok-$mode.relay" "/tmp/tok-$mode.srv" "/tmp/tok-$mode.cli"
+}
+
+# An IPPROTO_SMC client that sends five bytes and closes at once.
+late_client()
+{
+	python3 -c '
+import socket
+c = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 256)
+c.connect(("127.0.0.1", 7820))
+c.sendall(b"early")
+c.close()
+'
 }
 
 no_dmb_left()
@@ -176,6 +232,15 @@ else
 	fail "confirm: the client's connection failed (it moved all its data)"
 fi
 no_dmb_left confirm
+
+relay late python3 /tmp/reader.py
+expect_eq "late: the client sent its CONFIRM" \
+	"relay: client answered type=3" "$(grep answered /tmp/tok-late.relay)"
+expect_eq "late: the server read the CONFIRM after the client's DMB was gone" \
+	"relay: client closed, dmbs=1" "$(grep closed /tmp/tok-late.relay)"
+expect_eq "late: accept() returned the connection, its bytes and its end read" \
+	"reader: accepted=1 read=early eof=1" "$(grep reader: /tmp/tok-late.srv)"
+no_dmb_left late
 
 rmmod smc_test_peer
 tap_exit
