@@ -135,10 +135,12 @@ static void json_lgrinfo(const struct smc_diag_lgrinfo *l)
 	jw_open_obj("lgrinfo");
 	jw_str("role", l->role ? "server" : "client");
 	jw_u64("link_id", l->lnk[0].link_id);
-	jw_str("ib_name", (const char *)l->lnk[0].ibname);
+	jw_strn("ib_name", (const char *)l->lnk[0].ibname,
+		sizeof(l->lnk[0].ibname));
 	jw_u64("ib_port", l->lnk[0].ibport);
-	jw_str("gid", (const char *)l->lnk[0].gid);
-	jw_str("peer_gid", (const char *)l->lnk[0].peer_gid);
+	jw_strn("gid", (const char *)l->lnk[0].gid, sizeof(l->lnk[0].gid));
+	jw_strn("peer_gid", (const char *)l->lnk[0].peer_gid,
+		sizeof(l->lnk[0].peer_gid));
 	jw_close();
 }
 

@@ -4,7 +4,9 @@
  * stack of open containers to place commas, and indents when -p
  * (pretty) was given.
  */
+#include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "smc.h"
 
@@ -27,12 +29,16 @@ static void jw_indent(void)
 		fputs("  ", stdout);
 }
 
-static void jw_string(const char *s)
+/* At most @max bytes of @s: fixed-size fields of a kernel reply need not
+ * end in a NUL.
+ */
+static void jw_string(const char *s, size_t max)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *end = p + strnlen(s, max);
 
 	putchar('"');
-	for (; *p; p++) {
+	for (; p < end; p++) {
 		switch (*p) {
 		case '"':
 			fputs("\\\"", stdout);
@@ -66,7 +72,7 @@ static void jw_key(const char *key)
 		jw_indent();
 	}
 	if (key) {
-		jw_string(key);
+		jw_string(key, SIZE_MAX);
 		putchar(':');
 		if (opts.pretty)
 			putchar(' ');
@@ -110,9 +116,14 @@ void jw_close(void)
 
 void jw_str(const char *key, const char *val)
 {
+	jw_strn(key, val, SIZE_MAX);
+}
+
+void jw_strn(const char *key, const char *val, size_t max)
+{
 	jw_key(key);
 	if (val)
-		jw_string(val);
+		jw_string(val, max);
 	else
 		fputs("null", stdout);
 }

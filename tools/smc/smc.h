@@ -117,6 +117,7 @@ void jw_open_obj(const char *key);
 void jw_open_arr(const char *key);
 void jw_close(void);
 void jw_str(const char *key, const char *val);
+void jw_strn(const char *key, const char *val, size_t max);
 void jw_u64(const char *key, __u64 val);
 void jw_int(const char *key, long long val);
 void jw_bool(const char *key, bool val);

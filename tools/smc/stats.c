@@ -87,13 +87,15 @@ static int stats_cb(const struct nlmsghdr *nlh, void *data)
 	const struct nlmsghdr *copy;
 	struct stats *s = data;
 
-	if (nlh->nlmsg_len > sizeof(s->msg))
+	/* Only a message with the statistics replaces the one kept: the
+	 * nests found earlier point into it.
+	 */
+	smc_attr_table_msg(nlh, top, SMC_GEN_MAX);
+	if (!top[SMC_GEN_STATS] || nlh->nlmsg_len > sizeof(s->msg))
 		return 0;
 	memcpy(s->msg, nlh, nlh->nlmsg_len);
 	copy = (const struct nlmsghdr *)s->msg;
 	smc_attr_table_msg(copy, top, SMC_GEN_MAX);
-	if (!top[SMC_GEN_STATS])
-		return 0;
 	s->seen = true;
 	smc_attr_table(top[SMC_GEN_STATS], tb, SMC_NLA_STATS_MAX);
 	s->tech[0] = tb[SMC_NLA_STATS_SMCD_TECH];
