@@ -516,22 +516,30 @@ static void smc_bound_dev_sync(struct smc_sock *smc)
 	WRITE_ONCE(smc->sk.sk_bound_dev_if, smc->bound_dev_if);
 }
 
+/* Under TCP's lock: its softirq side sets flags of its own (SOCK_DONE) in
+ * the word we rewrite, and its keepalive timer, finding the flag off for
+ * a moment while we probe, would not run again.
+ */
 void smc_sockopts_to_tcp(struct smc_sock *smc)
 {
+	struct sock *tsk;
+
 	if (!smc->tcp)
 		return;
+	tsk = smc->tcp->sk;
+	lock_sock(tsk);
 	smc_bound_dev_sync(smc);
-	smc_copy_sk_settings(smc->tcp->sk, &smc->sk, true);
+	smc_copy_sk_settings(tsk, &smc->sk, true);
 	/* TCP wakes its reader only once SO_RCVLOWAT bytes are there: the
 	 * CLC messages, shorter, would wait for the handshake's timer. The
 	 * application's mark applies to TCP once its data goes that way.
 	 */
 	if (smc->fallback)
-		WRITE_ONCE(smc->tcp->sk->sk_rcvlowat,
-			   READ_ONCE(smc->sk.sk_rcvlowat));
+		WRITE_ONCE(tsk->sk_rcvlowat, READ_ONCE(smc->sk.sk_rcvlowat));
 	/* Our probing of a writer's peer keeps TCP's keepalive on. */
 	if (smc->conn.tx_probing)
-		sock_set_flag(smc->tcp->sk, SOCK_KEEPOPEN);
+		sock_set_flag(tsk, SOCK_KEEPOPEN);
+	release_sock(tsk);
 }
 
 /* After an option, bind() or connect() went to the TCP socket: IP_TOS
@@ -554,6 +562,8 @@ void smc_sockopts_inherit(struct smc_sock *child, const struct sock *lsk)
 {
 	struct sock *tsk = child->tcp->sk;
 
+	/* The connection is live: TCP's lock, see smc_sockopts_to_tcp(). */
+	lock_sock(tsk);
 	/* SO_KEEPALIVE set on the listener since TCP made the child: TCP
 	 * arms the timer only while the flag is still clear.
 	 */
@@ -561,6 +571,7 @@ void smc_sockopts_inherit(struct smc_sock *child, const struct sock *lsk)
 	    tsk->sk_prot->keepalive)
 		tsk->sk_prot->keepalive(tsk, 1);
 	smc_copy_sk_settings(tsk, lsk, false);
+	release_sock(tsk);
 	smc_copy_sk_settings(&child->sk, tsk, true);
 	/* TCP's copy stays at 1 until a fallback, see smc_sockopts_to_tcp(). */
 	child->sk.sk_rcvlowat = READ_ONCE(lsk->sk_rcvlowat);
