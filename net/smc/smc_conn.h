@@ -188,6 +188,7 @@ int smc_data_ioctl(struct smc_sock *smc, unsigned int cmd, unsigned long arg);
 /* smc_probe.c */
 void smc_probe_work(struct work_struct *work);
 void smc_probe_arm(struct smc_sock *smc);
+bool smc_probe_keepalive_opt(struct smc_sock *smc, int optname, int *val);
 void smc_probe_space(struct smc_sock *smc);
 void smc_probe_stop(struct smc_sock *smc);
 

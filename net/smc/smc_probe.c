@@ -154,6 +154,54 @@ void smc_probe_space(struct smc_sock *smc)
 		sock_put(&smc->sk);	/* it was pending, with its own hold */
 }
 
+/* What a keepalive setting reads as: @cur, unless it is still the value
+ * our probing set (then what comes back afterwards, see smc_probe_set());
+ * zero stands for the namespace's default, as in TCP's own reading.
+ */
+static int smc_probe_shown(u32 cur, u32 ours, u32 saved, u32 dflt)
+{
+	u32 v = cur == ours ? saved : cur;
+
+	return v ?: dflt;
+}
+
+/* getsockopt(TCP_KEEPIDLE, TCP_KEEPINTVL or TCP_KEEPCNT) while we probe:
+ * the application reads its own settings, not ours, as SO_KEEPALIVE
+ * reads 0. False when TCP's answer stands. Socket lock held.
+ */
+bool smc_probe_keepalive_opt(struct smc_sock *smc, int optname, int *val)
+{
+	struct smc_conn *conn = &smc->conn;
+	const struct tcp_sock *tp;
+	const struct net *net;
+
+	if (!conn->tx_probing || !smc->tcp)
+		return false;
+	tp = tcp_sk(smc->tcp->sk);
+	net = sock_net(smc->tcp->sk);
+	switch (optname) {
+	case TCP_KEEPIDLE:
+		*val = smc_probe_shown(READ_ONCE(tp->keepalive_time),
+				       SMC_PROBE_IDLE * HZ,
+				       conn->probe_saved.time,
+				       READ_ONCE(net->ipv4.sysctl_tcp_keepalive_time)) / HZ;
+		return true;
+	case TCP_KEEPINTVL:
+		*val = smc_probe_shown(READ_ONCE(tp->keepalive_intvl),
+				       SMC_PROBE_INTVL * HZ,
+				       conn->probe_saved.intvl,
+				       READ_ONCE(net->ipv4.sysctl_tcp_keepalive_intvl)) / HZ;
+		return true;
+	case TCP_KEEPCNT:
+		*val = smc_probe_shown(READ_ONCE(tp->keepalive_probes),
+				       SMC_PROBE_COUNT,
+				       conn->probe_saved.probes,
+				       READ_ONCE(net->ipv4.sysctl_tcp_keepalive_probes));
+		return true;
+	}
+	return false;
+}
+
 /* The connection ends. Socket lock held. */
 void smc_probe_stop(struct smc_sock *smc)
 {

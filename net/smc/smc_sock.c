@@ -778,6 +778,19 @@ static int smc_setsockopt(struct socket *sock, int level, int optname,
 	return rc;
 }
 
+/* An int option's value, cut to the caller's length as TCP does. */
+static int smc_put_int_opt(int val, char __user *optval, int __user *optlen)
+{
+	int len;
+
+	if (get_user(len, optlen))
+		return -EFAULT;
+	len = min_t(unsigned int, len, sizeof(int));
+	if (put_user(len, optlen) || copy_to_user(optval, &val, len))
+		return -EFAULT;
+	return 0;
+}
+
 static int smc_getsockopt(struct socket *sock, int level, int optname,
 			  char __user *optval, int __user *optlen)
 {
@@ -799,6 +812,15 @@ static int smc_getsockopt(struct socket *sock, int level, int optname,
 	}
 	if (!smc->tcp || !smc->tcp->ops->getsockopt)
 		return -EOPNOTSUPP;
+	if (level == SOL_TCP) {
+		bool ours;
+
+		lock_sock(&smc->sk);
+		ours = smc_probe_keepalive_opt(smc, optname, &val);
+		release_sock(&smc->sk);
+		if (ours)
+			return smc_put_int_opt(val, optval, optlen);
+	}
 	return smc->tcp->ops->getsockopt(smc->tcp, level, optname, optval,
 					 optlen);
 }

@@ -8,11 +8,11 @@
 # application does not read, the probes are answered and the connection
 # lives on, even with a TCP_USER_TIMEOUT far shorter than the wait; the
 # application never sees the keepalive (SO_KEEPALIVE reads 0, its
-# TCP_KEEP* values come back). An application with its own keepalive
+# TCP_KEEP* values read as it set them, during and after). An application with its own keepalive
 # keeps it as it set it. (A dead peer: test_peer_kill.sh.)
 source "$(dirname "$0")/lib.sh"
 
-tap_plan 9
+tap_plan 10
 
 modprobe smc && modprobe smc_diag && modprobe smc_loopback ||
 	fail "modprobe smc smc_diag smc_loopback"
@@ -67,6 +67,10 @@ time.sleep(3)		# blocked four seconds
 blocked = before == sent[0] and t.is_alive()
 during = timers()
 ka_during = w.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE)
+keep_during = "%d/%d/%d" % (
+	w.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE),
+	w.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL),
+	w.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT))
 got, bad = 0, 0
 while got < total:
 	b = r.recv(CHUNK)
@@ -77,9 +81,9 @@ while got < total:
 t.join()
 time.sleep(0.2)
 after = timers()
-print("result: blocked=%d timer_during=%s so_keepalive=%d err=%s got=%d bad=%d "
-      "timer_after=%s keep=%d/%d/%d" %
-      (blocked, during, ka_during, err[0], got, bad, after,
+print("result: blocked=%d timer_during=%s so_keepalive=%d keep_during=%s "
+      "err=%s got=%d bad=%d timer_after=%s keep=%d/%d/%d" %
+      (blocked, during, ka_during, keep_during, err[0], got, bad, after,
        w.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE),
        w.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL),
        w.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT)))
@@ -106,6 +110,8 @@ expect_eq "meanwhile the TCP connection had keepalive running" keepalive \
 	"$(field "$res" timer_during)"
 expect_eq "the application saw SO_KEEPALIVE 0 throughout" 0 \
 	"$(field "$res" so_keepalive)"
+expect_eq "and its own TCP_KEEPIDLE/INTVL/CNT while the peer was probed" \
+	77/33/5 "$(field "$res" keep_during)"
 expect_eq "TCP_USER_TIMEOUT 1.5 s did not end it: the peer answered" \
 	"err=None got=67108864 bad=0" \
 	"$(echo "$res" | grep -o 'err=[^ ]* got=[^ ]* bad=[^ ]*')"
