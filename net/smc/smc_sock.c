@@ -812,7 +812,8 @@ static int smc_getsockopt(struct socket *sock, int level, int optname,
 	}
 	if (!smc->tcp || !smc->tcp->ops->getsockopt)
 		return -EOPNOTSUPP;
-	if (level == SOL_TCP) {
+	/* Unlocked first: other readers (TCP_INFO) need not wait for us. */
+	if (level == SOL_TCP && READ_ONCE(smc->conn.tx_probing)) {
 		bool ours;
 
 		lock_sock(&smc->sk);
