@@ -582,49 +582,52 @@ static void smc_rx_update_peer(struct smc_sock *smc)
 		smc_conn_send_cdc(smc);
 }
 
-/* Bytes before the urgent byte (past any that left the stream), -1
- * without one ahead.
+/* The ring as a reader sees it. Taken in one look under conn->lock: a
+ * signal may move the urgent mark on and send the byte under it out of
+ * the stream at once, and a reader that saw the mark moved but not that
+ * byte gone would read the byte as data.
  */
-static int smc_rx_mark(struct smc_conn *conn)
+struct smc_rx_look {
+	u32	dead;	/* the first bytes, which left the stream */
+	u32	avail;	/* the bytes after them */
+	int	mark;	/* of those, the bytes before the urgent one; -1: none */
+};
+
+static void smc_rx_look(struct smc_conn *conn, struct smc_rx_look *l)
 {
-	int d = -1;
+	int n;
 
 	spin_lock_bh(&conn->lock);
+	n = max(smc_cursor_diff(conn->rmb_ring, &conn->rx_cons,
+				&conn->rx_prod), 0);
+	l->dead = min_t(u32, conn->urg_dead, n);
+	l->avail = n - l->dead;
+	l->mark = -1;
 	if (conn->urg_state != SMC_URG_NONE)
-		d = smc_cursor_diff(conn->rmb_ring, &conn->rx_cons,
-				    &conn->urg_curs) - 1 - conn->urg_dead;
+		l->mark = smc_cursor_diff(conn->rmb_ring, &conn->rx_cons,
+					  &conn->urg_curs) - 1 - conn->urg_dead;
 	spin_unlock_bh(&conn->lock);
-	return d;
 }
 
-static u32 smc_rx_dead(struct smc_conn *conn)
+static int smc_rx_mark(struct smc_conn *conn)
 {
-	return READ_ONCE(conn->urg_dead);
+	struct smc_rx_look l;
+
+	smc_rx_look(conn, &l);
+	return l.mark;
 }
 
-/* Bytes in the ring that are still in the stream. */
-static u32 smc_rx_in_stream(struct smc_conn *conn)
-{
-	u32 n = smc_conn_readable(conn);
-
-	return n - min(n, smc_rx_dead(conn));
-}
-
-/* Whether an urgent byte ahead is not part of the stream (no
- * SO_OOBINLINE): reads skip it, as TCP's do.
+/* What reads can return: readiness. An urgent byte ahead is not part of
+ * the stream without SO_OOBINLINE: reads skip it, as TCP's do.
  */
-static bool smc_rx_urgent_ahead(struct smc_sock *smc)
-{
-	return !sock_flag(&smc->sk, SOCK_URGINLINE) &&
-	       smc_rx_mark(&smc->conn) >= 0;
-}
-
-/* What reads can return: readiness. */
 static u32 smc_rx_readable(struct smc_sock *smc)
 {
-	u32 n = smc_rx_in_stream(&smc->conn);
+	struct smc_rx_look l;
 
-	return n && smc_rx_urgent_ahead(smc) ? n - 1 : n;
+	smc_rx_look(&smc->conn, &l);
+	if (l.avail && l.mark >= 0 && !sock_flag(&smc->sk, SOCK_URGINLINE))
+		return l.avail - 1;
+	return l.avail;
 }
 
 /* SIOCINQ as tcp_inq() counts: with an urgent byte ahead (not inline),
@@ -632,10 +635,12 @@ static u32 smc_rx_readable(struct smc_sock *smc)
  */
 static u32 smc_rx_inq(struct smc_sock *smc)
 {
-	int mark = sock_flag(&smc->sk, SOCK_URGINLINE) ? -1 :
-		   smc_rx_mark(&smc->conn);
+	struct smc_rx_look l;
 
-	return mark >= 0 ? mark : smc_rx_in_stream(&smc->conn);
+	smc_rx_look(&smc->conn, &l);
+	if (l.mark >= 0 && !sock_flag(&smc->sk, SOCK_URGINLINE))
+		return l.mark;
+	return l.avail;
 }
 
 /* Consume @n bytes; the urgent byte is forgotten once passed. Bytes that
@@ -650,19 +655,6 @@ static void smc_rx_consume(struct smc_conn *conn, u32 n)
 	    smc_cursor_diff(conn->rmb_ring, &conn->rx_cons, &conn->urg_curs) <= 0)
 		conn->urg_state = SMC_URG_NONE;
 	spin_unlock_bh(&conn->lock);
-}
-
-/* Step over the bytes that left the stream before reading. Socket lock
- * held: the reader's cursor is ours to move.
- */
-static void smc_rx_skip_dead(struct smc_sock *smc)
-{
-	u32 dead = smc->conn.lgr ? smc_rx_dead(&smc->conn) : 0;
-
-	if (dead) {
-		smc_rx_consume(&smc->conn, dead);
-		smc_rx_update_peer(smc);
-	}
 }
 
 static void smc_rx_urgent_read(struct smc_conn *conn)
@@ -781,6 +773,7 @@ int smc_data_recvmsg(struct smc_sock *smc, struct msghdr *msg, size_t len,
 	int target = sock_rcvlowat(sk, flags & MSG_WAITALL, len);
 	size_t copied = 0;
 	u32 avail, n, want, skip, peeked = 0;
+	struct smc_rx_look look;
 	int rc = 0, mark, waited;
 
 	if (flags & MSG_OOB)
@@ -799,24 +792,31 @@ int smc_data_recvmsg(struct smc_sock *smc, struct msghdr *msg, size_t len,
 		/* A peek looks on past what it has copied, as TCP's does. */
 		if (flags & MSG_PEEK)
 			peeked = copied;
-		smc_rx_skip_dead(smc);
-		avail = conn->lgr ? smc_conn_readable(conn) : 0;
-		if (!copied && avail && avail == conn->rmb_ring)
+		look = (struct smc_rx_look){ .mark = -1 };
+		if (conn->lgr)
+			smc_rx_look(conn, &look);
+		avail = look.avail;
+		if (!copied && avail && look.dead + avail == conn->rmb_ring)
 			smc_stat_buf(sock_net(sk), SMC_STAT_SMCD, SMC_STAT_RX,
 				     SMC_STAT_BUF_FULL);
-		skip = 0;
-		mark = avail ? smc_rx_mark(conn) : -1;
+		/* Bytes that left the stream are stepped over (our cursor:
+		 * the socket lock is held), and so is the urgent byte.
+		 */
+		skip = look.dead;
+		mark = avail ? look.mark : -1;
 		if (mark == 0 && copied)
 			break;	/* TCP stops at the urgent mark */
-		if (mark == 0 && !sock_flag(sk, SOCK_URGINLINE))
-			skip = 1;	/* the urgent byte is not in the stream */
-		else if (mark > 0)
+		if (mark == 0 && !sock_flag(sk, SOCK_URGINLINE)) {
+			skip++;		/* the urgent byte is not in the stream */
+			avail--;
+		} else if (mark > 0) {
 			avail = min_t(u32, avail, mark);
-		avail -= skip;
+		}
 		if (!len && avail)
 			break;
 		if (skip && !avail && !(flags & MSG_PEEK)) {
 			smc_rx_consume(conn, skip);
+			smc_rx_update_peer(smc);
 			continue;
 		}
 		if (peeked) {

@@ -2055,6 +2055,71 @@ static void sc_urgent_at_reset(void)
 	close(c);
 }
 
+/* Pairs "xX" sent with MSG_OOB, X urgent, as fast as they go, for at
+ * most two seconds (TCP sends a segment for each).
+ */
+struct urg_sender {
+	int		fd;
+	int		pairs;
+	pthread_t	th;
+};
+
+static void *urg_sender_run(void *arg)
+{
+	struct urg_sender *u = arg;
+	long end = now_ms() + 2000;
+	char pair[2];
+	int i;
+
+	for (i = 0; i < u->pairs; i++) {
+		if (!(i % 256) && now_ms() > end)
+			break;
+		pair[0] = 'a' + i % 26;
+		pair[1] = 'A' + i % 26;
+		if (send(u->fd, pair, 2, MSG_OOB | MSG_NOSIGNAL) != 2)
+			break;
+	}
+	shutdown(u->fd, SHUT_WR);
+	return NULL;
+}
+
+/* A reader that stopped at an urgent mark sits on the urgent byte; when
+ * the next urgent byte comes, that one leaves the stream (TCP's
+ * tcp_check_urg()). A recv() therefore never starts with an urgent byte,
+ * however the next mark races the reader, and the normal bytes all come
+ * in order.
+ */
+static void sc_urgent_race(void)
+{
+	static char buf[1 << 20];
+	struct urg_sender u = { .pairs = 100000 };
+	long calls = 0, starts = 0, lower = 0, out_of_order = 0;
+	int c, i;
+	ssize_t n;
+
+	mkpair(&c, &u.fd);
+	so(u.fd, SOL_TCP, TCP_NODELAY, 1);
+	pthread_create(&u.th, NULL, urg_sender_run, &u);
+	while ((n = recv(c, buf, sizeof(buf), 0)) > 0) {
+		calls++;
+		starts += buf[0] >= 'A' && buf[0] <= 'Z';
+		for (i = 0; i < n; i++) {
+			if (buf[i] < 'a' || buf[i] > 'z')
+				continue;
+			out_of_order += buf[i] != 'a' + lower % 26;
+			lower++;
+		}
+	}
+	pthread_join(u.th, NULL);
+	rec("end of stream: %s", n ? en(errno) : "EOF");
+	rec("recv() calls: %s", calls ? "some" : "none");
+	rec("recv() calls that started with an urgent byte: %ld", starts);
+	rec("normal bytes: %s, out of order: %ld", lower ? "some" : "none",
+	    out_of_order);
+	close(c);
+	close(u.fd);
+}
+
 static void rec_linger(int fd, const char *who)
 {
 	struct linger lg = { -1, -1 };
@@ -4609,6 +4674,7 @@ static const struct scenario scenarios[] = {
 	{ "MSG_OOB send that only partly fits", sc_oob_partial },
 	{ "a second urgent byte: the first leaves the stream or joins it", sc_oob_second },
 	{ "an urgent byte before a reset or the peer's close", sc_urgent_at_reset },
+	{ "urgent bytes racing the reader: none read as data at a recv()'s start", sc_urgent_race },
 	{ "zero-length send", sc_empty_send },
 	{ "sendfile", sc_sendfile },
 	{ "splice to and from a pipe", sc_splice },
