@@ -305,6 +305,13 @@ static void smc_conn_signal(struct smcd_buf *buf)
 			 EPOLLERR | EPOLLHUP, POLL_HUP);
 		return;
 	}
+	/* Before the peer's end, which may come in the same header (a
+	 * device that delivers only the last of several signals).
+	 */
+	if (urgent) {
+		sk_send_sigurg(sk);
+		smc_wake(sk, EPOLLPRI | EPOLLRDBAND, POLL_PRI);
+	}
 	if (newflags) {
 		/* The peer is done writing: SIGIO as tcp_fin() raises it, a
 		 * hang-up once neither side writes, then readable (for EOF).
@@ -314,10 +321,6 @@ static void smc_conn_signal(struct smcd_buf *buf)
 			 POLL_HUP : POLL_IN);
 		smc_wake(sk, EPOLLIN | EPOLLRDNORM, POLL_IN);
 		return;
-	}
-	if (urgent) {
-		sk_send_sigurg(sk);
-		smc_wake(sk, EPOLLPRI | EPOLLRDBAND, POLL_PRI);
 	}
 	if (more_data)
 		smc_wake(sk, EPOLLIN | EPOLLRDNORM, POLL_IN);
