@@ -188,7 +188,6 @@ struct ivs {
 
 	struct gen_pool		*heap;
 	struct ida		slot_ida;
-	atomic_t		seq;
 	spinlock_t		sig_lock;	/* local slots' buf vs signals */
 	struct ivs_local_slot	*slots;
 	struct tasklet_struct	tasklet;
@@ -505,8 +504,11 @@ static int ivs_register_dmb(struct smcd_device *smcd, struct smcd_buf *buf,
 		return -ENOMEM;
 	}
 	memset((void *)addr, 0, buf->len);
+	/* Drawn, not counted: a token of the next DMB must not be
+	 * guessable from one a peer was given (see ivs_check_token()).
+	 */
 	do {
-		seq = (u32)atomic_inc_return(&ivs->seq);
+		seq = get_random_u32();
 	} while (!seq);
 	token = (u64)ivs->area << IVS_TOKEN_AREA_SHIFT |
 		(u64)seq << IVS_TOKEN_SEQ_SHIFT | slot;
@@ -707,6 +709,25 @@ static int ivs_move_data(struct smcd_device *smcd, u64 token, u32 idx,
 }
 
 /* A signal is a move of nothing: the same checks on the peer's slot. */
+/* A peer's token names a DMB in the area of its GID that the owner has
+ * published under that very token now. Anybody can write the table, so
+ * this keeps no one out of it; it keeps our data from going where a
+ * peer's token leads when that is not a DMB of the peer's own.
+ */
+static int ivs_check_token(struct smcd_device *smcd,
+			   const struct smcd_gid *rgid, u64 token)
+{
+	struct ivs *ivs = ivs_of(smcd);
+	u32 area = token >> IVS_TOKEN_AREA_SHIFT;
+	u32 slot = token & IVS_TOKEN_SLOT_MASK;
+
+	if (ivs_query_gid(smcd, rgid, 0, 0) || area != (rgid->gid & 0xff) ||
+	    slot >= ivs->nr_slots ||
+	    READ_ONCE(ivs_slot(ivs, area, slot)->token) != token)
+		return -ENOENT;
+	return 0;
+}
+
 static int ivs_signal_dmb(struct smcd_device *smcd, u64 token, u32 idx)
 {
 	return ivs_move_data(smcd, token, idx, true, 0, NULL, 0);
@@ -717,6 +738,7 @@ static const struct smcd_device_ops ivs_ops = {
 	.get_chid	= ivs_get_chid,
 	.supports_v2	= ivs_supports_v2,
 	.query_gid	= ivs_query_gid,
+	.check_token	= ivs_check_token,
 	.register_dmb	= ivs_register_dmb,
 	.unregister_dmb	= ivs_unregister_dmb,
 	.move_data	= ivs_move_data,
@@ -850,7 +872,6 @@ static int ivs_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ida_init(&ivs->slot_ida);
 	spin_lock_init(&ivs->sig_lock);
 	tasklet_setup(&ivs->tasklet, ivs_tasklet);
-	atomic_set(&ivs->seq, get_random_u32());
 
 	rc = pci_enable_device(pdev);
 	if (rc)

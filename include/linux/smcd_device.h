@@ -130,6 +130,10 @@ struct smcd_device;
  *	no registered DMB has that token.
  * @detach_dmb: drop the view @view (of @view->token), which its holder
  *	wrote up to @view->written; -ENOENT if there is none
+ * @check_token: optional, for devices without @attach_dmb: 0 if @token
+ *	names a DMB registered now by the device of GID @rgid, -ENOENT if
+ *	not.  A peer's token is taken only after this check: @move_data
+ *	writes wherever a token leads, to another connection's DMB too.
  * @move_data: copy @size bytes from @data into the DMB @token at byte
  *	@offset (from the start of the DMB), then, if @signal, signal the
  *	DMB's element @idx.  -ENOENT for an unknown token, -EINVAL if the
@@ -151,6 +155,8 @@ struct smcd_device_ops {
 	int	(*attach_dmb)(struct smcd_device *dev, u64 token,
 			      struct smcd_buf *view);
 	int	(*detach_dmb)(struct smcd_device *dev, struct smcd_buf *view);
+	int	(*check_token)(struct smcd_device *dev,
+			       const struct smcd_gid *rgid, u64 token);
 	int	(*move_data)(struct smcd_device *dev, u64 token, u32 idx,
 			     bool signal, u32 offset, const void *data, u32 size);
 	int	(*signal_dmb)(struct smcd_device *dev, u64 token, u32 idx);
@@ -294,6 +300,17 @@ static inline int smcd_dmb_detach(struct smcd_device *dev,
 	if (!smcd_device_can_attach(dev))
 		return -EOPNOTSUPP;
 	return dev->ops->detach_dmb(dev, view);
+}
+
+/* Whether a peer's @token is one its device (GID @rgid) has registered;
+ * 0 where the device cannot tell.
+ */
+static inline int smcd_dmb_check_token(struct smcd_device *dev,
+				       const struct smcd_gid *rgid, u64 token)
+{
+	if (!dev->ops->check_token)
+		return 0;
+	return dev->ops->check_token(dev, rgid, token);
 }
 
 static inline int smcd_add_vlan_id(struct smcd_device *dev, u64 vid)

@@ -795,11 +795,13 @@ int smc_conn_connect_peer(struct smc_sock *smc, u64 peer_token,
 		WRITE_ONCE(conn->peer_attached, true);
 		return 0;
 	}
-	/* The device shares memory but has no such DMB: the peer named one
-	 * that is not its own, or none. Staged through move_data, our data
-	 * would go wherever that token leads, another connection's DMB.
+	/* The device has no such DMB, or none of the peer's by that token:
+	 * the peer named one that is not its own, or none. Staged through
+	 * move_data, our data would go wherever that token leads, another
+	 * connection's DMB.
 	 */
-	if (rc != -EOPNOTSUPP)
+	if (rc != -EOPNOTSUPP ||
+	    smcd_dmb_check_token(dev, &conn->lgr->peer_gid, peer_token))
 		return -ENOENT;
 	/* No shared memory with this device: stage data for move_data. */
 	if (!conn->bounce)
