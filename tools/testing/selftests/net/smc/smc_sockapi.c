@@ -4964,10 +4964,21 @@ static unsigned int parse_variants(const char *s)
 	return m;
 }
 
+/* A scenario's time, stretched as the suite's timeouts are on slow
+ * (debug) kernels.
+ */
+static int default_timeout(void)
+{
+	const char *scale = getenv("SMC_TIMEOUT_SCALE");
+	int f = scale ? atoi(scale) : 1;
+
+	return 30 * (f > 0 ? f : 1);
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = { .a = K_TCP, .b = K_SMC, .variants = 7,
-			     .timeout = 30 };
+			     .timeout = default_timeout() };
 	int opt, i, n = 0, failed = 0, list = 0;
 
 	while ((opt = getopt(argc, argv, "a:b:f:s:x:pvlt:S")) != -1) {
