@@ -61,8 +61,9 @@
  * count to drop to zero (both sides with full barriers, so one of them
  * sees the other).  The memory is reused only afterwards.  A peer that
  * dies (or misbehaves) with the count raised cannot stall us: after
- * IVS_DRAIN_MS the slot and its memory are retired until the driver is
- * reloaded.
+ * IVS_DRAIN_MS the slot and its memory are retired until its count is
+ * back at zero (looked at when slots or memory run out), and for a while
+ * later drains wait only IVS_DRAIN_SHORT_MS; on removal none waits.
  *
  * Removal (rmmod, PCI unplug): smcd_device_unregister() aborts every
  * connection and waits for the DMBs to be given back; then our area is
@@ -114,6 +115,12 @@ enum {
 #define IVS_MAX_SLOTS		BIT(16)
 #define IVS_MIN_HEAP		SZ_256K
 #define IVS_DRAIN_MS		200
+/* Once a drain timed out, later ones wait only this long, for a while:
+ * the counts are in memory every guest writes, and a hostile one could
+ * have raised them all (a copy in flight takes microseconds).
+ */
+#define IVS_DRAIN_SHORT_MS	1
+#define IVS_DRAIN_SUSPECT_MS	10000
 #define IVS_INIT_WAIT_MS	2000
 /* The owner's heartbeat period, and how long a claimant watches it. */
 #define IVS_BEAT_MS		50
@@ -192,7 +199,9 @@ struct ivs {
 	struct ivs_local_slot	*slots;
 	struct tasklet_struct	tasklet;
 	int			irq;
-	unsigned int		retired;
+	unsigned int		retired;	/* under sig_lock */
+	unsigned long		drain_short_until;	/* jiffies */
+	bool			removing;
 };
 
 static unsigned int areas = 2;
@@ -479,6 +488,40 @@ static int ivs_query_gid(struct smcd_device *smcd, const struct smcd_gid *rgid,
 	return 0;
 }
 
+static unsigned int ivs_drain_ms(struct ivs *ivs)
+{
+	if (time_before(jiffies, READ_ONCE(ivs->drain_short_until)))
+		return IVS_DRAIN_SHORT_MS;
+	return IVS_DRAIN_MS;
+}
+
+/* Retired slots whose writer count came back to zero: into use again.
+ * Returns how many.
+ */
+static unsigned int ivs_reclaim(struct ivs *ivs)
+{
+	unsigned int n = 0;
+	u32 slot;
+
+	spin_lock_bh(&ivs->sig_lock);
+	for (slot = 0; slot < ivs->nr_slots && ivs->retired; slot++) {
+		struct ivs_local_slot *ls = &ivs->slots[slot];
+		struct ivs_slot *s = ivs_slot(ivs, ivs->area, slot);
+
+		/* Acquire, as in ivs_drain(). */
+		if (!ls->retired || atomic_read_acquire(&s->writers))
+			continue;
+		ls->retired = false;
+		ivs->retired--;
+		gen_pool_free(ivs->heap, ls->addr, ls->len);
+		ls->addr = 0;
+		ida_free(&ivs->slot_ida, slot);
+		n++;
+	}
+	spin_unlock_bh(&ivs->sig_lock);
+	return n;
+}
+
 static int ivs_register_dmb(struct smcd_device *smcd, struct smcd_buf *buf,
 			    gfp_t gfp)
 {
@@ -494,11 +537,16 @@ static int ivs_register_dmb(struct smcd_device *smcd, struct smcd_buf *buf,
 		return -EINVAL;
 	slot = ida_alloc_max(&ivs->slot_ida, ivs->nr_slots - 1,
 			     gfp & ~__GFP_ACCOUNT);
+	/* Retired slots keep their index and memory until reclaimed. */
+	if (slot == -ENOSPC && ivs_reclaim(ivs))
+		slot = ida_alloc_max(&ivs->slot_ida, ivs->nr_slots - 1,
+				     gfp & ~__GFP_ACCOUNT);
 	if (slot < 0)
 		return slot == -ENOSPC ? -ENOSPC : -ENOMEM;
-	/* Retired slots keep their index: never handed out again. */
 	ls = &ivs->slots[slot];
 	addr = gen_pool_alloc(ivs->heap, buf->len);
+	if (!addr && ivs_reclaim(ivs))
+		addr = gen_pool_alloc(ivs->heap, buf->len);
 	if (!addr) {
 		ida_free(&ivs->slot_ida, slot);
 		return -ENOMEM;
@@ -546,9 +594,9 @@ static int ivs_register_dmb(struct smcd_device *smcd, struct smcd_buf *buf,
 /* Wait for writers in flight (ours or a peer's) to leave the slot: a
  * copy of at most a bounce buffer, so normally at once.
  */
-static bool ivs_drain(struct ivs_slot *s)
+static bool ivs_drain(struct ivs_slot *s, unsigned int ms)
 {
-	unsigned long deadline = jiffies + msecs_to_jiffies(IVS_DRAIN_MS);
+	unsigned long deadline = jiffies + msecs_to_jiffies(ms);
 
 	/* Acquire: the writers' copies are done before the memory is
 	 * reused (pairs with ivs_writer_put()).
@@ -576,9 +624,16 @@ static void ivs_slot_release(struct ivs *ivs, u32 slot)
 	 * ivs_writer_get()): we see its count, or it sees the token gone.
 	 */
 	smp_mb();
-	if (!ivs_drain(s)) {
+	/* On removal the area closes next, and the next driver here waits
+	 * longer than any copy takes before it claims the area again.
+	 */
+	if (!READ_ONCE(ivs->removing) && !ivs_drain(s, ivs_drain_ms(ivs))) {
+		spin_lock_bh(&ivs->sig_lock);
 		ls->retired = true;
 		ivs->retired++;
+		spin_unlock_bh(&ivs->sig_lock);
+		WRITE_ONCE(ivs->drain_short_until, jiffies +
+			   msecs_to_jiffies(IVS_DRAIN_SUSPECT_MS));
 		dev_warn_ratelimited(&ivs->pdev->dev,
 				     "slot %u still written to, retired\n", slot);
 		return;
@@ -981,6 +1036,7 @@ static void ivs_remove(struct pci_dev *pdev)
 	struct ivs *ivs = pci_get_drvdata(pdev);
 	struct smcd_device *smcd = ivs->smcd;
 
+	WRITE_ONCE(ivs->removing, true);
 	smcd_device_unregister(smcd);
 	ivs_area_close(ivs);
 	free_irq(ivs->irq, ivs);
