@@ -89,6 +89,18 @@ meet()
 	return 1
 }
 
+# ivs_pci: the sysfs directory of this guest's ivshmem-doorbell device.
+ivs_pci()
+{
+	local d
+
+	for d in /sys/bus/pci/devices/*; do
+		[ "$(cat "$d/vendor")" = 0x1af4 ] && [ "$(cat "$d/device")" = 0x1110 ] &&
+			echo "$d" && return 0
+	done
+	return 1
+}
+
 # The socket count the kernel keeps for a proto in /proc/net/protocols.
 proto_sockets()
 {

@@ -63,18 +63,6 @@ role()
 	[ "$GUEST_ID" -eq "$1" ] && echo server || echo client
 }
 
-# ivs_pci: the sysfs directory of this guest's ivshmem-doorbell device.
-ivs_pci()
-{
-	local d
-
-	for d in /sys/bus/pci/devices/*; do
-		[ "$(cat "$d/vendor")" = 0x1af4 ] && [ "$(cat "$d/device")" = 0x1110 ] &&
-			echo "$d" && return 0
-	done
-	return 1
-}
-
 # Guest 0 has checks more: bad parameters, its device goes away, and it is
 # the target of the hostile peer.
 tap_plan $((GUEST_ID == 0 ? 50 : 36))

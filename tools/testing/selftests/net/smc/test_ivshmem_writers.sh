@@ -19,18 +19,6 @@ source "$(dirname "$0")/lib.sh"
 
 PORT=7500
 
-# ivs_pci: the sysfs directory of this guest's ivshmem-doorbell device.
-ivs_pci()
-{
-	local d
-
-	for d in /sys/bus/pci/devices/*; do
-		[ "$(cat "$d/vendor")" = 0x1af4 ] && [ "$(cat "$d/device")" = 0x1110 ] &&
-			echo "$d" && return 0
-	done
-	return 1
-}
-
 # retired: the slots the kernel log says guest 0's driver retired so far.
 retired()
 {
