@@ -151,7 +151,10 @@ up.listen(4)
 relay = subprocess.Popen(["python3", "/tmp/ivrelay.py", "guess", "2"],
                          stdout=open("/tmp/ivtok-guess.relay", "w"),
                          stderr=subprocess.STDOUT)
-time.sleep(1)
+for _ in range(600):		# until it listens (slow kernels too)
+    if "listening" in open("/tmp/ivtok-guess.relay").read():
+        break
+    time.sleep(0.1)
 c1 = smc_sock()
 c1.connect(("127.0.0.1", 7820))
 s1, _ = up.accept()
