@@ -44,6 +44,26 @@ u32 smc_conn_readable(struct smc_conn *conn)
 	return n > 0 ? n : 0;
 }
 
+/* Returns @l->avail. Apart from smc_data.c, so that a test can stop a
+ * reader right after a look that found nothing (smc_test_delay).
+ */
+u32 smc_conn_look(struct smc_conn *conn, struct smc_rx_view *l)
+{
+	int n;
+
+	spin_lock_bh(&conn->lock);
+	n = max(smc_cursor_diff(conn->rmb_ring, &conn->rx_cons,
+				&conn->rx_prod), 0);
+	l->dead = min_t(u32, conn->urg_dead, n);
+	l->avail = n - l->dead;
+	l->mark = -1;
+	if (conn->urg_state != SMC_URG_NONE)
+		l->mark = smc_cursor_diff(conn->rmb_ring, &conn->rx_cons,
+					  &conn->urg_curs) - 1 - conn->urg_dead;
+	spin_unlock_bh(&conn->lock);
+	return l->avail;
+}
+
 enum smc_rx_news smc_conn_rx_news(struct smc_conn *conn)
 {
 	enum smc_rx_news news = SMC_RX_NOTHING;

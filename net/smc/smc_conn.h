@@ -155,6 +155,19 @@ int smc_conn_send_cdc(struct smc_sock *smc);
 void smc_conn_catch_up(struct smc_sock *smc);
 void smc_conn_send_abort(struct smc_sock *smc);
 u32 smc_conn_readable(struct smc_conn *conn);
+
+/* The ring as a reader sees it. Taken in one look under conn->lock: a
+ * signal may move the urgent mark on and send the byte under it out of
+ * the stream at once, and a reader that saw the mark moved but not that
+ * byte gone would read the byte as data.
+ */
+struct smc_rx_view {
+	u32	dead;	/* the first bytes, which left the stream */
+	u32	avail;	/* the bytes after them */
+	int	mark;	/* of those, the bytes before the urgent one; -1: none */
+};
+
+u32 smc_conn_look(struct smc_conn *conn, struct smc_rx_view *l);
 /* What the peer of a connection held back from accept() has done. */
 enum smc_rx_news {
 	SMC_RX_NOTHING,

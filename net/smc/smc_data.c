@@ -582,38 +582,11 @@ static void smc_rx_update_peer(struct smc_sock *smc)
 		smc_conn_send_cdc(smc);
 }
 
-/* The ring as a reader sees it. Taken in one look under conn->lock: a
- * signal may move the urgent mark on and send the byte under it out of
- * the stream at once, and a reader that saw the mark moved but not that
- * byte gone would read the byte as data.
- */
-struct smc_rx_look {
-	u32	dead;	/* the first bytes, which left the stream */
-	u32	avail;	/* the bytes after them */
-	int	mark;	/* of those, the bytes before the urgent one; -1: none */
-};
-
-static void smc_rx_look(struct smc_conn *conn, struct smc_rx_look *l)
-{
-	int n;
-
-	spin_lock_bh(&conn->lock);
-	n = max(smc_cursor_diff(conn->rmb_ring, &conn->rx_cons,
-				&conn->rx_prod), 0);
-	l->dead = min_t(u32, conn->urg_dead, n);
-	l->avail = n - l->dead;
-	l->mark = -1;
-	if (conn->urg_state != SMC_URG_NONE)
-		l->mark = smc_cursor_diff(conn->rmb_ring, &conn->rx_cons,
-					  &conn->urg_curs) - 1 - conn->urg_dead;
-	spin_unlock_bh(&conn->lock);
-}
-
 static int smc_rx_mark(struct smc_conn *conn)
 {
-	struct smc_rx_look l;
+	struct smc_rx_view l;
 
-	smc_rx_look(conn, &l);
+	smc_conn_look(conn, &l);
 	return l.mark;
 }
 
@@ -622,9 +595,9 @@ static int smc_rx_mark(struct smc_conn *conn)
  */
 static u32 smc_rx_readable(struct smc_sock *smc)
 {
-	struct smc_rx_look l;
+	struct smc_rx_view l;
 
-	smc_rx_look(&smc->conn, &l);
+	smc_conn_look(&smc->conn, &l);
 	if (l.avail && l.mark >= 0 && !sock_flag(&smc->sk, SOCK_URGINLINE))
 		return l.avail - 1;
 	return l.avail;
@@ -635,9 +608,9 @@ static u32 smc_rx_readable(struct smc_sock *smc)
  */
 static u32 smc_rx_inq(struct smc_sock *smc)
 {
-	struct smc_rx_look l;
+	struct smc_rx_view l;
 
-	smc_rx_look(&smc->conn, &l);
+	smc_conn_look(&smc->conn, &l);
 	if (l.mark >= 0 && !sock_flag(&smc->sk, SOCK_URGINLINE))
 		return l.mark;
 	return l.avail;
@@ -773,7 +746,7 @@ int smc_data_recvmsg(struct smc_sock *smc, struct msghdr *msg, size_t len,
 	int target = sock_rcvlowat(sk, flags & MSG_WAITALL, len);
 	size_t copied = 0;
 	u32 avail, n, want, skip, peeked = 0;
-	struct smc_rx_look look;
+	struct smc_rx_view look;
 	int rc = 0, mark, waited;
 
 	if (flags & MSG_OOB)
@@ -792,9 +765,9 @@ int smc_data_recvmsg(struct smc_sock *smc, struct msghdr *msg, size_t len,
 		/* A peek looks on past what it has copied, as TCP's does. */
 		if (flags & MSG_PEEK)
 			peeked = copied;
-		look = (struct smc_rx_look){ .mark = -1 };
+		look = (struct smc_rx_view){ .mark = -1 };
 		if (conn->lgr)
-			smc_rx_look(conn, &look);
+			smc_conn_look(conn, &look);
 		avail = look.avail;
 		if (!copied && avail && look.dead + avail == conn->rmb_ring)
 			smc_stat_buf(sock_net(sk), SMC_STAT_SMCD, SMC_STAT_RX,

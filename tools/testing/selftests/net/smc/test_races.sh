@@ -45,7 +45,7 @@ param=/sys/module/smc_test_delay/parameters
 tap_plan 45
 
 if modprobe smc && modprobe smc_diag && modprobe smc_loopback &&
-   insmod "$kmod" symbol=smc_conn_readable when_ret=0 delay_ms=20 count=0; then
+   insmod "$kmod" symbol=smc_conn_look when_ret=0 delay_ms=20 count=0; then
 	ok "modprobe smc smc_diag smc_loopback, insmod smc_test_delay"
 else
 	fail "modprobe smc smc_diag smc_loopback, insmod smc_test_delay"
